@@ -1,0 +1,46 @@
+// Lint: TypeScript rules plus the layering rule of DEVELOPERS.md — domain code (src/core,
+// src/services) never imports a web framework, a query builder, a driver or a vendor SDK.
+import tseslint from 'typescript-eslint';
+
+const forbiddenInDomain = [
+  'fastify', 'fastify-*', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'ioredis', 'nodemailer',
+  'openid-client', '@node-rs/*', 'qrcode', 'pino', 'prom-client', 'commander', 'dotenv', 'twilio',
+];
+const layerPatterns = (layers) => layers.map((l) => ({ group: [`**/${l}/**`, `../${l}/*`, `../../${l}/*`], message: `domain code must not import src/${l}` }));
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'data/**', 'test-artifacts/**'] },
+  ...tseslint.configs.recommended,
+  {
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    files: ['src/core/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: forbiddenInDomain.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'src/core is pure: no framework, database or vendor imports' })),
+        patterns: [
+          { group: forbiddenInDomain.filter((n) => n.includes('*')), message: 'src/core is pure: no framework, database or vendor imports' },
+          ...layerPatterns(['services', 'storage', 'adapters', 'server', 'cli', 'client']),
+        ],
+      }],
+    },
+  },
+  {
+    files: ['src/services/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: forbiddenInDomain.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'services work over core and ports only' })),
+        patterns: [
+          { group: forbiddenInDomain.filter((n) => n.includes('*')), message: 'services work over core and ports only' },
+          ...layerPatterns(['storage', 'adapters', 'server', 'cli', 'client']),
+        ],
+      }],
+    },
+  },
+);

@@ -1,0 +1,87 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { Argon2Hasher, DEFAULT_ARGON2_PARAMS, parsePhc } from './argon2-hasher.js';
+
+// Cheap parameters keep the suite fast; one test uses the production defaults.
+const cheap = { memoryCost: 1024, timeCost: 2, parallelism: 1 };
+
+describe('Argon2Hasher', () => {
+  const hasher = new Argon2Hasher(cheap);
+
+  test('hashes as argon2id with its parameters and verifies the password', async () => {
+    const h = await hasher.hash('correct horse battery staple');
+    assert.match(h, /^\$argon2id\$v=19\$m=1024,t=2,p=1\$/);
+    assert.equal(await hasher.verify(h, 'correct horse battery staple'), true);
+  });
+
+  test('a wrong password is false', async () => {
+    const h = await hasher.hash('correct horse battery staple');
+    assert.equal(await hasher.verify(h, 'correct horse battery stapler'), false);
+    assert.equal(await hasher.verify(h, ''), false);
+  });
+
+  test('two hashes of one password differ (random salt)', async () => {
+    assert.notEqual(await hasher.hash('same password'), await hasher.hash('same password'));
+  });
+
+  test('the production defaults are argon2id m=19456 t=2 p=1', async () => {
+    const prod = new Argon2Hasher();
+    assert.deepEqual({ ...prod.params }, { memoryCost: 19456, timeCost: 2, parallelism: 1 });
+    const h = await prod.hash('pw-for-defaults');
+    assert.match(h, /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    assert.equal(prod.needsRehash(h), false);
+    assert.equal(await prod.verify(h, 'pw-for-defaults'), true);
+  });
+
+  test('needsRehash is true for weaker parameters and false for current ones', async () => {
+    const weakerTime = await new Argon2Hasher({ ...cheap, timeCost: 1 }).hash('pw');
+    const weakerMemory = await new Argon2Hasher({ ...cheap, memoryCost: 512 }).hash('pw');
+    const stronger = await new Argon2Hasher({ ...cheap, timeCost: 3 }).hash('pw');
+    assert.equal(hasher.needsRehash(weakerTime), true);
+    assert.equal(hasher.needsRehash(weakerMemory), true);
+    assert.equal(hasher.needsRehash(await hasher.hash('pw')), false);
+    assert.equal(hasher.needsRehash(stronger), false);
+  });
+
+  test('needsRehash is true for another algorithm or an unreadable hash', () => {
+    const salt = 'c29tZXNhbHRzb21lc2FsdA';
+    const digest = 'aGFzaGhhc2hoYXNoaGFzaGhhc2hoYXNoaGFzaGhhc2g';
+    assert.equal(hasher.needsRehash(`$argon2i$v=19$m=65536,t=4,p=1$${salt}$${digest}`), true);
+    assert.equal(hasher.needsRehash(`$argon2id$v=16$m=65536,t=4,p=1$${salt}$${digest}`), true);
+    assert.equal(hasher.needsRehash('$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234'), true);
+    assert.equal(hasher.needsRehash(''), true);
+  });
+
+  test('verify is false, never a throw, for malformed hashes', async () => {
+    const good = await hasher.hash('pw');
+    const malformed = [
+      '',
+      'not a hash',
+      '$argon2id$',
+      '$argon2id$v=19$m=1,t=1,p=1$xx$yy',
+      good.slice(0, -10),
+      good.replace('m=1024', 'm=abc'),
+      '$2b$12$abcdefghijklmnopqrstuuABCDEFGHIJKLMNOPQRSTUVWXYZ01234',
+      null as unknown as string,
+    ];
+    for (const h of malformed) assert.equal(await hasher.verify(h, 'pw'), false, `hash ${String(h)}`);
+  });
+
+  test('verifyDummy does a real verify and is always false', async () => {
+    assert.equal(await hasher.verifyDummy('anything'), false);
+    assert.equal(await hasher.verifyDummy('twofold:dummy-password-for-unknown-accounts'), false);
+    // Concurrent first calls share one dummy hash.
+    const fresh = new Argon2Hasher(cheap);
+    assert.deepEqual(await Promise.all([fresh.verifyDummy('a'), fresh.verifyDummy('b')]), [false, false]);
+    await fresh.warmUp();
+  });
+
+  test('parsePhc reads the parameters', () => {
+    assert.deepEqual(parsePhc('$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ$aGFzaA'), {
+      algorithm: 'argon2id',
+      version: 19,
+      ...DEFAULT_ARGON2_PARAMS,
+    });
+    assert.equal(parsePhc('$argon2id$v=19$m=19456,t=2$c2FsdHNhbHQ$aGFzaA'), null);
+  });
+});

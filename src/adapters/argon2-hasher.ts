@@ -1,0 +1,117 @@
+import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import type { PasswordHasher } from '../core/ports/password-hasher.js';
+
+/**
+ * Password hashing with argon2id. The defaults are OWASP's minimum recommendation for argon2id
+ * (19 MiB, 2 passes, 1 lane); tests pass cheaper parameters. A stored hash names the parameters
+ * it was made with, so raising them later only needs needsRehash() at the next sign-in.
+ */
+
+export interface Argon2Params {
+  /** KiB of memory. */
+  memoryCost: number;
+  /** Passes over the memory. */
+  timeCost: number;
+  /** Lanes. */
+  parallelism: number;
+}
+
+export const DEFAULT_ARGON2_PARAMS: Readonly<Argon2Params> = Object.freeze({
+  memoryCost: 19_456,
+  timeCost: 2,
+  parallelism: 1,
+});
+
+/**
+ * What the dummy hash is made of. Only its cost matters: verifyDummy() never reports a match,
+ * even for someone who types this text.
+ */
+export const DUMMY_PASSWORD_HASH_INPUT = 'twofold:dummy-password-for-unknown-accounts';
+
+// @node-rs/argon2 declares Algorithm as an ambient const enum, which isolatedModules cannot
+// inline; 2 is its Argon2id member.
+const ARGON2ID = 2 as Algorithm;
+/** Argon2 version 1.3, the only one this hasher writes. */
+const ARGON2_VERSION = 19;
+
+export class Argon2Hasher implements PasswordHasher {
+  readonly params: Readonly<Argon2Params>;
+  private dummyHash: Promise<string> | undefined;
+
+  constructor(overrides: Partial<Argon2Params> = {}) {
+    this.params = Object.freeze({ ...DEFAULT_ARGON2_PARAMS, ...overrides });
+  }
+
+  hash(password: string): Promise<string> {
+    return hash(password, { algorithm: ARGON2ID, ...this.params });
+  }
+
+  /** False for a wrong password and for anything that is not a readable argon2 hash. */
+  async verify(storedHash: string, password: string): Promise<boolean> {
+    if (typeof storedHash !== 'string' || !storedHash.startsWith('$argon2')) return false;
+    try {
+      return await verify(storedHash, password);
+    } catch {
+      return false;
+    }
+  }
+
+  needsRehash(storedHash: string): boolean {
+    const parsed = parsePhc(storedHash);
+    if (!parsed) return true;
+    return (
+      parsed.algorithm !== 'argon2id' ||
+      parsed.version !== ARGON2_VERSION ||
+      parsed.memoryCost < this.params.memoryCost ||
+      parsed.timeCost < this.params.timeCost ||
+      parsed.parallelism < this.params.parallelism
+    );
+  }
+
+  /**
+   * Does the work of a real verify and answers false. Sign-in calls it when the email is unknown,
+   * so the answer takes as long as for a known account and timing does not reveal who has one.
+   */
+  async verifyDummy(password: string): Promise<boolean> {
+    this.dummyHash ??= this.hash(DUMMY_PASSWORD_HASH_INPUT);
+    let dummy: string;
+    try {
+      dummy = await this.dummyHash;
+    } catch (err) {
+      this.dummyHash = undefined;
+      throw err;
+    }
+    await this.verify(dummy, password);
+    return false;
+  }
+
+  /** Makes the dummy hash ahead of the first unknown-email sign-in, whose timing would differ. */
+  async warmUp(): Promise<void> {
+    await this.verifyDummy('');
+  }
+}
+
+export interface PhcArgon2 {
+  algorithm: string;
+  version: number;
+  memoryCost: number;
+  timeCost: number;
+  parallelism: number;
+}
+
+const PHC_ARGON2 = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)(?:,[^$]*)?\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+
+/** Reads the parameters of `$argon2id$v=19$m=…,t=…,p=…$salt$hash`; null when it is not one. */
+export function parsePhc(storedHash: string): PhcArgon2 | null {
+  if (typeof storedHash !== 'string') return null;
+  const m = PHC_ARGON2.exec(storedHash);
+  if (!m) return null;
+  const [, algorithm, version, memoryCost, timeCost, parallelism] = m;
+  return {
+    algorithm: algorithm ?? '',
+    version: Number(version),
+    memoryCost: Number(memoryCost),
+    timeCost: Number(timeCost),
+    parallelism: Number(parallelism),
+  };
+}

@@ -1,0 +1,90 @@
+// Storage ports for the second factor. Every single-use thing is spent by one conditional UPDATE
+// (… WHERE used_at IS NULL …) whose row count decides who won a race.
+
+export type MfaMethod = 'totp' | 'sms';
+
+export interface MfaFactorRecord {
+  userId: string;
+  method: MfaMethod;
+  /** Envelope-encrypted TOTP secret (AAD `totp:<userId>`). */
+  secretEnc: string | null;
+  /** Envelope-encrypted E.164 phone number (AAD `phone:<userId>`). */
+  phoneEnc: string | null;
+  phoneHint: string | null;
+  /** The last accepted TOTP time step (RFC 6238 §5.2: a code at or before it is refused). */
+  lastStep: number | null;
+  enabledAt: number;
+}
+
+export interface MfaSetupRecord {
+  id: string;
+  userId: string;
+  method: MfaMethod;
+  secretEnc: string | null;
+  phoneEnc: string | null;
+  phoneHint: string | null;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface ChallengeRecord {
+  /** SHA-256 of the opaque challenge handed to the client. */
+  idHash: string;
+  userId: string;
+  method: MfaMethod;
+  client: 'web' | 'app';
+  via: string;
+  createdAt: number;
+  expiresAt: number;
+  failures: number;
+  /** Set when the challenge was used, killed by 5 wrong codes, or killed by a recovery. */
+  closedAt: number | null;
+}
+
+export interface MfaAttemptState {
+  /** Wrong codes in a row on the account (across challenges, addresses and instances). */
+  failures: number;
+  /** How many locks this run of failures has caused (each doubles the next). */
+  rounds: number;
+  lockedUntil: number | null;
+}
+
+export interface MfaStore {
+  getFactor(userId: string): Promise<MfaFactorRecord | null>;
+  /** Replaces the account's factor (one per account). */
+  putFactor(factor: MfaFactorRecord): Promise<void>;
+  deleteFactor(userId: string): Promise<boolean>;
+  /** Moves last_step forward only if `step` is newer: false means the code was already used. */
+  advanceStep(userId: string, step: number): Promise<boolean>;
+  listFactors(afterUserId: string | null, limit: number): Promise<MfaFactorRecord[]>;
+  updateFactorCiphertexts(userId: string, secretEnc: string | null, phoneEnc: string | null): Promise<void>;
+
+  createSetup(setup: MfaSetupRecord): Promise<void>;
+  getSetup(id: string): Promise<(MfaSetupRecord & { usedAt: number | null }) | null>;
+  /** Spends a pending set-up once: false if used or expired. */
+  spendSetup(id: string, now: number): Promise<boolean>;
+  deleteSetupsForUser(userId: string): Promise<void>;
+  listSetups(afterId: string | null, limit: number): Promise<MfaSetupRecord[]>;
+  updateSetupCiphertexts(id: string, secretEnc: string | null, phoneEnc: string | null): Promise<void>;
+
+  /** Replaces the account's recovery code hash (one per account). */
+  putRecoveryCode(userId: string, codeHash: string, kid: string, now: number): Promise<void>;
+  getRecoveryCode(userId: string): Promise<{ codeHash: string; kid: string; usedAt: number | null } | null>;
+  /** Spends the recovery code once, if its hash is still the one given. */
+  spendRecoveryCode(userId: string, codeHash: string, now: number): Promise<boolean>;
+  deleteRecoveryCode(userId: string): Promise<void>;
+
+  createChallenge(c: ChallengeRecord): Promise<void>;
+  getChallenge(idHash: string): Promise<ChallengeRecord | null>;
+  /** Adds one failure to an open challenge; returns the new count, or null if it is closed. */
+  failChallenge(idHash: string): Promise<number | null>;
+  /** Closes an open challenge; false if it was already closed (the race was lost). */
+  closeChallenge(idHash: string, now: number): Promise<boolean>;
+  closeChallengesForUser(userId: string, now: number): Promise<void>;
+
+  getAttempts(userId: string): Promise<MfaAttemptState>;
+  /** Adds one wrong code; returns the state after it (the lock is set by the caller's rule). */
+  addFailure(userId: string): Promise<MfaAttemptState>;
+  setLock(userId: string, lockedUntil: number, rounds: number): Promise<void>;
+  resetAttempts(userId: string): Promise<void>;
+}

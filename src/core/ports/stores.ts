@@ -1,0 +1,99 @@
+// Storage ports: one small interface per aggregate. src/storage implements them over Kysely for
+// SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
+// Times are milliseconds since the epoch (UTC).
+import type { MfaStore } from './mfa-stores.js';
+
+export type ClientKind = 'web' | 'app';
+
+export interface UserRecord {
+  id: string;
+  email: string;
+  /** null for accounts made by Google Sign-In that never set a password. */
+  passwordHash: string | null;
+  createdAt: number;
+}
+
+export interface UserStore {
+  /** Inserts; 'email_taken' when the (normalised) email exists, decided by the unique index. */
+  create(user: UserRecord): Promise<'created' | 'email_taken'>;
+  findById(id: string): Promise<UserRecord | null>;
+  findByEmail(email: string): Promise<UserRecord | null>;
+  setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  count(): Promise<number>;
+}
+
+export interface SessionRecord {
+  id: string;
+  userId: string;
+  /** SHA-256 of the token; the token itself is never stored. */
+  tokenHash: string;
+  client: ClientKind;
+  createdAt: number;
+  lastSeenAt: number;
+  absoluteExpiresAt: number;
+  ip: string | null;
+  userAgent: string | null;
+}
+
+export interface SessionStore {
+  create(session: SessionRecord): Promise<void>;
+  findByTokenHash(tokenHash: string): Promise<SessionRecord | null>;
+  /** Moves last_seen_at forward; the caller throttles it to once a minute per session. */
+  touch(id: string, at: number): Promise<void>;
+  listForUser(userId: string): Promise<SessionRecord[]>;
+  /** Deletes one session of that user; false when there was none. */
+  delete(userId: string, id: string): Promise<boolean>;
+  /** Deletes every session of the user except `exceptId`; returns how many ended. */
+  deleteAllForUser(userId: string, exceptId?: string): Promise<number>;
+  deleteExpired(now: number, idleWebMs: number, idleAppMs: number): Promise<number>;
+}
+
+export interface EventRecord {
+  id: number;
+  userId: string;
+  type: string;
+  at: number;
+  ip: string | null;
+  userAgent: string | null;
+  data: Record<string, unknown> | null;
+}
+
+export interface EventStore {
+  append(event: Omit<EventRecord, 'id'>): Promise<void>;
+  /** Newest first; `before` is an event id for paging. */
+  list(userId: string, options: { limit: number; before?: number }): Promise<EventRecord[]>;
+}
+
+export interface PasswordResetRecord {
+  tokenHash: string;
+  userId: string;
+  createdAt: number;
+  expiresAt: number;
+}
+
+export interface PasswordResetStore {
+  create(reset: PasswordResetRecord): Promise<void>;
+  /**
+   * Spends the token atomically (UPDATE … WHERE used_at IS NULL AND expires_at > now): the user
+   * id the first time, null for an unknown, used or expired token.
+   */
+  spend(tokenHash: string, now: number): Promise<string | null>;
+  /** Kills every unspent token of the user (after a successful reset). */
+  spendAllForUser(userId: string, now: number): Promise<void>;
+}
+
+/** Every store, plus a transaction that gives the same stores bound to one connection. */
+export interface Stores {
+  users: UserStore;
+  mfa: MfaStore;
+  sessions: SessionStore;
+  events: EventStore;
+  passwordResets: PasswordResetStore;
+}
+
+export interface Storage extends Stores {
+  transaction<T>(fn: (stores: Stores) => Promise<T>): Promise<T>;
+  /** Cheap round trip for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

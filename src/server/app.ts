@@ -1,0 +1,91 @@
+// Builds the Fastify application over a runtime (config, storage, services). Fastify lives here
+// and in the routes/plugins folders only.
+import Fastify, { type FastifyInstance } from 'fastify';
+import cookie from '@fastify/cookie';
+import helmet from '@fastify/helmet';
+import swagger from '@fastify/swagger';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import type { Runtime } from './container.js';
+import { authPlugin, type SignatureAuthenticator } from './plugins/auth.js';
+import { registerCsrf } from './plugins/csrf.js';
+import { registerMetrics } from './plugins/metrics.js';
+import { registerProblemHandler } from './plugins/problem.js';
+import { authRoutes } from './routes/auth-routes.js';
+import { challengeRoutes } from './routes/challenge-routes.js';
+import { meRoutes } from './routes/me-routes.js';
+import { mfaRoutes } from './routes/mfa-routes.js';
+import { opsRoutes } from './routes/ops-routes.js';
+import { portalRoutes } from './routes/portal-routes.js';
+
+export const BODY_LIMIT = 64 * 1024;
+
+export interface AppOptions {
+  /** Logs requests (off in tests). */
+  logRequests?: boolean;
+  signatures?: SignatureAuthenticator;
+}
+
+export interface TwofoldApp {
+  app: FastifyInstance;
+  /** Marks the instance as draining: /readyz fails so the load balancer stops sending traffic. */
+  startDraining(): void;
+}
+
+export async function buildApp(runtime: Runtime, options: AppOptions = {}): Promise<TwofoldApp> {
+  const { config } = runtime;
+  let draining = false;
+  // Typed as the base instance: pino's richer logger type otherwise leaks into every plugin's type.
+  const app: FastifyInstance = Fastify({
+    loggerInstance: runtime.logger,
+    disableRequestLogging: !options.logRequests,
+    bodyLimit: BODY_LIMIT,
+    trustProxy: config.trustProxy && config.trustProxy.length > 0 ? config.trustProxy : false,
+    routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
+    return503OnClosing: true,
+    forceCloseConnections: 'idle',
+  }) as unknown as FastifyInstance;
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  registerProblemHandler(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Twofold API', version: '1', description: 'Accounts, sessions, two-factor authentication and access keys.' },
+      servers: [{ url: config.publicUrl }],
+      components: {
+        securitySchemes: {
+          session: { type: 'apiKey', in: 'cookie', name: config.secure ? '__Host-twofold_session' : 'twofold_session' },
+          bearer: { type: 'http', scheme: 'bearer' },
+          signature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 hmac-sha256 or draft-cavage signature by an access key' },
+        },
+      },
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(cookie);
+  await app.register(helmet, {
+    hsts: config.secure ? { maxAge: 31536000, includeSubDomains: true } : false,
+    contentSecurityPolicy: {
+      useDefaults: true,
+      directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.secure ? [] : null },
+    },
+    crossOriginEmbedderPolicy: false,
+  });
+  // Answers that carry account data or secrets must not be cached anywhere.
+  app.addHook('onSend', async (req, reply, payload) => {
+    if (req.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
+    return payload;
+  });
+  registerCsrf(app, config.publicUrl, config.secure);
+  const metrics = registerMetrics(app);
+  await app.register(authPlugin, { services: runtime.services, secure: config.secure, signatures: options.signatures });
+
+  await app.register(authRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
+  await app.register(challengeRoutes, { services: runtime.services, config });
+  await app.register(meRoutes, { services: runtime.services, config });
+  await app.register(mfaRoutes, { services: runtime.services });
+  await app.register(opsRoutes, { storage: runtime.storage, metrics, isDraining: () => draining });
+  await app.register(portalRoutes);
+  return { app, startDraining: () => void (draining = true) };
+}

@@ -1,0 +1,154 @@
+// Configuration, parsed once at start from the environment (and .env) into a frozen object.
+// A bad value stops start-up with one line naming the variable; nothing falls back silently.
+import { z } from 'zod';
+
+export class ConfigError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ConfigError';
+  }
+}
+
+const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+/** Durations as seconds, or with a unit: 30s, 15m, 12h, 7d. */
+const duration = z.string().regex(/^\d+(ms|s|m|h|d)?$/, 'a duration like 900, 15m, 12h or 7d').transform((v) => {
+  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!;
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
+  return n * unit;
+});
+const httpUrl = z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+const optionalString = z.string().min(1).optional();
+
+const schema = z.object({
+  NODE_ENV: z.string().default('development'),
+  PORT: int(0, 65535).default(8080),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  TWOFOLD_PUBLIC_URL: httpUrl.optional(),
+  TWOFOLD_DATA_DIR: z.string().min(1).default('./data'),
+  TWOFOLD_DATABASE_URL: z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…').optional(),
+  TWOFOLD_AUTO_MIGRATE: bool.default(true),
+  TWOFOLD_REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://… or rediss://…').optional(),
+  TWOFOLD_TRUST_PROXY: z.string().min(1).optional(),
+  TWOFOLD_SECRET_KEYS: z.string().min(1).optional(),
+  TWOFOLD_ISSUER: z.string().min(1).max(64).regex(/^[^:]+$/, 'must not contain ":"').default('Twofold'),
+  TWOFOLD_MAIL_URL: z.string().regex(/^smtps?:\/\/.+/, 'must be smtp://… or smtps://…').optional(),
+  TWOFOLD_MAIL_FROM: z.string().min(3).default('Twofold <no-reply@localhost>'),
+  TWOFOLD_SESSION_IDLE_WEB: duration.default(7 * 86_400_000),
+  TWOFOLD_SESSION_IDLE_APP: duration.default(30 * 86_400_000),
+  TWOFOLD_SESSION_ABSOLUTE_WEB: duration.default(30 * 86_400_000),
+  TWOFOLD_SESSION_ABSOLUTE_APP: duration.default(90 * 86_400_000),
+  TWOFOLD_PASSWORD_RESET_TTL: duration.default(30 * 60_000),
+  TWOFOLD_ACCESS_KEY_LIMIT: int(1, 100).default(2),
+  TWOFOLD_SMS_PROVIDER: z.enum(['console', 'twilio', 'webhook']).default('console'),
+  TWOFOLD_SMS_DEFAULT_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter region like US').default('US'),
+  TWOFOLD_SMS_COUNTRIES: z.string().default(''),
+  TWOFOLD_SMS_DAILY_LIMIT: int(0, 10_000_000).default(1000),
+  TWOFOLD_TWILIO_ACCOUNT_SID: optionalString,
+  TWOFOLD_TWILIO_AUTH_TOKEN: optionalString,
+  TWOFOLD_TWILIO_FROM: optionalString,
+  TWOFOLD_TWILIO_BASE_URL: httpUrl.default('https://api.twilio.com'),
+  TWOFOLD_SMS_WEBHOOK_URL: httpUrl.optional(),
+  TWOFOLD_SMS_WEBHOOK_SECRET: optionalString,
+  TWOFOLD_GOOGLE_CLIENT_ID: optionalString,
+  TWOFOLD_GOOGLE_CLIENT_SECRET: optionalString,
+  TWOFOLD_GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
+});
+
+type Raw = z.infer<typeof schema>;
+
+export interface Config {
+  env: string;
+  production: boolean;
+  port: number;
+  host: string;
+  logLevel: Raw['LOG_LEVEL'];
+  publicUrl: string;
+  secure: boolean;
+  dataDir: string;
+  databaseUrl: string;
+  autoMigrate: boolean;
+  redisUrl: string | undefined;
+  trustProxy: string[] | undefined;
+  secretKeys: string | undefined;
+  issuer: string;
+  mail: { url: string | undefined; from: string };
+  sessions: { idleWebMs: number; idleAppMs: number; absoluteWebMs: number; absoluteAppMs: number };
+  passwordResetTtlMs: number;
+  accessKeyLimit: number;
+  sms: {
+    provider: Raw['TWOFOLD_SMS_PROVIDER'];
+    defaultRegion: string;
+    countries: string[];
+    dailyLimit: number;
+    twilio: { accountSid?: string; authToken?: string; from?: string; baseUrl: string };
+    webhook: { url?: string; secret?: string };
+  };
+  google: { clientId?: string; clientSecret?: string; issuer: string };
+}
+
+/** Parses the environment; throws ConfigError naming the first bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Config> {
+  const input = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = schema.safeParse(input);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new ConfigError(`${String(issue.path[0] ?? 'config')}: ${issue.message}`);
+  }
+  const r = parsed.data;
+  const publicUrl = (r.TWOFOLD_PUBLIC_URL ?? `http://127.0.0.1:${r.PORT}`).replace(/\/+$/, '');
+  if (r.TWOFOLD_SMS_PROVIDER === 'twilio') {
+    for (const k of ['TWOFOLD_TWILIO_ACCOUNT_SID', 'TWOFOLD_TWILIO_AUTH_TOKEN', 'TWOFOLD_TWILIO_FROM'] as const) {
+      if (!r[k]) throw new ConfigError(`${k}: required when TWOFOLD_SMS_PROVIDER=twilio`);
+    }
+  }
+  if (r.TWOFOLD_SMS_PROVIDER === 'webhook') {
+    for (const k of ['TWOFOLD_SMS_WEBHOOK_URL', 'TWOFOLD_SMS_WEBHOOK_SECRET'] as const) {
+      if (!r[k]) throw new ConfigError(`${k}: required when TWOFOLD_SMS_PROVIDER=webhook`);
+    }
+  }
+  if (r.TWOFOLD_GOOGLE_CLIENT_ID && !r.TWOFOLD_GOOGLE_CLIENT_SECRET) {
+    throw new ConfigError('TWOFOLD_GOOGLE_CLIENT_SECRET: required when TWOFOLD_GOOGLE_CLIENT_ID is set');
+  }
+  const countries = r.TWOFOLD_SMS_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const badCountry = countries.find((c) => !/^[A-Z]{2}$/.test(c));
+  if (badCountry) throw new ConfigError(`TWOFOLD_SMS_COUNTRIES: "${badCountry}" is not a two-letter region`);
+
+  const config: Config = {
+    env: r.NODE_ENV,
+    production: r.NODE_ENV === 'production',
+    port: r.PORT,
+    host: r.HOST,
+    logLevel: r.LOG_LEVEL,
+    publicUrl,
+    secure: publicUrl.startsWith('https://'),
+    dataDir: r.TWOFOLD_DATA_DIR,
+    databaseUrl: r.TWOFOLD_DATABASE_URL ?? `sqlite:${r.TWOFOLD_DATA_DIR.replace(/\/+$/, '')}/twofold.db`,
+    autoMigrate: r.TWOFOLD_AUTO_MIGRATE,
+    redisUrl: r.TWOFOLD_REDIS_URL,
+    trustProxy: r.TWOFOLD_TRUST_PROXY?.split(',').map((s) => s.trim()).filter(Boolean),
+    secretKeys: r.TWOFOLD_SECRET_KEYS,
+    issuer: r.TWOFOLD_ISSUER,
+    mail: { url: r.TWOFOLD_MAIL_URL, from: r.TWOFOLD_MAIL_FROM },
+    sessions: {
+      idleWebMs: r.TWOFOLD_SESSION_IDLE_WEB,
+      idleAppMs: r.TWOFOLD_SESSION_IDLE_APP,
+      absoluteWebMs: r.TWOFOLD_SESSION_ABSOLUTE_WEB,
+      absoluteAppMs: r.TWOFOLD_SESSION_ABSOLUTE_APP,
+    },
+    passwordResetTtlMs: r.TWOFOLD_PASSWORD_RESET_TTL,
+    accessKeyLimit: r.TWOFOLD_ACCESS_KEY_LIMIT,
+    sms: {
+      provider: r.TWOFOLD_SMS_PROVIDER,
+      defaultRegion: r.TWOFOLD_SMS_DEFAULT_REGION,
+      countries,
+      dailyLimit: r.TWOFOLD_SMS_DAILY_LIMIT,
+      twilio: { accountSid: r.TWOFOLD_TWILIO_ACCOUNT_SID, authToken: r.TWOFOLD_TWILIO_AUTH_TOKEN, from: r.TWOFOLD_TWILIO_FROM, baseUrl: r.TWOFOLD_TWILIO_BASE_URL },
+      webhook: { url: r.TWOFOLD_SMS_WEBHOOK_URL, secret: r.TWOFOLD_SMS_WEBHOOK_SECRET },
+    },
+    google: { clientId: r.TWOFOLD_GOOGLE_CLIENT_ID, clientSecret: r.TWOFOLD_GOOGLE_CLIENT_SECRET, issuer: r.TWOFOLD_GOOGLE_ISSUER },
+  };
+  return Object.freeze(config);
+}

@@ -1,0 +1,99 @@
+// The composition root: turns the parsed config into live adapters and services.
+import type pino from 'pino';
+import { Argon2Hasher } from '../adapters/argon2-hasher.js';
+import { loadCommonPasswords } from '../adapters/common-passwords.js';
+import { cryptoRandom } from '../adapters/crypto-random.js';
+import { qrSvgRenderer } from '../adapters/qr-svg.js';
+import { LogMailer } from '../adapters/mail/log-mailer.js';
+import { SmtpMailer } from '../adapters/mail/smtp-mailer.js';
+import { MemoryRateLimitStore } from '../adapters/ratelimit/memory-store.js';
+import { RedisRateLimitStore } from '../adapters/ratelimit/redis-store.js';
+import { createRedis } from '../adapters/ratelimit/redis-client.js';
+import type { Keyring } from '../core/envelope.js';
+import { systemClock, type Clock } from '../core/ports/clock.js';
+import type { Mailer } from '../core/ports/mailer.js';
+import type { PasswordHasher } from '../core/ports/password-hasher.js';
+import type { RateLimitStore } from '../core/ports/rate-limit.js';
+import type { Storage } from '../core/ports/stores.js';
+import { createServices, type Services } from '../services/services.js';
+import { openDatabase, type DatabaseHandle } from '../storage/database.js';
+import { migrateToLatest } from '../storage/migrate.js';
+import { createStorage } from '../storage/storage.js';
+import type { Config } from './config.js';
+import { resolveKeyring } from './keyring-file.js';
+
+export interface Runtime {
+  config: Readonly<Config>;
+  logger: pino.Logger;
+  db: DatabaseHandle;
+  storage: Storage;
+  limits: RateLimitStore;
+  keyring: Keyring;
+  services: Services;
+  close(): Promise<void>;
+}
+
+export interface RuntimeOverrides {
+  clock?: Clock;
+  mailer?: Mailer;
+  hasher?: PasswordHasher & { verifyDummy(password: string): Promise<boolean> };
+  limits?: RateLimitStore;
+}
+
+let commonPasswords: ReadonlySet<string> | undefined;
+
+export async function createRuntime(config: Readonly<Config>, logger: pino.Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+  const keyring = resolveKeyring(config, logger);
+  const clock = overrides.clock ?? systemClock;
+  const db = openDatabase(config.databaseUrl);
+  try {
+    if (config.autoMigrate) {
+      const report = await migrateToLatest(db);
+      if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
+    }
+  } catch (e) {
+    await db.close();
+    throw e;
+  }
+  const storage = createStorage(db);
+  const limits = overrides.limits ?? (config.redisUrl ? new RedisRateLimitStore(createRedis(config.redisUrl)) : new MemoryRateLimitStore(clock));
+  const mailer =
+    overrides.mailer ??
+    (config.mail.url ? new SmtpMailer({ url: config.mail.url, from: config.mail.from }) : new LogMailer(logger, { redactLinks: config.production }));
+  commonPasswords ??= loadCommonPasswords();
+  const services = createServices({
+    clock,
+    random: cryptoRandom,
+    storage,
+    hasher: overrides.hasher ?? new Argon2Hasher(),
+    mailer,
+    limits,
+    logger,
+    commonPasswords,
+    keyring,
+    qr: qrSvgRenderer,
+    settings: {
+      publicUrl: config.publicUrl,
+      issuer: config.issuer,
+      sessionIdleWebMs: config.sessions.idleWebMs,
+      sessionIdleAppMs: config.sessions.idleAppMs,
+      sessionAbsoluteWebMs: config.sessions.absoluteWebMs,
+      sessionAbsoluteAppMs: config.sessions.absoluteAppMs,
+      passwordResetTtlMs: config.passwordResetTtlMs,
+      production: config.production,
+    },
+  });
+  return {
+    config,
+    logger,
+    db,
+    storage,
+    limits,
+    keyring,
+    services,
+    close: async () => {
+      await limits.close();
+      await storage.close();
+    },
+  };
+}

@@ -1,0 +1,73 @@
+// Authentication, declared per route (never by URL matching): a route adds
+// `preHandler: app.authenticate.any` (session cookie, bearer token or, later, an access-key
+// signature) or `app.authenticate.sessionOnly` (403 session_required for a signed request).
+import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import fp from 'fastify-plugin';
+import { AppError } from '../../core/errors.js';
+import type { SessionRecord, UserRecord } from '../../core/ports/stores.js';
+import type { Services } from '../../services/services.js';
+import { readSessionCookie } from '../session-cookie.js';
+
+export type Principal =
+  | { kind: 'session'; via: 'cookie' | 'bearer'; user: UserRecord; session: SessionRecord }
+  | { kind: 'access_key'; user: UserRecord; keyId: string };
+
+/** Verifies a signed request; supplied by the access-key feature. null = not a signed request. */
+export type SignatureAuthenticator = (req: FastifyRequest) => Promise<{ user: UserRecord; keyId: string } | null>;
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+  }
+  interface FastifyInstance {
+    authenticate: { any: preHandlerAsyncHookHandler; sessionOnly: preHandlerAsyncHookHandler };
+  }
+}
+
+export function requirePrincipal(req: FastifyRequest): Principal {
+  if (!req.principal) throw new AppError('unauthorized');
+  return req.principal;
+}
+
+export function requireSession(req: FastifyRequest): Extract<Principal, { kind: 'session' }> {
+  const p = requirePrincipal(req);
+  if (p.kind !== 'session') throw new AppError('session_required', 'This call needs a signed-in session; access keys cannot make it.');
+  return p;
+}
+
+interface AuthOptions {
+  services: Services;
+  secure: boolean;
+  signatures?: SignatureAuthenticator;
+}
+
+async function resolve(req: FastifyRequest, opts: AuthOptions): Promise<Principal> {
+  const header = req.headers.authorization;
+  if (typeof header === 'string' && /^bearer\s/i.test(header)) {
+    const found = await opts.services.sessions.authenticate(header.replace(/^bearer\s+/i, '').trim());
+    if (!found) throw new AppError('unauthorized', 'The bearer token is not valid or has expired. Sign in again.');
+    return { kind: 'session', via: 'bearer', ...found };
+  }
+  const signed = opts.signatures ? await opts.signatures(req) : null;
+  if (signed) return { kind: 'access_key', ...signed };
+  if (typeof header === 'string' && /^signature\s/i.test(header)) throw new AppError('invalid_signature');
+  const cookie = readSessionCookie(req, opts.secure);
+  if (cookie) {
+    const found = await opts.services.sessions.authenticate(cookie);
+    if (found) return { kind: 'session', via: 'cookie', ...found };
+    throw new AppError('unauthorized', 'Your session has ended. Sign in again.');
+  }
+  throw new AppError('unauthorized', 'Sign in, or send a bearer token or a signed request.');
+}
+
+export const authPlugin = fp<AuthOptions>(async (app, opts) => {
+  app.decorateRequest('principal', null);
+  const any: preHandlerAsyncHookHandler = async (req: FastifyRequest, _reply: FastifyReply) => {
+    req.principal = await resolve(req, opts);
+  };
+  const sessionOnly: preHandlerAsyncHookHandler = async (req: FastifyRequest, reply: FastifyReply) => {
+    await any.call(app, req, reply);
+    requireSession(req);
+  };
+  app.decorate('authenticate', { any, sessionOnly });
+});

@@ -1,0 +1,95 @@
+// /v1/me/mfa: the second factor's state, set-up (Turn On / Re-configure), Turn Off and the
+// recovery code. Changing the factor needs a session and the password, never an access key.
+import type { FastifyInstance } from 'fastify';
+import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
+import type { Services } from '../../services/services.js';
+import { requirePrincipal, requireSession } from '../plugins/auth.js';
+import { requestContext } from '../request-context.js';
+import { passwordInput, problems } from '../schemas.js';
+
+const statusSchema = z.object({
+  enabled: z.boolean(),
+  method: z.enum(['totp', 'sms']).nullable(),
+  phone_hint: z.string().optional(),
+  enabled_at: z.string().optional(),
+});
+
+const setupBody = z.discriminatedUnion('method', [
+  z.object({ method: z.literal('totp'), password: passwordInput }),
+  z.object({ method: z.literal('sms'), password: passwordInput, phone: z.string().min(1).max(64) }),
+]);
+
+const setupAnswer = z.object({
+  setup_id: z.string(),
+  method: z.enum(['totp', 'sms']),
+  secret: z.string().optional(),
+  otpauth_uri: z.string().optional(),
+  qr_svg: z.string().optional(),
+  phone_hint: z.string().optional(),
+  expires_at: z.string(),
+});
+
+export async function mfaRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
+  const r = app.withTypeProvider<ZodTypeProvider>();
+  const { services } = opts;
+
+  r.get('/v1/me/mfa', {
+    preHandler: app.authenticate.any,
+    schema: { tags: ['two-factor'], summary: 'Whether two-factor authentication is on (never a secret)', response: { 200: statusSchema, ...problems(401) } },
+    handler: async (req) => services.mfa.status(requirePrincipal(req).user.id),
+  });
+
+  r.post('/v1/me/mfa/setup', {
+    preHandler: app.authenticate.sessionOnly,
+    schema: {
+      tags: ['two-factor'],
+      summary: 'Turn On or Re-configure: start a set-up (confirm it with setup/verify within 15 minutes)',
+      body: setupBody,
+      response: { 201: setupAnswer, ...problems(400, 401, 403, 422, 429) },
+    },
+    handler: async (req, reply) => {
+      const p = requireSession(req);
+      if (req.body.method === 'sms') throw new AppError('invalid_phone', 'SMS Number is not available yet on this server; use Authenticator App.');
+      const started = await services.mfa.startTotp(p.user, req.body.password, requestContext(req));
+      return reply.status(201).send(started);
+    },
+  });
+
+  r.post('/v1/me/mfa/setup/verify', {
+    preHandler: app.authenticate.sessionOnly,
+    schema: {
+      tags: ['two-factor'],
+      summary: 'Confirm a set-up with a current code; answers the recovery code, shown once',
+      body: z.object({ setup_id: z.string().min(1).max(128), code: z.string().max(32) }),
+      response: { 200: z.object({ enabled: z.literal(true), method: z.enum(['totp', 'sms']), recovery_code: z.string() }), ...problems(400, 401, 403, 410, 429) },
+    },
+    handler: async (req) => {
+      const p = requireSession(req);
+      return services.mfa.verify(p.user, p.session.id, req.body.setup_id, req.body.code, requestContext(req));
+    },
+  });
+
+  r.delete('/v1/me/mfa', {
+    preHandler: app.authenticate.sessionOnly,
+    schema: {
+      tags: ['two-factor'],
+      summary: 'Turn Off two-factor authentication',
+      body: z.object({ password: passwordInput }),
+      response: { 200: z.object({ enabled: z.literal(false) }), ...problems(400, 401, 403, 429) },
+    },
+    handler: async (req) => services.mfa.disable(requireSession(req).user, req.body.password, requestContext(req)),
+  });
+
+  r.post('/v1/me/mfa/recovery-code', {
+    preHandler: app.authenticate.sessionOnly,
+    schema: {
+      tags: ['two-factor'],
+      summary: 'New recovery code (the old one stops working)',
+      body: z.object({ password: passwordInput }),
+      response: { 200: z.object({ recovery_code: z.string() }), ...problems(400, 401, 403, 409, 429) },
+    },
+    handler: async (req) => services.mfa.renewRecoveryCode(requireSession(req).user, req.body.password, requestContext(req)),
+  });
+}

@@ -1,0 +1,46 @@
+// `twofold serve`: start, listen, and shut down gracefully on SIGTERM/SIGINT (finish in-flight
+// requests within 10 s, then close the pools).
+import { buildApp } from './app.js';
+import type { Config } from './config.js';
+import { createRuntime } from './container.js';
+import { createLogger } from './logger.js';
+
+const DRAIN_MS = 10_000;
+
+export async function serve(config: Readonly<Config>): Promise<void> {
+  const logger = createLogger(config);
+  const runtime = await createRuntime(config, logger);
+  const { app, startDraining } = await buildApp(runtime, { logRequests: config.logLevel === 'debug' || config.logLevel === 'trace' });
+  const sweep = setInterval(() => {
+    runtime.services.sessions.sweep().catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+  }, 15 * 60_000);
+  sweep.unref();
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down: draining in-flight requests');
+    startDraining();
+    clearInterval(sweep);
+    const timer = setTimeout(() => {
+      logger.error('drain took longer than 10 s; exiting');
+      process.exit(1);
+    }, DRAIN_MS);
+    timer.unref();
+    try {
+      await app.close();
+      await runtime.close();
+      logger.info('stopped');
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err }, 'shutdown failed');
+      process.exit(1);
+    }
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
+
+  await app.listen({ port: config.port, host: config.host });
+  logger.info({ url: config.publicUrl, database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres' }, `Twofold is listening on http://${config.host}:${config.port}`);
+}

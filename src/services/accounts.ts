@@ -1,0 +1,113 @@
+// Sign-up, sign-in (the password step), sign-out and password change.
+import { AppError } from '../core/errors.js';
+import { normalizeEmail } from '../core/email.js';
+import { checkPassword } from '../core/password-policy.js';
+import { newId } from '../core/tokens.js';
+import type { ClientKind, UserRecord } from '../core/ports/stores.js';
+import type { RequestContext, ServiceDeps } from './deps.js';
+import { EventLog } from './event-log.js';
+import { PasswordThrottle } from './password-throttle.js';
+import { SessionService } from './sessions.js';
+
+export interface Authenticated {
+  status: 'authenticated';
+  user: UserRecord;
+  token: string;
+  sessionId: string;
+  client: ClientKind;
+}
+
+export type LoginOutcome = Authenticated;
+
+export class AccountService {
+  private readonly throttle: PasswordThrottle;
+
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly sessions: SessionService,
+    private readonly events: EventLog,
+  ) {
+    this.throttle = new PasswordThrottle(deps.limits);
+  }
+
+  /** Refuses a weak password with the reason (422 weak_password). */
+  assertStrongPassword(password: string, email: string): void {
+    const verdict = checkPassword(password, { email, productName: 'twofold', common: this.deps.commonPasswords });
+    if (!verdict.ok) throw new AppError('weak_password', verdict.message, { extra: { reason: verdict.reason } });
+  }
+
+  private requireEmail(input: string): string {
+    const email = normalizeEmail(input);
+    if (!email) throw new AppError('invalid_email', 'Enter a valid email address, like name@example.com.');
+    return email;
+  }
+
+  async signup(emailInput: string, password: string, client: ClientKind, ctx: RequestContext): Promise<Authenticated> {
+    const email = this.requireEmail(emailInput);
+    this.assertStrongPassword(password, email);
+    const { storage, clock, random, hasher } = this.deps;
+    if (await storage.users.findByEmail(email)) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
+    const user: UserRecord = { id: newId(random), email, passwordHash: await hasher.hash(password), createdAt: clock.now() };
+    const started = await storage.transaction(async (tx) => {
+      if ((await tx.users.create(user)) === 'email_taken') {
+        throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
+      }
+      return this.sessions.start(user.id, client, ctx, tx);
+    });
+    await this.events.record(user.id, 'account.created', ctx, { client });
+    await this.events.record(user.id, 'signin.succeeded', ctx, { client, method: 'password' });
+    return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client };
+  }
+
+  /**
+   * The password step. Unknown emails cost the same time as known ones (a dummy verify) and get the
+   * same answer; wrong passwords are throttled per the contract's Limits.
+   */
+  async verifyPassword(emailInput: string, password: string, ctx: RequestContext): Promise<UserRecord> {
+    const email = normalizeEmail(emailInput) ?? emailInput.trim().toLowerCase().slice(0, 320);
+    await this.throttle.check(email, ctx.ip);
+    const { storage, hasher } = this.deps;
+    const user = normalizeEmail(emailInput) ? await storage.users.findByEmail(email) : null;
+    const ok = user?.passwordHash ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
+    if (!user || !ok) {
+      await this.throttle.failed(email, ctx.ip);
+      if (user) await this.events.record(user.id, 'signin.failed', ctx, { reason: 'password' });
+      throw new AppError('invalid_credentials', 'The email or password is not correct.');
+    }
+    await this.throttle.succeeded(email, ctx.ip);
+    if (user.passwordHash && hasher.needsRehash(user.passwordHash)) {
+      // Parameters were raised since this hash was made: re-hash now, while we know the password.
+      await storage.users.setPasswordHash(user.id, await hasher.hash(password));
+    }
+    return user;
+  }
+
+  /** Checks the password of a signed-in user before a sensitive change (403 reauthentication_failed). */
+  async reauthenticate(user: UserRecord, password: string, ctx: RequestContext): Promise<void> {
+    await this.throttle.check(user.email, ctx.ip);
+    const ok = user.passwordHash ? await this.deps.hasher.verify(user.passwordHash, password) : false;
+    if (!ok) {
+      await this.throttle.failed(user.email, ctx.ip);
+      await this.events.record(user.id, 'reauthentication.failed', ctx);
+      throw new AppError('reauthentication_failed', 'The password is not correct.');
+    }
+  }
+
+  async changePassword(user: UserRecord, current: string, next: string, currentSessionId: string | null, ctx: RequestContext): Promise<void> {
+    await this.reauthenticate(user, current, ctx);
+    this.assertStrongPassword(next, user.email);
+    await this.deps.storage.users.setPasswordHash(user.id, await this.deps.hasher.hash(next));
+    const ended = await this.sessions.endAll(user.id, currentSessionId ?? undefined);
+    await this.events.record(user.id, 'password.changed', ctx, { sessions_ended: ended });
+    await this.deps.mailer.send({
+      to: user.email,
+      subject: `Your ${this.deps.settings.issuer} password was changed`,
+      text: `The password of your ${this.deps.settings.issuer} account was changed. Other signed-in devices were signed out.\n\nIf this was not you, reset your password now: ${this.deps.settings.publicUrl}/forgot-password\n`,
+    });
+  }
+
+  async logout(userId: string, sessionId: string, ctx: RequestContext): Promise<void> {
+    await this.sessions.end(userId, sessionId);
+    await this.events.record(userId, 'signout', ctx);
+  }
+}

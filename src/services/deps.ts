@@ -1,0 +1,43 @@
+// What every use case is given: ports and settings, never a framework, a driver or a vendor SDK.
+import type { Keyring } from '../core/envelope.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { Logger } from '../core/ports/logger.js';
+import type { Mailer } from '../core/ports/mailer.js';
+import type { PasswordHasher } from '../core/ports/password-hasher.js';
+import type { QrRenderer } from '../core/ports/qr.js';
+import type { Random } from '../core/ports/random.js';
+import type { RateLimitStore } from '../core/ports/rate-limit.js';
+import type { Storage } from '../core/ports/stores.js';
+
+export interface ServiceSettings {
+  /** e.g. https://twofold.example.com (no trailing slash). */
+  publicUrl: string;
+  /** Shown in mails and authenticator apps. */
+  issuer: string;
+  sessionIdleWebMs: number;
+  sessionIdleAppMs: number;
+  sessionAbsoluteWebMs: number;
+  sessionAbsoluteAppMs: number;
+  passwordResetTtlMs: number;
+  production: boolean;
+}
+
+export interface ServiceDeps {
+  clock: Clock;
+  random: Random;
+  storage: Storage;
+  hasher: PasswordHasher & { verifyDummy(password: string): Promise<boolean> };
+  mailer: Mailer;
+  limits: RateLimitStore;
+  logger: Logger;
+  commonPasswords: ReadonlySet<string>;
+  keyring: Keyring;
+  qr: QrRenderer;
+  settings: ServiceSettings;
+}
+
+/** Who is asking: recorded with security events and sessions. */
+export interface RequestContext {
+  ip: string | null;
+  userAgent: string | null;
+}

@@ -1,0 +1,34 @@
+// The security event log: append-only, per account, newest first when read.
+import type { EventRecord } from '../core/ports/stores.js';
+import type { RequestContext, ServiceDeps } from './deps.js';
+
+export type EventType =
+  | 'account.created'
+  | 'signin.succeeded'
+  | 'signin.failed'
+  | 'signout'
+  | 'password.changed'
+  | 'password.reset_requested'
+  | 'password.reset_used'
+  | 'session.ended'
+  | 'sessions.ended_others';
+
+export class EventLog {
+  constructor(private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'logger'>) {}
+
+  async record(userId: string, type: EventType | string, ctx: RequestContext, data?: Record<string, unknown>): Promise<void> {
+    await this.deps.storage.events.append({
+      userId,
+      type,
+      at: this.deps.clock.now(),
+      ip: ctx.ip,
+      userAgent: ctx.userAgent,
+      data: data ?? null,
+    });
+    this.deps.logger.info({ event: type, userId, ip: ctx.ip }, 'security event');
+  }
+
+  list(userId: string, limit: number, before?: number): Promise<EventRecord[]> {
+    return this.deps.storage.events.list(userId, before === undefined ? { limit } : { limit, before });
+  }
+}

@@ -1,0 +1,168 @@
+// The sign-in challenge: after the password, an account with a second factor gets an opaque
+// challenge (5 minutes, bound to the account and to the client the password step named) and no
+// session. A right code, or the recovery code, closes it and creates the session; every refused
+// code counts against the challenge (5) and the account's run (10 in a row). See shared/API.md.
+import { AppError } from '../core/errors.js';
+import { open } from '../core/envelope.js';
+import { challengeDiesAt } from '../core/second-factor-lock.js';
+import { verifyTotp } from '../core/totp.js';
+import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
+import type { ChallengeRecord, MfaFactorRecord } from '../core/ports/mfa-stores.js';
+import type { ClientKind, Storage, Stores, UserRecord } from '../core/ports/stores.js';
+import type { Authenticated } from './accounts.js';
+import type { AttemptGuard } from './attempt-guard.js';
+import type { RequestContext, ServiceDeps } from './deps.js';
+import type { EventLog } from './event-log.js';
+import { totpAad } from './mfa-setup.js';
+import type { Notices } from './notices.js';
+import type { RecoveryCodes } from './recovery-codes.js';
+import type { SessionService } from './sessions.js';
+
+export const CHALLENGE_TTL_MS = 5 * 60_000;
+
+export interface MfaRequired {
+  status: 'mfa_required';
+  challenge: string;
+  method: 'totp' | 'sms';
+  phone_hint?: string;
+  expires_at: string;
+}
+
+/** Runs fn in a transaction that commits only when fn answers 'ok'; any other answer rolls back. */
+async function rollbackUnless<T extends string>(storage: Storage, fn: (tx: Stores) => Promise<T | 'ok'>): Promise<T | 'ok'> {
+  class Abort extends Error {
+    constructor(readonly verdict: T) {
+      super('rollback');
+    }
+  }
+  try {
+    return await storage.transaction(async (tx) => {
+      const verdict = await fn(tx);
+      if (verdict !== 'ok') throw new Abort(verdict as T);
+      return verdict;
+    });
+  } catch (e) {
+    if (e instanceof Abort) return e.verdict;
+    throw e;
+  }
+}
+
+const expired = () => new AppError('challenge_expired', 'This sign-in has expired. Sign in again with your email and password.');
+
+export class ChallengeService {
+  constructor(
+    private readonly deps: ServiceDeps,
+    private readonly guard: AttemptGuard,
+    private readonly recovery: RecoveryCodes,
+    private readonly sessions: SessionService,
+    private readonly events: EventLog,
+    private readonly notices: Notices,
+  ) {}
+
+  async create(user: UserRecord, factor: MfaFactorRecord, client: ClientKind, via: string, ctx: RequestContext): Promise<MfaRequired> {
+    await this.guard.assertOpen(user.id);
+    const token = newToken(this.deps.random);
+    const now = this.deps.clock.now();
+    const c: ChallengeRecord = { idHash: hashToken(token), userId: user.id, method: factor.method, client, via, createdAt: now, expiresAt: now + CHALLENGE_TTL_MS, failures: 0, closedAt: null };
+    await this.deps.storage.mfa.createChallenge(c);
+    await this.events.record(user.id, 'signin.mfa_required', ctx, { method: factor.method, via });
+    return {
+      status: 'mfa_required',
+      challenge: token,
+      method: factor.method,
+      ...(factor.phoneHint ? { phone_hint: factor.phoneHint } : {}),
+      expires_at: new Date(c.expiresAt).toISOString(),
+    };
+  }
+
+  /** The open challenge a client's string names, or 410 challenge_expired. */
+  private async openChallenge(challenge: string): Promise<ChallengeRecord> {
+    if (!looksLikeToken(challenge)) throw expired();
+    const c = await this.deps.storage.mfa.getChallenge(hashToken(challenge));
+    if (!c || c.closedAt !== null || c.expiresAt <= this.deps.clock.now()) throw expired();
+    return c;
+  }
+
+  /** Counts a refused code; the 5th on a challenge kills it and answers 429 instead of 401. */
+  private async refuse(c: ChallengeRecord, ctx: RequestContext, code: 'invalid_code' | 'invalid_recovery_code'): Promise<never> {
+    const { storage, clock } = this.deps;
+    await this.guard.fail(c.userId);
+    const failures = await storage.mfa.failChallenge(c.idHash);
+    await this.events.record(c.userId, 'signin.failed', ctx, { reason: code === 'invalid_code' ? 'second_factor' : 'recovery_code' });
+    if (failures === null) throw expired();
+    if (challengeDiesAt(failures)) {
+      await storage.mfa.closeChallenge(c.idHash, clock.now());
+      throw new AppError('too_many_attempts', 'Too many wrong codes for this sign-in. Sign in again with your email and password.');
+    }
+    if (code === 'invalid_recovery_code') throw new AppError('invalid_recovery_code', 'That recovery code is not right. Check it and try again.');
+    throw new AppError('invalid_code', 'That code is not right. Enter the current 6-digit code.');
+  }
+
+  async verify(challenge: string, code: string, ctx: RequestContext): Promise<Authenticated> {
+    const c = await this.openChallenge(challenge);
+    await this.guard.assertOpen(c.userId);
+    const { storage, clock, keyring } = this.deps;
+    const [user, factor] = await Promise.all([storage.users.findById(c.userId), storage.mfa.getFactor(c.userId)]);
+    if (!user || !factor || factor.method !== c.method) throw expired();
+    const now = clock.now();
+    let step: number | null = null;
+    if (factor.method === 'totp' && factor.secretEnc) {
+      const secret = open(keyring, factor.secretEnc, totpAad(user.id));
+      if (!secret.ok) throw new AppError('internal_error', 'The second factor cannot be read; check TWOFOLD_SECRET_KEYS.');
+      const r = verifyTotp(secret.plaintext, code.replace(/\s+/g, ''), now, { afterStep: factor.lastStep });
+      if (r.ok) step = r.step;
+    }
+    if (step === null) return this.refuse(c, ctx, 'invalid_code');
+    // Spend the time step and close the challenge in one transaction: of 20 parallel sign-ins
+    // with one code, one advances last_step and the rest find it taken (RFC 6238 §5.2).
+    const won = await rollbackUnless(storage, async (tx) => {
+      if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
+      if (!(await tx.mfa.advanceStep(user.id, step))) return 'replayed';
+      return 'ok';
+    });
+    if (won === 'closed') throw expired();
+    if (won === 'replayed') return this.refuse(c, ctx, 'invalid_code');
+    await this.guard.reset(user.id);
+    return this.finish(user, c, ctx, factor.method);
+  }
+
+  async recover(challenge: string, recoveryCode: string, ctx: RequestContext): Promise<Authenticated & { mfa_disabled: true }> {
+    const c = await this.openChallenge(challenge);
+    await this.guard.assertOpen(c.userId);
+    const { storage, clock } = this.deps;
+    const user = await storage.users.findById(c.userId);
+    if (!user) throw expired();
+    const hash = await this.recovery.match(user.id, recoveryCode);
+    if (!hash) return this.refuse(c, ctx, 'invalid_recovery_code');
+    const now = clock.now();
+    const won = await rollbackUnless(storage, async (tx) => {
+      if (!(await tx.mfa.spendRecoveryCode(user.id, hash, now))) return 'spent';
+      if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
+      await tx.mfa.deleteFactor(user.id);
+      await tx.mfa.deleteSetupsForUser(user.id);
+      await tx.mfa.closeChallengesForUser(user.id, now);
+      await tx.sessions.deleteAllForUser(user.id);
+      return 'ok';
+    });
+    if (won === 'closed') throw expired();
+    if (won === 'spent') return this.refuse(c, ctx, 'invalid_recovery_code');
+    await this.guard.reset(user.id);
+    await this.events.record(user.id, 'mfa.recovery_used', ctx);
+    await this.events.record(user.id, 'mfa.disabled', ctx, { reason: 'recovery' });
+    await this.notices.send(user.email, 'recovery_code_used', ctx);
+    const done = await this.finish(user, c, ctx, 'recovery_code');
+    return { ...done, mfa_disabled: true };
+  }
+
+  /** SMS only: a new code for the challenge. An authenticator-app challenge has nothing to send. */
+  async resend(challenge: string, _ctx: RequestContext): Promise<{ expires_at: string }> {
+    const c = await this.openChallenge(challenge);
+    throw new AppError('bad_request', c.method === 'totp' ? 'This sign-in uses an authenticator app; there is no code to send.' : 'Text messages are not available yet.');
+  }
+
+  private async finish(user: UserRecord, c: ChallengeRecord, ctx: RequestContext, method: string): Promise<Authenticated> {
+    const started = await this.sessions.start(user.id, c.client, ctx);
+    await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${method}` });
+    return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client };
+  }
+}

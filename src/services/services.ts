@@ -1,0 +1,40 @@
+// Wires the use cases together over one set of ports. The server (or a test) supplies the ports.
+import type { ServiceDeps } from './deps.js';
+import { AccountService } from './accounts.js';
+import { AttemptGuard } from './attempt-guard.js';
+import { EventLog } from './event-log.js';
+import { ChallengeService } from './login-challenge.js';
+import { MfaSetupService } from './mfa-setup.js';
+import { Notices } from './notices.js';
+import { PasswordResetService } from './password-reset.js';
+import { RecoveryCodes } from './recovery-codes.js';
+import { SessionService } from './sessions.js';
+import { SignInService } from './sign-in.js';
+import { UserViewService } from './user-view.js';
+
+export interface Services {
+  deps: ServiceDeps;
+  events: EventLog;
+  sessions: SessionService;
+  accounts: AccountService;
+  signIn: SignInService;
+  challenges: ChallengeService;
+  mfa: MfaSetupService;
+  passwordReset: PasswordResetService;
+  userViews: UserViewService;
+}
+
+export function createServices(deps: ServiceDeps): Services {
+  const events = new EventLog(deps);
+  const notices = new Notices(deps);
+  const sessions = new SessionService(deps);
+  const guard = new AttemptGuard(deps);
+  const recovery = new RecoveryCodes(deps);
+  const accounts = new AccountService(deps, sessions, events);
+  const challenges = new ChallengeService(deps, guard, recovery, sessions, events, notices);
+  const signIn = new SignInService(deps, accounts, sessions, challenges, events);
+  const mfa = new MfaSetupService(deps, accounts, guard, recovery, events, notices);
+  const passwordReset = new PasswordResetService(deps, accounts, sessions, events);
+  const userViews = new UserViewService(deps.storage);
+  return { deps, events, sessions, accounts, signIn, challenges, mfa, passwordReset, userViews };
+}

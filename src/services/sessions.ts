@@ -1,0 +1,91 @@
+// Sessions: an opaque 256-bit token handed to the client once; only its SHA-256 is stored.
+// Idle expiry (web 7 d, app 30 d) and absolute expiry (30 d / 90 d) are checked on every use;
+// last_seen_at moves at most once a minute per session, so a session check is not a write.
+import { hashToken, looksLikeToken, newId, newToken } from '../core/tokens.js';
+import type { ClientKind, SessionRecord, Stores, UserRecord } from '../core/ports/stores.js';
+import type { RequestContext, ServiceDeps } from './deps.js';
+
+const TOUCH_EVERY_MS = 60_000;
+
+export interface StartedSession {
+  token: string;
+  session: SessionRecord;
+}
+
+export interface AuthenticatedSession {
+  session: SessionRecord;
+  user: UserRecord;
+}
+
+export class SessionService {
+  constructor(private readonly deps: ServiceDeps) {}
+
+  private idleMs(client: ClientKind): number {
+    const s = this.deps.settings;
+    return client === 'app' ? s.sessionIdleAppMs : s.sessionIdleWebMs;
+  }
+
+  private absoluteMs(client: ClientKind): number {
+    const s = this.deps.settings;
+    return client === 'app' ? s.sessionAbsoluteAppMs : s.sessionAbsoluteWebMs;
+  }
+
+  /** Creates a session. Callers are the sign-in paths only, after every factor has been checked. */
+  async start(userId: string, client: ClientKind, ctx: RequestContext, stores: Stores = this.deps.storage): Promise<StartedSession> {
+    const now = this.deps.clock.now();
+    const token = newToken(this.deps.random);
+    const session: SessionRecord = {
+      id: newId(this.deps.random),
+      userId,
+      tokenHash: hashToken(token),
+      client,
+      createdAt: now,
+      lastSeenAt: now,
+      absoluteExpiresAt: now + this.absoluteMs(client),
+      ip: ctx.ip,
+      userAgent: ctx.userAgent ? ctx.userAgent.slice(0, 512) : null,
+    };
+    await stores.sessions.create(session);
+    return { token, session };
+  }
+
+  /** The session and user a token stands for, or null when unknown, expired or malformed. */
+  async authenticate(token: string): Promise<AuthenticatedSession | null> {
+    if (!looksLikeToken(token)) return null;
+    const { storage, clock } = this.deps;
+    const session = await storage.sessions.findByTokenHash(hashToken(token));
+    if (!session) return null;
+    const now = clock.now();
+    if (now >= session.absoluteExpiresAt || now - session.lastSeenAt >= this.idleMs(session.client)) {
+      await storage.sessions.delete(session.userId, session.id);
+      return null;
+    }
+    const user = await storage.users.findById(session.userId);
+    if (!user) return null;
+    if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
+      await storage.sessions.touch(session.id, now);
+      session.lastSeenAt = now;
+    }
+    return { session, user };
+  }
+
+  async list(userId: string): Promise<SessionRecord[]> {
+    const now = this.deps.clock.now();
+    const all = await this.deps.storage.sessions.listForUser(userId);
+    return all.filter((s) => now < s.absoluteExpiresAt && now - s.lastSeenAt < this.idleMs(s.client));
+  }
+
+  end(userId: string, sessionId: string, stores: Stores = this.deps.storage): Promise<boolean> {
+    return stores.sessions.delete(userId, sessionId);
+  }
+
+  endAll(userId: string, exceptId?: string, stores: Stores = this.deps.storage): Promise<number> {
+    return stores.sessions.deleteAllForUser(userId, exceptId);
+  }
+
+  /** Housekeeping: removes expired rows (run periodically by the server). */
+  sweep(): Promise<number> {
+    const s = this.deps.settings;
+    return this.deps.storage.sessions.deleteExpired(this.deps.clock.now(), s.sessionIdleWebMs, s.sessionIdleAppMs);
+  }
+}

@@ -1,0 +1,38 @@
+// The `user` object of the contract: {id, email, created_at, mfa:{enabled, method, phone_hint?},
+// google_linked}. It never carries a secret.
+import type { Stores, UserRecord } from '../core/ports/stores.js';
+
+export interface MfaSummary {
+  enabled: boolean;
+  method: 'totp' | 'sms' | null;
+  phone_hint?: string;
+}
+
+export interface UserView {
+  id: string;
+  email: string;
+  created_at: string;
+  mfa: MfaSummary;
+  google_linked: boolean;
+}
+
+export function userView(user: UserRecord, mfa: MfaSummary = { enabled: false, method: null }, googleLinked = false): UserView {
+  return {
+    id: user.id,
+    email: user.email,
+    created_at: new Date(user.createdAt).toISOString(),
+    mfa,
+    google_linked: googleLinked,
+  };
+}
+
+/** Builds the view with the account's current second factor and links. */
+export class UserViewService {
+  constructor(private readonly stores: Pick<Stores, 'mfa'>) {}
+
+  async view(user: UserRecord): Promise<UserView> {
+    const f = await this.stores.mfa.getFactor(user.id);
+    const mfa: MfaSummary = f ? { enabled: true, method: f.method, ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}) } : { enabled: false, method: null };
+    return userView(user, mfa);
+  }
+}

@@ -1,0 +1,111 @@
+// Sign-in challenges, the recovery code, and the per-account run of wrong codes. Counters are
+// moved by single UPDATE statements so that concurrent instances cannot lose a count.
+import { sql, type Kysely } from 'kysely';
+import type { ChallengeRecord, MfaAttemptState, MfaMethod, MfaStore } from '../../core/ports/mfa-stores.js';
+import type { Database } from '../schema.js';
+
+type Part = Pick<
+  MfaStore,
+  | 'putRecoveryCode' | 'getRecoveryCode' | 'spendRecoveryCode' | 'deleteRecoveryCode'
+  | 'createChallenge' | 'getChallenge' | 'failChallenge' | 'closeChallenge' | 'closeChallengesForUser'
+  | 'getAttempts' | 'addFailure' | 'setLock' | 'resetAttempts'
+>;
+
+const NO_ATTEMPTS: MfaAttemptState = { failures: 0, rounds: 0, lockedUntil: null };
+
+export function mfaChallengeRepository(db: Kysely<Database>): Part {
+  return {
+    async putRecoveryCode(userId, codeHash, kid, now) {
+      await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+      await db.insertInto('recovery_codes').values({ user_id: userId, code_hash: codeHash, kid, created_at: now, used_at: null }).execute();
+    },
+    async getRecoveryCode(userId) {
+      const r = await db.selectFrom('recovery_codes').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      return r ? { codeHash: r.code_hash, kid: r.kid, usedAt: r.used_at === null ? null : Number(r.used_at) } : null;
+    },
+    async spendRecoveryCode(userId, codeHash, now) {
+      const r = await db
+        .updateTable('recovery_codes')
+        .set({ used_at: now })
+        .where('user_id', '=', userId)
+        .where('code_hash', '=', codeHash)
+        .where('used_at', 'is', null)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async deleteRecoveryCode(userId) {
+      await db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
+    },
+
+    async createChallenge(c) {
+      await db
+        .insertInto('mfa_challenges')
+        .values({
+          id_hash: c.idHash,
+          user_id: c.userId,
+          method: c.method,
+          client: c.client,
+          via: c.via,
+          created_at: c.createdAt,
+          expires_at: c.expiresAt,
+          failures: c.failures,
+          closed_at: c.closedAt,
+        })
+        .execute();
+    },
+    async getChallenge(idHash) {
+      const r = await db.selectFrom('mfa_challenges').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
+      if (!r) return null;
+      const c: ChallengeRecord = {
+        idHash: r.id_hash,
+        userId: r.user_id,
+        method: r.method as MfaMethod,
+        client: r.client === 'app' ? 'app' : 'web',
+        via: r.via,
+        createdAt: Number(r.created_at),
+        expiresAt: Number(r.expires_at),
+        failures: Number(r.failures),
+        closedAt: r.closed_at === null ? null : Number(r.closed_at),
+      };
+      return c;
+    },
+    async failChallenge(idHash) {
+      const r = await db
+        .updateTable('mfa_challenges')
+        .set({ failures: sql<number>`failures + 1` })
+        .where('id_hash', '=', idHash)
+        .where('closed_at', 'is', null)
+        .returning('failures')
+        .executeTakeFirst();
+      return r ? Number(r.failures) : null;
+    },
+    async closeChallenge(idHash, now) {
+      const r = await db.updateTable('mfa_challenges').set({ closed_at: now }).where('id_hash', '=', idHash).where('closed_at', 'is', null).executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+    async closeChallengesForUser(userId, now) {
+      await db.updateTable('mfa_challenges').set({ closed_at: now }).where('user_id', '=', userId).where('closed_at', 'is', null).execute();
+    },
+
+    async getAttempts(userId) {
+      const r = await db.selectFrom('mfa_attempts').selectAll().where('user_id', '=', userId).executeTakeFirst();
+      return r ? { failures: Number(r.failures), rounds: Number(r.rounds), lockedUntil: r.locked_until === null ? null : Number(r.locked_until) } : NO_ATTEMPTS;
+    },
+    async addFailure(userId) {
+      // Upsert-and-increment in one statement on both engines (ON CONFLICT … DO UPDATE).
+      const r = await db
+        .insertInto('mfa_attempts')
+        .values({ user_id: userId, failures: 1, rounds: 0, locked_until: null })
+        .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql<number>`mfa_attempts.failures + 1` }))
+        .returning(['failures', 'rounds', 'locked_until'])
+        .executeTakeFirstOrThrow();
+      return { failures: Number(r.failures), rounds: Number(r.rounds), lockedUntil: r.locked_until === null ? null : Number(r.locked_until) };
+    },
+    async setLock(userId, lockedUntil, rounds) {
+      await db.updateTable('mfa_attempts').set({ locked_until: lockedUntil, rounds }).where('user_id', '=', userId).execute();
+    },
+    async resetAttempts(userId) {
+      await db.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
+    },
+  };
+}

@@ -1,0 +1,105 @@
+// Table types for Kysely. Times are integers of milliseconds since the epoch (UTC): the same on
+// SQLite (INTEGER) and PostgreSQL (bigint, parsed to number by the pg type parser in database.ts).
+import type { Generated } from 'kysely';
+
+export interface UsersTable {
+  id: string;
+  email: string;
+  password_hash: string | null;
+  created_at: number;
+  updated_at: number;
+}
+
+export interface SessionsTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  client: string;
+  created_at: number;
+  last_seen_at: number;
+  absolute_expires_at: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface EventsTable {
+  id: Generated<number>;
+  user_id: string;
+  type: string;
+  at: number;
+  ip: string | null;
+  user_agent: string | null;
+  data: string | null;
+}
+
+export interface PasswordResetsTable {
+  token_hash: string;
+  user_id: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface Database {
+  users: UsersTable;
+  sessions: SessionsTable;
+  events: EventsTable;
+  password_resets: PasswordResetsTable;
+}
+
+export interface MfaFactorsTable {
+  user_id: string;
+  method: string;
+  secret_enc: string | null;
+  phone_enc: string | null;
+  phone_hint: string | null;
+  last_step: number | null;
+  enabled_at: number;
+}
+
+export interface MfaSetupsTable {
+  id: string;
+  user_id: string;
+  method: string;
+  secret_enc: string | null;
+  phone_enc: string | null;
+  phone_hint: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface RecoveryCodesTable {
+  user_id: string;
+  code_hash: string;
+  kid: string;
+  created_at: number;
+  used_at: number | null;
+}
+
+export interface MfaChallengesTable {
+  id_hash: string;
+  user_id: string;
+  method: string;
+  client: string;
+  via: string;
+  created_at: number;
+  expires_at: number;
+  failures: number;
+  closed_at: number | null;
+}
+
+export interface MfaAttemptsTable {
+  user_id: string;
+  failures: number;
+  rounds: number;
+  locked_until: number | null;
+}
+
+export interface Database {
+  mfa_factors: MfaFactorsTable;
+  mfa_setups: MfaSetupsTable;
+  recovery_codes: RecoveryCodesTable;
+  mfa_challenges: MfaChallengesTable;
+  mfa_attempts: MfaAttemptsTable;
+}

@@ -1,0 +1,34 @@
+// The Storage port over Kysely: repositories bound to the pool, or to one transaction.
+import type { Kysely } from 'kysely';
+import { sql } from 'kysely';
+import type { Storage, Stores } from '../core/ports/stores.js';
+import type { DatabaseHandle } from './database.js';
+import type { Database } from './schema.js';
+import { EventRepository } from './repositories/event-repository.js';
+import { PasswordResetRepository } from './repositories/password-reset-repository.js';
+import { SessionRepository } from './repositories/session-repository.js';
+import { UserRepository } from './repositories/user-repository.js';
+import { mfaChallengeRepository } from './repositories/mfa-challenge-repository.js';
+import { mfaFactorRepository, mfaSetupRepository } from './repositories/mfa-factor-repository.js';
+
+function storesFor(db: Kysely<Database>): Stores {
+  return {
+    users: new UserRepository(db),
+    sessions: new SessionRepository(db),
+    events: new EventRepository(db),
+    passwordResets: new PasswordResetRepository(db),
+    mfa: { ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db) },
+  };
+}
+
+export function createStorage(handle: DatabaseHandle): Storage {
+  const stores = storesFor(handle.db);
+  return {
+    ...stores,
+    transaction: (fn) => handle.db.transaction().execute((trx) => fn(storesFor(trx))),
+    ping: async () => {
+      await sql`select 1`.execute(handle.db);
+    },
+    close: () => handle.close(),
+  };
+}
