@@ -1,0 +1,107 @@
+// A Twofold app for tests: a fresh database (in-memory SQLite, or a private schema of the
+// PostgreSQL named by TWOFOLD_TEST_DATABASE_URL), a clock the test moves, cheap argon2
+// parameters, and mail captured in memory (or sent to a real SMTP server when asked).
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
+import { Argon2Hasher } from '../../src/adapters/argon2-hasher.js';
+import { MemoryRateLimitStore } from '../../src/adapters/ratelimit/memory-store.js';
+import { createRedis } from '../../src/adapters/ratelimit/redis-client.js';
+import { RedisRateLimitStore } from '../../src/adapters/ratelimit/redis-store.js';
+import { ManualClock } from '../../src/core/ports/clock.js';
+import type { MailMessage, Mailer } from '../../src/core/ports/mailer.js';
+import type { RateLimitStore } from '../../src/core/ports/rate-limit.js';
+import { buildApp } from '../../src/server/app.js';
+import { loadConfig } from '../../src/server/config.js';
+import { createRuntime, type Runtime } from '../../src/server/container.js';
+import { createLogger } from '../../src/server/logger.js';
+
+export const TEST_PUBLIC_URL = 'http://127.0.0.1:8080';
+export const ORIGIN = TEST_PUBLIC_URL;
+
+export class CapturingMailer implements Mailer {
+  readonly sent: MailMessage[] = [];
+  async send(m: MailMessage): Promise<void> {
+    this.sent.push(m);
+  }
+  to(email: string): MailMessage[] {
+    return this.sent.filter((m) => m.to === email);
+  }
+}
+
+export interface Harness {
+  app: FastifyInstance;
+  runtime: Runtime;
+  clock: ManualClock;
+  mailer: CapturingMailer;
+  /** The database engine under test. */
+  engine: 'sqlite' | 'postgres';
+  inject(opts: InjectOptions): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface HarnessOptions {
+  env?: Record<string, string>;
+  mailer?: Mailer;
+  limits?: RateLimitStore;
+  /** Use Redis for rate limits when TWOFOLD_TEST_REDIS_URL is set (limits then follow real time, not the test clock). */
+  redisWhenAvailable?: boolean;
+  /** Use PostgreSQL when TWOFOLD_TEST_DATABASE_URL is set (default true). */
+  allowPostgres?: boolean;
+}
+
+/** A private schema of the test PostgreSQL, so parallel test files never see each other's rows. */
+async function privatePostgres(base: string): Promise<{ url: string; drop(): Promise<void> }> {
+  const schema = `t_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: base });
+  await admin.connect();
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  await admin.end();
+  const u = new URL(base);
+  u.searchParams.set('options', `-c search_path=${schema}`);
+  return {
+    url: u.toString(),
+    drop: async () => {
+      const c = new pg.Client({ connectionString: base });
+      await c.connect();
+      await c.query(`DROP SCHEMA ${schema} CASCADE`);
+      await c.end();
+    },
+  };
+}
+
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const pgBase = options.allowPostgres === false ? undefined : process.env.TWOFOLD_TEST_DATABASE_URL;
+  const db = pgBase ? await privatePostgres(pgBase) : { url: 'sqlite::memory:', drop: async () => {} };
+  const config = loadConfig({
+    TWOFOLD_PUBLIC_URL: TEST_PUBLIC_URL,
+    TWOFOLD_DATABASE_URL: db.url,
+    TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
+  const clock = new ManualClock(Date.now());
+  const redisUrl = options.redisWhenAvailable ? process.env.TWOFOLD_TEST_REDIS_URL : undefined;
+  const mailer = new CapturingMailer();
+  const runtime = await createRuntime(config, createLogger(config), {
+    clock,
+    mailer: options.mailer ?? mailer,
+    hasher: new Argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+    limits: options.limits ?? (redisUrl ? new RedisRateLimitStore(createRedis(redisUrl), `twofold-test:${randomBytes(4).toString('hex')}:`) : new MemoryRateLimitStore(clock)),
+  });
+  const { app } = await buildApp(runtime);
+  await app.ready();
+  return {
+    app,
+    runtime,
+    clock,
+    mailer,
+    engine: pgBase ? 'postgres' : 'sqlite',
+    inject: (opts) => app.inject(opts),
+    close: async () => {
+      await app.close();
+      await runtime.close();
+      await db.drop();
+    },
+  };
+}
