@@ -1,6 +1,6 @@
 // Builds the Fastify application over a runtime (config, storage, services). Fastify lives here
 // and in the routes/plugins folders only.
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
 import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
@@ -9,8 +9,11 @@ import type { Runtime } from './container.js';
 import { authPlugin, type SignatureAuthenticator } from './plugins/auth.js';
 import { registerCsrf } from './plugins/csrf.js';
 import { registerMetrics } from './plugins/metrics.js';
-import { registerProblemHandler } from './plugins/problem.js';
+import { registerProblemHandler, sendProblem, toAppError } from './plugins/problem.js';
+import { registerRawJsonParser } from './raw-body.js';
+import { signatureAuthenticator } from './signature-auth.js';
 import { authRoutes } from './routes/auth-routes.js';
+import { accessKeyRoutes } from './routes/access-key-routes.js';
 import { challengeRoutes } from './routes/challenge-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { mfaRoutes } from './routes/mfa-routes.js';
@@ -37,16 +40,20 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // Typed as the base instance: pino's richer logger type otherwise leaks into every plugin's type.
   const app: FastifyInstance = Fastify({
     loggerInstance: runtime.logger,
-    disableRequestLogging: !options.logRequests,
+    logController: new LogController({ disableRequestLogging: !options.logRequests }),
     bodyLimit: BODY_LIMIT,
     trustProxy: config.trustProxy && config.trustProxy.length > 0 ? config.trustProxy : false,
     routerOptions: { maxParamLength: 200, ignoreTrailingSlash: true },
     return503OnClosing: true,
+    // Errors the router raises before any route runs (a malformed %-escape, a path parameter over
+    // maxParamLength) would otherwise be answered as plain JSON, not problem+json.
+    frameworkErrors: (error, req, reply) => void sendProblem(reply, req, toAppError(error)),
     forceCloseConnections: 'idle',
   }) as unknown as FastifyInstance;
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerProblemHandler(app);
+  registerRawJsonParser(app);
 
   await app.register(swagger, {
     openapi: {
@@ -79,12 +86,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   registerCsrf(app, config.publicUrl, config.secure);
   const metrics = registerMetrics(app);
-  await app.register(authPlugin, { services: runtime.services, secure: config.secure, signatures: options.signatures });
+  await app.register(authPlugin, { services: runtime.services, secure: config.secure, signatures: options.signatures ?? signatureAuthenticator(runtime.services, config.publicUrl) });
 
   await app.register(authRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
   await app.register(challengeRoutes, { services: runtime.services, config });
   await app.register(meRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
+  await app.register(accessKeyRoutes, { services: runtime.services });
   await app.register(opsRoutes, { storage: runtime.storage, metrics, isDraining: () => draining });
   await app.register(portalRoutes);
   return { app, startDraining: () => void (draining = true) };

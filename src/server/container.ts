@@ -61,17 +61,24 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
     overrides.mailer ??
     (config.mail.url ? new SmtpMailer({ url: config.mail.url, from: config.mail.from }) : new LogMailer(logger, { redactLinks: config.production }));
   commonPasswords ??= loadCommonPasswords();
+  const hasher = overrides.hasher ?? new Argon2Hasher();
+  if (hasher instanceof Argon2Hasher) await hasher.warmUp();
   const services = createServices({
     clock,
     random: cryptoRandom,
     storage,
-    hasher: overrides.hasher ?? new Argon2Hasher(),
+    hasher,
     mailer,
     limits,
     logger,
     commonPasswords,
     keyring,
     qr: qrSvgRenderer,
+    // Signature hashes for the replay guard: in Redis when configured (shared, with TTL), else in
+    // the database, so that instances sharing one database still refuse each other's replays.
+    replays: config.redisUrl
+      ? { claim: (key, ttlMs) => limits.claim(key, ttlMs) }
+      : { claim: (key, ttlMs) => storage.accessKeys.claimSignature(key, clock.now(), clock.now() + ttlMs) },
     settings: {
       publicUrl: config.publicUrl,
       issuer: config.issuer,
@@ -80,6 +87,7 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
       sessionAbsoluteWebMs: config.sessions.absoluteWebMs,
       sessionAbsoluteAppMs: config.sessions.absoluteAppMs,
       passwordResetTtlMs: config.passwordResetTtlMs,
+      accessKeyLimit: config.accessKeyLimit,
       production: config.production,
     },
   });

@@ -5,6 +5,7 @@ import type { Logger } from '../core/ports/logger.js';
 import type { Mailer } from '../core/ports/mailer.js';
 import type { PasswordHasher } from '../core/ports/password-hasher.js';
 import type { QrRenderer } from '../core/ports/qr.js';
+import type { ReplayGuard } from '../core/ports/replay-guard.js';
 import type { Random } from '../core/ports/random.js';
 import type { RateLimitStore } from '../core/ports/rate-limit.js';
 import type { Storage } from '../core/ports/stores.js';
@@ -19,6 +20,7 @@ export interface ServiceSettings {
   sessionAbsoluteWebMs: number;
   sessionAbsoluteAppMs: number;
   passwordResetTtlMs: number;
+  accessKeyLimit: number;
   production: boolean;
 }
 
@@ -33,6 +35,7 @@ export interface ServiceDeps {
   commonPasswords: ReadonlySet<string>;
   keyring: Keyring;
   qr: QrRenderer;
+  replays: ReplayGuard;
   settings: ServiceSettings;
 }
 

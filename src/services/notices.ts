@@ -7,7 +7,10 @@ export type NoticeKind =
   | 'mfa_reconfigured'
   | 'mfa_disabled'
   | 'recovery_code_used'
-  | 'recovery_code_renewed';
+  | 'recovery_code_renewed'
+  | 'access_key_created'
+  | 'access_key_disabled'
+  | 'access_key_deleted';
 
 const SUBJECTS: Record<NoticeKind, string> = {
   mfa_enabled: 'Two-factor authentication is on',
@@ -15,6 +18,9 @@ const SUBJECTS: Record<NoticeKind, string> = {
   mfa_disabled: 'Two-factor authentication was turned off',
   recovery_code_used: 'Your recovery code was used to sign in',
   recovery_code_renewed: 'A new recovery code was made',
+  access_key_created: 'A new access key was created',
+  access_key_disabled: 'An access key was disabled',
+  access_key_deleted: 'An access key was deleted',
 };
 
 const BODIES: Record<NoticeKind, string> = {
@@ -23,6 +29,9 @@ const BODIES: Record<NoticeKind, string> = {
   mfa_disabled: 'Two-factor authentication was turned off for your account. Signing in now needs only your password.',
   recovery_code_used: 'Someone signed in to your account with its recovery code. Two-factor authentication is now off and every other device was signed out. Turn it on again from the account page.',
   recovery_code_renewed: 'A new recovery code was made for your account; the old one no longer works.',
+  access_key_created: 'A new access key was created for your account. It can sign API and CLI requests without a second factor.',
+  access_key_disabled: 'An access key of your account was disabled; requests signed with it are refused.',
+  access_key_deleted: 'An access key of your account was deleted.',
 };
 
 export class Notices {

@@ -1,6 +1,8 @@
 // Wires the use cases together over one set of ports. The server (or a test) supplies the ports.
 import type { ServiceDeps } from './deps.js';
+import { AccessKeyService } from './access-keys.js';
 import { AccountService } from './accounts.js';
+import { SignedRequestService } from './signed-requests.js';
 import { AttemptGuard } from './attempt-guard.js';
 import { EventLog } from './event-log.js';
 import { ChallengeService } from './login-challenge.js';
@@ -22,6 +24,8 @@ export interface Services {
   mfa: MfaSetupService;
   passwordReset: PasswordResetService;
   userViews: UserViewService;
+  accessKeys: AccessKeyService;
+  signedRequests: SignedRequestService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -36,5 +40,7 @@ export function createServices(deps: ServiceDeps): Services {
   const mfa = new MfaSetupService(deps, accounts, guard, recovery, events, notices);
   const passwordReset = new PasswordResetService(deps, accounts, sessions, events);
   const userViews = new UserViewService(deps.storage);
-  return { deps, events, sessions, accounts, signIn, challenges, mfa, passwordReset, userViews };
+  const accessKeys = new AccessKeyService(deps, accounts, events, notices);
+  const signedRequests = new SignedRequestService(deps, accessKeys, deps.replays);
+  return { deps, events, sessions, accounts, signIn, challenges, mfa, passwordReset, userViews, accessKeys, signedRequests };
 }

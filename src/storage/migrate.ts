@@ -4,12 +4,14 @@ import { Migrator, type Kysely, type Migration, type MigrationProvider, type Mig
 import type { DatabaseHandle, Dialect } from './database.js';
 import * as m001 from './migrations/001-accounts.js';
 import * as m002 from './migrations/002-second-factor.js';
+import * as m003 from './migrations/003-access-keys.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
 const STEPS: Record<string, Step> = {
   '001-accounts': m001,
   '002-second-factor': m002,
+  '003-access-keys': m003,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

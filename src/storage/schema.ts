@@ -103,3 +103,22 @@ export interface Database {
   mfa_challenges: MfaChallengesTable;
   mfa_attempts: MfaAttemptsTable;
 }
+
+export interface AccessKeysTable {
+  id: string;
+  user_id: string;
+  secret_enc: string;
+  enabled: number;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface SignatureReplaysTable {
+  hash: string;
+  expires_at: number;
+}
+
+export interface Database {
+  access_keys: AccessKeysTable;
+  signature_replays: SignatureReplaysTable;
+}

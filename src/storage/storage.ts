@@ -8,6 +8,7 @@ import { EventRepository } from './repositories/event-repository.js';
 import { PasswordResetRepository } from './repositories/password-reset-repository.js';
 import { SessionRepository } from './repositories/session-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
+import { AccessKeyRepository } from './repositories/access-key-repository.js';
 import { mfaChallengeRepository } from './repositories/mfa-challenge-repository.js';
 import { mfaFactorRepository, mfaSetupRepository } from './repositories/mfa-factor-repository.js';
 
@@ -17,6 +18,7 @@ function storesFor(db: Kysely<Database>): Stores {
     sessions: new SessionRepository(db),
     events: new EventRepository(db),
     passwordResets: new PasswordResetRepository(db),
+    accessKeys: new AccessKeyRepository(db),
     mfa: { ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db) },
   };
 }

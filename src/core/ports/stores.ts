@@ -1,6 +1,7 @@
 // Storage ports: one small interface per aggregate. src/storage implements them over Kysely for
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
+import type { AccessKeyStore } from './access-key-store.js';
 import type { MfaStore } from './mfa-stores.js';
 
 export type ClientKind = 'web' | 'app';
@@ -86,6 +87,7 @@ export interface PasswordResetStore {
 export interface Stores {
   users: UserStore;
   mfa: MfaStore;
+  accessKeys: AccessKeyStore;
   sessions: SessionStore;
   events: EventStore;
   passwordResets: PasswordResetStore;

@@ -1,7 +1,7 @@
 // Authentication, declared per route (never by URL matching): a route adds
 // `preHandler: app.authenticate.any` (session cookie, bearer token or, later, an access-key
 // signature) or `app.authenticate.sessionOnly` (403 session_required for a signed request).
-import type { FastifyInstance, FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
+import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../core/errors.js';
 import type { SessionRecord, UserRecord } from '../../core/ports/stores.js';

@@ -19,7 +19,7 @@ export function csrfVerdict(req: FastifyRequest, publicOrigin: string, secure: b
   if (SAFE.has(req.method)) return true;
   const cookieHeader = req.headers.cookie;
   if (!cookieHeader || !cookieHeader.includes(sessionCookieName(secure))) return true;
-  if (req.headers.authorization) return true;
+  if (req.headers.authorization || req.headers['signature-input']) return true;
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') return originOf(origin) === publicOrigin;
   const referer = req.headers.referer;
