@@ -51,7 +51,7 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
     },
     handler: async (req, reply) => {
       const p = requireSession(req);
-      if (req.body.method === 'sms') throw new AppError('invalid_phone', 'SMS Number is not available yet on this server; use Authenticator App.');
+      if (req.body.method === 'sms') throw new AppError('validation_failed', 'SMS Number is not available on this server yet; choose Authenticator App.');
       const started = await services.mfa.startTotp(p.user, req.body.password, requestContext(req));
       return reply.status(201).send(started);
     },
