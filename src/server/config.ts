@@ -1,6 +1,7 @@
 // Configuration, parsed once at start from the environment (and .env) into a frozen object.
 // A bad value stops start-up with one line naming the variable; nothing falls back silently.
 import { z } from 'zod';
+import { checkIssuerUrl } from '../core/oidc-issuer.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -109,9 +110,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       if (!r[k]) throw new ConfigError(`${k}: required when TWOFOLD_SMS_PROVIDER=webhook`);
     }
   }
+  if (r.TWOFOLD_SMS_WEBHOOK_SECRET) {
+    const raw = r.TWOFOLD_SMS_WEBHOOK_SECRET;
+    if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length < 16) {
+      throw new ConfigError('TWOFOLD_SMS_WEBHOOK_SECRET: must be base64 of at least 16 random bytes (e.g. `openssl rand -base64 32`), used like an access-key secret');
+    }
+  }
   if (r.TWOFOLD_GOOGLE_CLIENT_ID && !r.TWOFOLD_GOOGLE_CLIENT_SECRET) {
     throw new ConfigError('TWOFOLD_GOOGLE_CLIENT_SECRET: required when TWOFOLD_GOOGLE_CLIENT_ID is set');
   }
+  const issuerVerdict = checkIssuerUrl(r.TWOFOLD_GOOGLE_ISSUER);
+  if (!issuerVerdict.ok) throw new ConfigError(`TWOFOLD_GOOGLE_ISSUER: ${issuerVerdict.reason}`);
   const countries = r.TWOFOLD_SMS_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
   const badCountry = countries.find((c) => !/^[A-Z]{2}$/.test(c));
   if (badCountry) throw new ConfigError(`TWOFOLD_SMS_COUNTRIES: "${badCountry}" is not a two-letter region`);

@@ -9,12 +9,15 @@ import { SmtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { MemoryRateLimitStore } from '../adapters/ratelimit/memory-store.js';
 import { RedisRateLimitStore } from '../adapters/ratelimit/redis-store.js';
 import { createRedis } from '../adapters/ratelimit/redis-client.js';
+import { GoogleOidcClient } from '../adapters/oidc/google-client.js';
 import type { Keyring } from '../core/envelope.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Mailer } from '../core/ports/mailer.js';
 import type { PasswordHasher } from '../core/ports/password-hasher.js';
 import type { RateLimitStore } from '../core/ports/rate-limit.js';
+import type { SmsSender } from '../core/ports/sms-sender.js';
 import type { Storage } from '../core/ports/stores.js';
+import { createSmsSender } from './sms-sender-factory.js';
 import { createServices, type Services } from '../services/services.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrate.js';
@@ -38,6 +41,7 @@ export interface RuntimeOverrides {
   mailer?: Mailer;
   hasher?: PasswordHasher & { verifyDummy(password: string): Promise<boolean> };
   limits?: RateLimitStore;
+  sms?: SmsSender;
 }
 
 let commonPasswords: ReadonlySet<string> | undefined;
@@ -74,11 +78,22 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
     commonPasswords,
     keyring,
     qr: qrSvgRenderer,
+    sms: overrides.sms ?? createSmsSender(config, logger),
     // Signature hashes for the replay guard: in Redis when configured (shared, with TTL), else in
     // the database, so that instances sharing one database still refuse each other's replays.
     replays: config.redisUrl
       ? { claim: (key, ttlMs) => limits.claim(key, ttlMs) }
       : { claim: (key, ttlMs) => storage.accessKeys.claimSignature(key, clock.now(), clock.now() + ttlMs) },
+    // Google Sign-In only when a client id is configured (config.ts demands the secret with it).
+    oidc:
+      config.google.clientId && config.google.clientSecret
+        ? new GoogleOidcClient({
+            issuer: config.google.issuer,
+            clientId: config.google.clientId,
+            clientSecret: config.google.clientSecret,
+            redirectUri: `${config.publicUrl}/v1/auth/google/callback`,
+          })
+        : null,
     settings: {
       publicUrl: config.publicUrl,
       issuer: config.issuer,
@@ -88,6 +103,8 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
       sessionAbsoluteAppMs: config.sessions.absoluteAppMs,
       passwordResetTtlMs: config.passwordResetTtlMs,
       accessKeyLimit: config.accessKeyLimit,
+      smsDailyLimit: config.sms.dailyLimit,
+      sms: { defaultRegion: config.sms.defaultRegion, countries: config.sms.countries },
       production: config.production,
     },
   });

@@ -3,9 +3,11 @@ import type { Keyring } from '../core/envelope.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Mailer } from '../core/ports/mailer.js';
+import type { OidcProvider } from '../core/ports/oidc.js';
 import type { PasswordHasher } from '../core/ports/password-hasher.js';
 import type { QrRenderer } from '../core/ports/qr.js';
 import type { ReplayGuard } from '../core/ports/replay-guard.js';
+import type { SmsSender } from '../core/ports/sms-sender.js';
 import type { Random } from '../core/ports/random.js';
 import type { RateLimitStore } from '../core/ports/rate-limit.js';
 import type { Storage } from '../core/ports/stores.js';
@@ -21,6 +23,8 @@ export interface ServiceSettings {
   sessionAbsoluteAppMs: number;
   passwordResetTtlMs: number;
   accessKeyLimit: number;
+  smsDailyLimit: number;
+  sms: { defaultRegion: string; countries: readonly string[] };
   production: boolean;
 }
 
@@ -36,6 +40,9 @@ export interface ServiceDeps {
   keyring: Keyring;
   qr: QrRenderer;
   replays: ReplayGuard;
+  sms: SmsSender;
+  /** Google Sign-In; absent when no client id is configured. */
+  oidc?: OidcProvider | null;
   settings: ServiceSettings;
 }
 

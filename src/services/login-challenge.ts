@@ -13,7 +13,8 @@ import type { Authenticated } from './accounts.js';
 import type { AttemptGuard } from './attempt-guard.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
-import { totpAad } from './mfa-setup.js';
+import { phoneAad, totpAad } from './mfa-setup.js';
+import type { SmsCodes } from './sms-codes.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { SessionService } from './sessions.js';
@@ -57,6 +58,7 @@ export class ChallengeService {
     private readonly sessions: SessionService,
     private readonly events: EventLog,
     private readonly notices: Notices,
+    private readonly sms: SmsCodes,
   ) {}
 
   async create(user: UserRecord, factor: MfaFactorRecord, client: ClientKind, via: string, ctx: RequestContext): Promise<MfaRequired> {
@@ -66,13 +68,30 @@ export class ChallengeService {
     const c: ChallengeRecord = { idHash: hashToken(token), userId: user.id, method: factor.method, client, via, createdAt: now, expiresAt: now + CHALLENGE_TTL_MS, failures: 0, closedAt: null };
     await this.deps.storage.mfa.createChallenge(c);
     await this.events.record(user.id, 'signin.mfa_required', ctx, { method: factor.method, via });
-    return {
+    const answer: MfaRequired = {
       status: 'mfa_required',
       challenge: token,
       method: factor.method,
       ...(factor.phoneHint ? { phone_hint: factor.phoneHint } : {}),
       expires_at: new Date(c.expiresAt).toISOString(),
     };
+    if (factor.method === 'sms') {
+      try {
+        await this.sms.send({ kind: 'challenge', idHash: c.idHash }, user.id, this.phoneOf(factor), c, ctx);
+      } catch (e) {
+        // The code could not go out (a cap, or the provider): the challenge still stands, so that
+        // "Can't access two-factor device" can finish the sign-in with the recovery code.
+        if (e instanceof AppError) throw new AppError(e.code, e.message, { retryAfter: e.retryAfter, extra: { ...answer } });
+        throw e;
+      }
+    }
+    return answer;
+  }
+
+  private phoneOf(factor: MfaFactorRecord): string {
+    const phone = factor.phoneEnc ? open(this.deps.keyring, factor.phoneEnc, phoneAad(factor.userId)) : null;
+    if (!phone?.ok) throw new AppError('internal_error', 'The phone number cannot be read; check TWOFOLD_SECRET_KEYS.');
+    return phone.plaintext.toString('utf8');
   }
 
   /** The open challenge a client's string names, or 410 challenge_expired. */
@@ -112,12 +131,13 @@ export class ChallengeService {
       const r = verifyTotp(secret.plaintext, code.replace(/\s+/g, ''), now, { afterStep: factor.lastStep });
       if (r.ok) step = r.step;
     }
-    if (step === null) return this.refuse(c, ctx, 'invalid_code');
+    const smsOk = factor.method === 'sms' && this.sms.matches({ kind: 'challenge', idHash: c.idHash }, code.replace(/\s+/g, ''), c);
+    if (step === null && !smsOk) return this.refuse(c, ctx, 'invalid_code');
     // Spend the time step and close the challenge in one transaction: of 20 parallel sign-ins
     // with one code, one advances last_step and the rest find it taken (RFC 6238 §5.2).
     const won = await rollbackUnless(storage, async (tx) => {
       if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
-      if (!(await tx.mfa.advanceStep(user.id, step))) return 'replayed';
+      if (step !== null && !(await tx.mfa.advanceStep(user.id, step))) return 'replayed';
       return 'ok';
     });
     if (won === 'closed') throw expired();
@@ -155,9 +175,14 @@ export class ChallengeService {
   }
 
   /** SMS only: a new code for the challenge. An authenticator-app challenge has nothing to send. */
-  async resend(challenge: string, _ctx: RequestContext): Promise<{ expires_at: string }> {
+  async resend(challenge: string, ctx: RequestContext): Promise<{ expires_at: string }> {
     const c = await this.openChallenge(challenge);
-    throw new AppError('bad_request', c.method === 'totp' ? 'This sign-in uses an authenticator app; there is no code to send.' : 'Text messages are not available yet.');
+    if (c.method !== 'sms') throw new AppError('bad_request', 'This sign-in uses an authenticator app; there is no code to send.');
+    await this.guard.assertOpen(c.userId);
+    const factor = await this.deps.storage.mfa.getFactor(c.userId);
+    if (!factor || factor.method !== 'sms') throw expired();
+    const sent = await this.sms.send({ kind: 'challenge', idHash: c.idHash }, c.userId, this.phoneOf(factor), c, ctx);
+    return { expires_at: new Date(sent.expiresAt).toISOString() };
   }
 
   private async finish(user: UserRecord, c: ChallengeRecord, ctx: RequestContext, method: string): Promise<Authenticated> {

@@ -1,13 +1,14 @@
-// Turning the second factor on, re-configuring it, turning it off, and renewing the recovery code.
-// A set-up is pending (15 minutes) until a current code confirms it; only then does it replace the
-// account's factor and recovery code, and end every other session. Nothing is on before that.
+// Turning the second factor on, or re-configuring it (a new secret or phone, a new recovery code;
+// old devices stop working). A set-up is pending (15 minutes) until a current code confirms it;
+// only then does it replace the account's factor and recovery code and end every other session.
 import { AppError } from '../core/errors.js';
 import { open, seal } from '../core/envelope.js';
 import { base32Encode } from '../core/base32.js';
 import { otpauthUri } from '../core/otpauth-uri.js';
+import { parsePhone } from '../core/phone.js';
 import { generateTotpSecret, verifyTotp } from '../core/totp.js';
 import { newToken } from '../core/tokens.js';
-import type { MfaMethod } from '../core/ports/mfa-stores.js';
+import type { MfaSetupRecord } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import type { AccountService } from './accounts.js';
 import type { AttemptGuard } from './attempt-guard.js';
@@ -15,6 +16,7 @@ import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
+import type { SmsCodes } from './sms-codes.js';
 
 export const SETUP_TTL_MS = 15 * 60_000;
 
@@ -27,15 +29,18 @@ export interface TotpSetupStarted {
   expires_at: string;
 }
 
-export interface MfaStatus {
-  enabled: boolean;
-  method: MfaMethod | null;
-  phone_hint?: string;
-  enabled_at?: string;
+export interface SmsSetupStarted {
+  setup_id: string;
+  method: 'sms';
+  phone_hint: string;
+  expires_at: string;
 }
 
 export const totpAad = (userId: string) => `totp:${userId}`;
-const setupAad = (setupId: string) => `mfa-setup:${setupId}`;
+export const phoneAad = (userId: string) => `phone:${userId}`;
+export const setupAad = (setupId: string) => `mfa-setup:${setupId}`;
+
+const setupGone = () => new AppError('setup_expired', 'This set-up has expired or was already used. Start again with Turn On.');
 
 export class MfaSetupService {
   constructor(
@@ -43,74 +48,110 @@ export class MfaSetupService {
     private readonly accounts: AccountService,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,
+    private readonly sms: SmsCodes,
     private readonly events: EventLog,
     private readonly notices: Notices,
   ) {}
 
-  async status(userId: string): Promise<MfaStatus> {
-    const f = await this.deps.storage.mfa.getFactor(userId);
-    if (!f) return { enabled: false, method: null };
-    return {
-      enabled: true,
-      method: f.method,
-      ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}),
-      enabled_at: new Date(f.enabledAt).toISOString(),
+  private async newSetup(user: UserRecord, fields: Pick<MfaSetupRecord, 'method' | 'phoneHint'>, secret: { totp?: Uint8Array; phone?: string }): Promise<MfaSetupRecord> {
+    const { random, clock, keyring, storage } = this.deps;
+    const id = newToken(random, 18);
+    const now = clock.now();
+    const setup: MfaSetupRecord = {
+      id,
+      userId: user.id,
+      method: fields.method,
+      secretEnc: secret.totp ? seal(keyring, secret.totp, setupAad(id), random) : null,
+      phoneEnc: secret.phone ? seal(keyring, secret.phone, setupAad(id), random) : null,
+      phoneHint: fields.phoneHint,
+      createdAt: now,
+      expiresAt: now + SETUP_TTL_MS,
     };
+    await storage.mfa.createSetup(setup);
+    return setup;
   }
 
   async startTotp(user: UserRecord, password: string, ctx: RequestContext): Promise<TotpSetupStarted> {
     await this.accounts.reauthenticate(user, password, ctx);
-    const { random, clock, keyring, storage, settings, qr } = this.deps;
-    const id = newToken(random, 18);
-    const secret = generateTotpSecret(random);
-    const now = clock.now();
-    const expiresAt = now + SETUP_TTL_MS;
-    await storage.mfa.createSetup({
-      id,
-      userId: user.id,
-      method: 'totp',
-      secretEnc: seal(keyring, secret, setupAad(id), random),
-      phoneEnc: null,
-      phoneHint: null,
-      createdAt: now,
-      expiresAt,
-    });
+    const secret = generateTotpSecret(this.deps.random);
+    const setup = await this.newSetup(user, { method: 'totp', phoneHint: null }, { totp: secret });
     const secretBase32 = base32Encode(secret);
-    const uri = otpauthUri({ issuer: settings.issuer, account: user.email, secretBase32 });
+    const uri = otpauthUri({ issuer: this.deps.settings.issuer, account: user.email, secretBase32 });
     await this.events.record(user.id, 'mfa.setup_started', ctx, { method: 'totp' });
-    return { setup_id: id, method: 'totp', secret: secretBase32, otpauth_uri: uri, qr_svg: await qr.svg(uri), expires_at: new Date(expiresAt).toISOString() };
+    return { setup_id: setup.id, method: 'totp', secret: secretBase32, otpauth_uri: uri, qr_svg: await this.deps.qr.svg(uri), expires_at: new Date(setup.expiresAt).toISOString() };
+  }
+
+  async startSms(user: UserRecord, password: string, phoneInput: string, ctx: RequestContext): Promise<SmsSetupStarted> {
+    await this.accounts.reauthenticate(user, password, ctx);
+    const phone = parsePhone(phoneInput, this.deps.settings.sms);
+    if (!phone.ok) throw new AppError('invalid_phone', phone.message, { extra: { reason: phone.reason } });
+    const setup = await this.newSetup(user, { method: 'sms', phoneHint: phone.hint }, { phone: phone.e164 });
+    try {
+      const sent = await this.sms.send({ kind: 'setup', id: setup.id }, user.id, phone.e164, {}, ctx);
+      await this.events.record(user.id, 'mfa.setup_started', ctx, { method: 'sms', phone_hint: phone.hint });
+      return { setup_id: setup.id, method: 'sms', phone_hint: phone.hint, expires_at: new Date(sent.expiresAt).toISOString() };
+    } catch (e) {
+      await this.deps.storage.mfa.deleteSetup(setup.id); // nothing of a failed send is left behind
+      throw e;
+    }
+  }
+
+  /** A new SMS code for a pending set-up (30 s apart, at most 5); the previous code dies. */
+  async resend(user: UserRecord, setupId: string, ctx: RequestContext): Promise<{ expires_at: string }> {
+    const setup = await this.openSetup(user, setupId);
+    if (setup.method !== 'sms' || !setup.phoneEnc) throw new AppError('bad_request', 'This set-up uses an authenticator app; there is no code to send.');
+    const phone = open(this.deps.keyring, setup.phoneEnc, setupAad(setup.id));
+    if (!phone.ok) throw setupGone();
+    const sent = await this.sms.send({ kind: 'setup', id: setup.id }, user.id, phone.plaintext.toString('utf8'), setup, ctx);
+    return { expires_at: new Date(sent.expiresAt).toISOString() };
+  }
+
+  private async openSetup(user: UserRecord, setupId: string) {
+    const setup = await this.deps.storage.mfa.getSetup(setupId);
+    if (!setup || setup.userId !== user.id || setup.usedAt !== null || setup.expiresAt <= this.deps.clock.now()) throw setupGone();
+    return setup;
   }
 
   /** Confirms a pending set-up with a current code; answers the new recovery code, shown once. */
-  async verify(user: UserRecord, currentSessionId: string, setupId: string, code: string, ctx: RequestContext) {
-    const { storage, clock, keyring, random } = this.deps;
-    const setup = await storage.mfa.getSetup(setupId);
-    const now = clock.now();
-    if (!setup || setup.userId !== user.id || setup.usedAt !== null || setup.expiresAt <= now) {
-      throw new AppError('setup_expired', 'This set-up has expired or was already used. Start again with Turn On.');
-    }
+  async verify(user: UserRecord, currentSessionId: string, setupId: string, codeInput: string, ctx: RequestContext) {
+    const setup = await this.openSetup(user, setupId);
     await this.guard.assertOpen(user.id);
-    if (setup.method !== 'totp' || !setup.secretEnc) throw new AppError('setup_expired', 'This set-up cannot be confirmed with an authenticator code.');
-    const opened = open(keyring, setup.secretEnc, setupAad(setup.id));
-    if (!opened.ok) throw new AppError('setup_expired', 'This set-up can no longer be read. Start again with Turn On.');
-    const check = verifyTotp(opened.plaintext, code.replace(/\s+/g, ''), now);
-    if (!check.ok) {
-      await this.guard.fail(user.id);
-      await this.events.record(user.id, 'mfa.setup_failed', ctx, { method: 'totp' });
-      throw new AppError('invalid_code', 'That code is not right. Enter the current 6-digit code from your authenticator app.');
+    const { keyring, clock } = this.deps;
+    const code = codeInput.replace(/\s+/g, '');
+    const sealedSecret = setup.method === 'totp' ? setup.secretEnc : setup.phoneEnc;
+    const opened = sealedSecret ? open(keyring, sealedSecret, setupAad(setup.id)) : null;
+    if (!opened?.ok) throw setupGone();
+    let step: number | null = null;
+    let ok = false;
+    if (setup.method === 'totp') {
+      const r = verifyTotp(opened.plaintext, code, clock.now());
+      ok = r.ok;
+      if (r.ok) step = r.step;
+    } else {
+      ok = this.sms.matches({ kind: 'setup', id: setup.id }, code, setup);
     }
+    if (!ok) {
+      await this.guard.fail(user.id);
+      await this.events.record(user.id, 'mfa.setup_failed', ctx, { method: setup.method });
+      const hint = setup.method === 'totp' ? 'Enter the current 6-digit code from your authenticator app.' : 'Enter the 6-digit code from the latest text message; codes expire after 3 minutes.';
+      throw new AppError('invalid_code', `That code is not right. ${hint}`);
+    }
+    return this.activate(user, currentSessionId, setup, opened.plaintext, step, ctx);
+  }
+
+  private async activate(user: UserRecord, currentSessionId: string, setup: MfaSetupRecord, secret: Buffer, step: number | null, ctx: RequestContext) {
+    const { storage, clock, keyring, random } = this.deps;
+    const now = clock.now();
     const previous = await storage.mfa.getFactor(user.id);
     const recoveryCode = await storage.transaction(async (tx) => {
-      if (!(await tx.mfa.spendSetup(setup.id, now))) {
-        throw new AppError('setup_expired', 'This set-up was already used. Start again with Turn On.');
-      }
+      if (!(await tx.mfa.spendSetup(setup.id, now))) throw setupGone();
       await tx.mfa.putFactor({
         userId: user.id,
-        method: 'totp',
-        secretEnc: seal(keyring, opened.plaintext, totpAad(user.id), random),
-        phoneEnc: null,
-        phoneHint: null,
-        lastStep: check.step,
+        method: setup.method,
+        secretEnc: setup.method === 'totp' ? seal(keyring, secret, totpAad(user.id), random) : null,
+        phoneEnc: setup.method === 'sms' ? seal(keyring, secret, phoneAad(user.id), random) : null,
+        phoneHint: setup.phoneHint,
+        lastStep: step,
         enabledAt: now,
       });
       const rc = await this.recovery.issue(user.id, tx);
@@ -119,36 +160,8 @@ export class MfaSetupService {
       return rc;
     });
     await this.guard.reset(user.id);
-    const kind = previous ? 'mfa_reconfigured' : 'mfa_enabled';
-    await this.events.record(user.id, previous ? 'mfa.reconfigured' : 'mfa.enabled', ctx, { method: 'totp' });
-    await this.notices.send(user.email, kind, ctx);
-    return { enabled: true as const, method: 'totp' as const, recovery_code: recoveryCode };
-  }
-
-  async disable(user: UserRecord, password: string, ctx: RequestContext): Promise<{ enabled: false }> {
-    await this.accounts.reauthenticate(user, password, ctx);
-    const removed = await this.deps.storage.transaction(async (tx) => {
-      const had = await tx.mfa.deleteFactor(user.id);
-      await tx.mfa.deleteRecoveryCode(user.id);
-      await tx.mfa.deleteSetupsForUser(user.id);
-      await tx.mfa.closeChallengesForUser(user.id, this.deps.clock.now());
-      return had;
-    });
-    if (removed) {
-      await this.events.record(user.id, 'mfa.disabled', ctx);
-      await this.notices.send(user.email, 'mfa_disabled', ctx);
-    }
-    return { enabled: false };
-  }
-
-  async renewRecoveryCode(user: UserRecord, password: string, ctx: RequestContext): Promise<{ recovery_code: string }> {
-    await this.accounts.reauthenticate(user, password, ctx);
-    if (!(await this.deps.storage.mfa.getFactor(user.id))) {
-      throw new AppError('mfa_not_enabled', 'Turn on two-factor authentication first; the recovery code comes with it.');
-    }
-    const code = await this.recovery.issue(user.id);
-    await this.events.record(user.id, 'mfa.recovery_code_renewed', ctx);
-    await this.notices.send(user.email, 'recovery_code_renewed', ctx);
-    return { recovery_code: code };
+    await this.events.record(user.id, previous ? 'mfa.reconfigured' : 'mfa.enabled', ctx, { method: setup.method });
+    await this.notices.send(user.email, previous ? 'mfa_reconfigured' : 'mfa_enabled', ctx);
+    return { enabled: true as const, method: setup.method, recovery_code: recoveryCode };
   }
 }

@@ -5,8 +5,11 @@ import { AccountService } from './accounts.js';
 import { SignedRequestService } from './signed-requests.js';
 import { AttemptGuard } from './attempt-guard.js';
 import { EventLog } from './event-log.js';
+import { GoogleSignInService } from './google-sign-in.js';
 import { ChallengeService } from './login-challenge.js';
+import { MfaManagementService } from './mfa-management.js';
 import { MfaSetupService } from './mfa-setup.js';
+import { SmsCodes } from './sms-codes.js';
 import { Notices } from './notices.js';
 import { PasswordResetService } from './password-reset.js';
 import { RecoveryCodes } from './recovery-codes.js';
@@ -22,10 +25,12 @@ export interface Services {
   signIn: SignInService;
   challenges: ChallengeService;
   mfa: MfaSetupService;
+  mfaManagement: MfaManagementService;
   passwordReset: PasswordResetService;
   userViews: UserViewService;
   accessKeys: AccessKeyService;
   signedRequests: SignedRequestService;
+  google: GoogleSignInService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -35,12 +40,15 @@ export function createServices(deps: ServiceDeps): Services {
   const guard = new AttemptGuard(deps);
   const recovery = new RecoveryCodes(deps);
   const accounts = new AccountService(deps, sessions, events);
-  const challenges = new ChallengeService(deps, guard, recovery, sessions, events, notices);
+  const sms = new SmsCodes(deps, deps.sms);
+  const challenges = new ChallengeService(deps, guard, recovery, sessions, events, notices, sms);
   const signIn = new SignInService(deps, accounts, sessions, challenges, events);
-  const mfa = new MfaSetupService(deps, accounts, guard, recovery, events, notices);
+  const mfa = new MfaSetupService(deps, accounts, guard, recovery, sms, events, notices);
+  const mfaManagement = new MfaManagementService(deps, accounts, recovery, events, notices);
   const passwordReset = new PasswordResetService(deps, accounts, sessions, events);
   const userViews = new UserViewService(deps.storage);
+  const google = new GoogleSignInService(deps, signIn, accounts, events, notices);
   const accessKeys = new AccessKeyService(deps, accounts, events, notices);
   const signedRequests = new SignedRequestService(deps, accessKeys, deps.replays);
-  return { deps, events, sessions, accounts, signIn, challenges, mfa, passwordReset, userViews, accessKeys, signedRequests };
+  return { deps, events, sessions, accounts, signIn, challenges, mfa, mfaManagement, passwordReset, userViews, accessKeys, signedRequests, google };
 }

@@ -1,10 +1,12 @@
 // Versioned migrations, kept in code (so the build carries them) and applied in order by Kysely's
 // Migrator, which records them in its own table and takes a lock so instances do not race.
-import { Migrator, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
+import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { DatabaseHandle, Dialect } from './database.js';
 import * as m001 from './migrations/001-accounts.js';
 import * as m002 from './migrations/002-second-factor.js';
 import * as m003 from './migrations/003-access-keys.js';
+import * as m004 from './migrations/004-sms.js';
+import * as m005 from './migrations/005-identities.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -12,6 +14,8 @@ const STEPS: Record<string, Step> = {
   '001-accounts': m001,
   '002-second-factor': m002,
   '003-access-keys': m003,
+  '004-sms': m004,
+  '005-identities': m005,
 };
 
 class CodeMigrationProvider implements MigrationProvider {
@@ -30,17 +34,32 @@ export interface MigrationReport {
 }
 
 export async function migrateToLatest(handle: DatabaseHandle): Promise<MigrationReport> {
+  // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one:
+  // another schema of the same database holding them would make it skip creating ours and fail.
+  const schema =
+    handle.dialect === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(handle.db)).rows[0]?.schema : null;
   const migrator = new Migrator({
     db: handle.db,
     provider: new CodeMigrationProvider(handle.dialect),
     migrationTableName: 'twofold_migrations',
     migrationLockTableName: 'twofold_migrations_lock',
+    ...(schema ? { migrationTableSchema: schema } : {}),
   });
-  const result: MigrationResultSet = await migrator.migrateToLatest();
+  let result: MigrationResultSet = await migrator.migrateToLatest();
+  // Kysely's existence checks introspect every schema of the database, and that query fails when
+  // another schema is dropped meanwhile (3F000/42P01). The run is transactional: trying again is safe.
+  for (let attempt = 1; attempt < 5 && handle.dialect === 'postgres' && isConcurrentDrop(result.error); attempt++) {
+    result = await migrator.migrateToLatest();
+  }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
     const err = result.error instanceof Error ? result.error : new Error(String(result.error));
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${err.message}`, { cause: err });
   }
   return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };
+}
+
+function isConcurrentDrop(error: unknown): boolean {
+  const code = (error as { code?: unknown } | undefined)?.code;
+  return code === '3F000' || code === '42P01';
 }

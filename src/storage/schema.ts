@@ -67,6 +67,10 @@ export interface MfaSetupsTable {
   created_at: number;
   expires_at: number;
   used_at: number | null;
+  code_hash: string | null;
+  code_expires_at: number | null;
+  sends: Generated<number>;
+  last_sent_at: number | null;
 }
 
 export interface RecoveryCodesTable {
@@ -87,6 +91,10 @@ export interface MfaChallengesTable {
   expires_at: number;
   failures: number;
   closed_at: number | null;
+  code_hash: string | null;
+  code_expires_at: number | null;
+  sends: Generated<number>;
+  last_sent_at: number | null;
 }
 
 export interface MfaAttemptsTable {
@@ -121,4 +129,16 @@ export interface SignatureReplaysTable {
 export interface Database {
   access_keys: AccessKeysTable;
   signature_replays: SignatureReplaysTable;
+}
+
+export interface UserIdentitiesTable {
+  issuer: string;
+  subject: string;
+  user_id: string;
+  email: string | null;
+  linked_at: number;
+}
+
+export interface Database {
+  user_identities: UserIdentitiesTable;
 }

@@ -9,7 +9,9 @@ import { PasswordResetRepository } from './repositories/password-reset-repositor
 import { SessionRepository } from './repositories/session-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
 import { AccessKeyRepository } from './repositories/access-key-repository.js';
+import { IdentityRepository } from './repositories/identity-repository.js';
 import { mfaChallengeRepository } from './repositories/mfa-challenge-repository.js';
+import { smsCodeRepository } from './repositories/sms-code-repository.js';
 import { mfaFactorRepository, mfaSetupRepository } from './repositories/mfa-factor-repository.js';
 
 function storesFor(db: Kysely<Database>): Stores {
@@ -19,7 +21,8 @@ function storesFor(db: Kysely<Database>): Stores {
     events: new EventRepository(db),
     passwordResets: new PasswordResetRepository(db),
     accessKeys: new AccessKeyRepository(db),
-    mfa: { ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db) },
+    identities: new IdentityRepository(db),
+    mfa: { ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db), ...smsCodeRepository(db) },
   };
 }
 

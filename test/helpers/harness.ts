@@ -11,6 +11,7 @@ import { RedisRateLimitStore } from '../../src/adapters/ratelimit/redis-store.js
 import { ManualClock } from '../../src/core/ports/clock.js';
 import type { MailMessage, Mailer } from '../../src/core/ports/mailer.js';
 import type { RateLimitStore } from '../../src/core/ports/rate-limit.js';
+import type { SmsSender } from '../../src/core/ports/sms-sender.js';
 import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/server/config.js';
 import { createRuntime, type Runtime } from '../../src/server/container.js';
@@ -44,6 +45,7 @@ export interface HarnessOptions {
   env?: Record<string, string>;
   mailer?: Mailer;
   limits?: RateLimitStore;
+  sms?: SmsSender;
   /** Use Redis for rate limits when TWOFOLD_TEST_REDIS_URL is set (limits then follow real time, not the test clock). */
   redisWhenAvailable?: boolean;
   /** Use PostgreSQL when TWOFOLD_TEST_DATABASE_URL is set (default true). */
@@ -86,6 +88,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
   const runtime = await createRuntime(config, createLogger(config), {
     clock,
     mailer: options.mailer ?? mailer,
+    ...(options.sms ? { sms: options.sms } : {}),
     hasher: new Argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
     limits: options.limits ?? (redisUrl ? new RedisRateLimitStore(createRedis(redisUrl), `twofold-test:${randomBytes(4).toString('hex')}:`) : new MemoryRateLimitStore(clock)),
   });

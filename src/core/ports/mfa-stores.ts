@@ -16,7 +16,15 @@ export interface MfaFactorRecord {
   enabledAt: number;
 }
 
-export interface MfaSetupRecord {
+/** The SMS code currently valid for a set-up or a challenge (keyed hash only). */
+export interface SmsCodeState {
+  codeHash: string | null;
+  codeExpiresAt: number | null;
+  sends: number;
+  lastSentAt: number | null;
+}
+
+export interface MfaSetupRecord extends Partial<SmsCodeState> {
   id: string;
   userId: string;
   method: MfaMethod;
@@ -27,7 +35,10 @@ export interface MfaSetupRecord {
   expiresAt: number;
 }
 
-export interface ChallengeRecord {
+/** Why a new SMS code was not stored: the last went out < 30 s ago, the sends ran out, or the set-up/challenge is gone. */
+export type CodeRefusal = 'too_soon' | 'too_many' | 'closed';
+
+export interface ChallengeRecord extends Partial<SmsCodeState> {
   /** SHA-256 of the opaque challenge handed to the client. */
   idHash: string;
   userId: string;
@@ -81,6 +92,14 @@ export interface MfaStore {
   /** Closes an open challenge; false if it was already closed (the race was lost). */
   closeChallenge(idHash: string, now: number): Promise<boolean>;
   closeChallengesForUser(userId: string, now: number): Promise<void>;
+
+  /**
+   * Stores a new SMS code (killing the previous one) in one conditional UPDATE: only while the
+   * set-up/challenge is open, at least `minGapMs` after the last send and below `maxSends`.
+   */
+  setSetupCode(id: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
+  setChallengeCode(idHash: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
+  deleteSetup(id: string): Promise<void>;
 
   getAttempts(userId: string): Promise<MfaAttemptState>;
   /** Adds one wrong code; returns the state after it (the lock is set by the caller's rule). */

@@ -3,7 +3,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { AppError } from '../../core/errors.js';
 import type { Services } from '../../services/services.js';
 import { requirePrincipal, requireSession } from '../plugins/auth.js';
 import { requestContext } from '../request-context.js';
@@ -38,7 +37,7 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
   r.get('/v1/me/mfa', {
     preHandler: app.authenticate.any,
     schema: { tags: ['two-factor'], summary: 'Whether two-factor authentication is on (never a secret)', response: { 200: statusSchema, ...problems(401) } },
-    handler: async (req) => services.mfa.status(requirePrincipal(req).user.id),
+    handler: async (req) => services.mfaManagement.status(requirePrincipal(req).user.id),
   });
 
   r.post('/v1/me/mfa/setup', {
@@ -47,13 +46,30 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
       tags: ['two-factor'],
       summary: 'Turn On or Re-configure: start a set-up (confirm it with setup/verify within 15 minutes)',
       body: setupBody,
-      response: { 201: setupAnswer, ...problems(400, 401, 403, 422, 429) },
+      response: { 201: setupAnswer, ...problems(400, 401, 403, 422, 429, 502) },
     },
     handler: async (req, reply) => {
       const p = requireSession(req);
-      if (req.body.method === 'sms') throw new AppError('validation_failed', 'SMS Number is not available on this server yet; choose Authenticator App.');
-      const started = await services.mfa.startTotp(p.user, req.body.password, requestContext(req));
+      const ctx = requestContext(req);
+      const started =
+        req.body.method === 'sms'
+          ? await services.mfa.startSms(p.user, req.body.password, req.body.phone, ctx)
+          : await services.mfa.startTotp(p.user, req.body.password, ctx);
       return reply.status(201).send(started);
+    },
+  });
+
+  r.post('/v1/me/mfa/setup/resend', {
+    preHandler: app.authenticate.sessionOnly,
+    schema: {
+      tags: ['two-factor'],
+      summary: 'Send a new SMS code for a pending set-up (30 s between sends)',
+      body: z.object({ setup_id: z.string().min(1).max(128) }),
+      response: { 202: z.object({ expires_at: z.string() }), ...problems(400, 401, 403, 410, 429, 502) },
+    },
+    handler: async (req, reply) => {
+      const out = await services.mfa.resend(requireSession(req).user, req.body.setup_id, requestContext(req));
+      return reply.status(202).send(out);
     },
   });
 
@@ -79,7 +95,7 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
       body: z.object({ password: passwordInput }),
       response: { 200: z.object({ enabled: z.literal(false) }), ...problems(400, 401, 403, 429) },
     },
-    handler: async (req) => services.mfa.disable(requireSession(req).user, req.body.password, requestContext(req)),
+    handler: async (req) => services.mfaManagement.disable(requireSession(req).user, req.body.password, requestContext(req)),
   });
 
   r.post('/v1/me/mfa/recovery-code', {
@@ -90,6 +106,6 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
       body: z.object({ password: passwordInput }),
       response: { 200: z.object({ recovery_code: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },
-    handler: async (req) => services.mfa.renewRecoveryCode(requireSession(req).user, req.body.password, requestContext(req)),
+    handler: async (req) => services.mfaManagement.renewRecoveryCode(requireSession(req).user, req.body.password, requestContext(req)),
   });
 }

@@ -66,6 +66,10 @@ export function mfaChallengeRepository(db: Kysely<Database>): Part {
         expiresAt: Number(r.expires_at),
         failures: Number(r.failures),
         closedAt: r.closed_at === null ? null : Number(r.closed_at),
+        codeHash: r.code_hash,
+        codeExpiresAt: r.code_expires_at === null ? null : Number(r.code_expires_at),
+        sends: Number(r.sends),
+        lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
       };
       return c;
     },

@@ -1,5 +1,5 @@
 // The account's second factor and its pending set-ups.
-import type { Kysely } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { MfaFactorRecord, MfaMethod, MfaSetupRecord, MfaStore } from '../../core/ports/mfa-stores.js';
 import type { Database, MfaFactorsTable, MfaSetupsTable } from '../schema.js';
 
@@ -16,7 +16,7 @@ const factor = (r: MfaFactorsTable): MfaFactorRecord => ({
   enabledAt: Number(r.enabled_at),
 });
 
-const setup = (r: MfaSetupsTable): MfaSetupRecord => ({
+const setup = (r: Selectable<MfaSetupsTable>): MfaSetupRecord => ({
   id: r.id,
   userId: r.user_id,
   method: r.method as MfaMethod,
@@ -25,6 +25,10 @@ const setup = (r: MfaSetupsTable): MfaSetupRecord => ({
   phoneHint: r.phone_hint,
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),
+  codeHash: r.code_hash,
+  codeExpiresAt: r.code_expires_at === null ? null : Number(r.code_expires_at),
+  sends: Number(r.sends),
+  lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
 });
 
 export function mfaFactorRepository(db: Kysely<Database>): FactorPart {
@@ -95,9 +99,11 @@ export function mfaSetupRepository(db: Kysely<Database>): SetupPart {
       return r ? { ...setup(r), usedAt: r.used_at === null ? null : Number(r.used_at) } : null;
     },
     async spendSetup(id, now) {
+      // A confirmed set-up's secret now lives in mfa_factors; keeping its envelope here would leave
+      // the live secret readable under an old key after key rotation. Erase it as it is spent.
       const r = await db
         .updateTable('mfa_setups')
-        .set({ used_at: now })
+        .set({ used_at: now, secret_enc: null, phone_enc: null })
         .where('id', '=', id)
         .where('used_at', 'is', null)
         .where('expires_at', '>', now)

@@ -1,0 +1,19 @@
+// Chooses the SMS delivery adapter named by TWOFOLD_SMS_PROVIDER (config has checked its settings).
+import type pino from 'pino';
+import { ConsoleSmsSender } from '../adapters/sms/console-sms.js';
+import { TwilioSmsSender } from '../adapters/sms/twilio-sms.js';
+import { WebhookSmsSender } from '../adapters/sms/webhook-sms.js';
+import type { SmsSender } from '../core/ports/sms-sender.js';
+import type { Config } from './config.js';
+
+export function createSmsSender(config: Readonly<Config>, logger: pino.Logger): SmsSender {
+  const { sms } = config;
+  switch (sms.provider) {
+    case 'twilio':
+      return new TwilioSmsSender({ accountSid: sms.twilio.accountSid!, authToken: sms.twilio.authToken!, from: sms.twilio.from!, baseUrl: sms.twilio.baseUrl });
+    case 'webhook':
+      return new WebhookSmsSender(sms.webhook.url!, sms.webhook.secret!);
+    default:
+      return new ConsoleSmsSender(logger, config.production);
+  }
+}
