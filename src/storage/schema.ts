@@ -142,3 +142,13 @@ export interface UserIdentitiesTable {
 export interface Database {
   user_identities: UserIdentitiesTable;
 }
+
+export interface RateCountersTable {
+  key: string;
+  count: number;
+  reset_at: number;
+}
+
+export interface Database {
+  rate_counters: RateCountersTable;
+}
