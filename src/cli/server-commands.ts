@@ -2,9 +2,8 @@
 import type { Command } from 'commander';
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../server/config.js';
-import { serve } from '../server/serve.js';
-import { openDatabase } from '../storage/database.js';
-import { migrateToLatest } from '../storage/migrate.js';
+// The server, database drivers and migrations load inside the actions that need them, so client
+// commands (whoami, access-keys…) start fast.
 
 function configOrExit() {
   try {
@@ -24,6 +23,7 @@ export function registerServerCommands(program: Command): void {
     .description('run the API and portal server (PORT, HOST and TWOFOLD_* variables configure it)')
     .action(async () => {
       const config = configOrExit();
+      const { serve } = await import('../server/serve.js');
       try {
         await serve(config);
       } catch (e) {
@@ -45,6 +45,8 @@ export function registerServerCommands(program: Command): void {
     .description('apply the database schema (TWOFOLD_DATABASE_URL) and exit')
     .action(async () => {
       const config = configOrExit();
+      const { openDatabase } = await import('../storage/database.js');
+      const { migrateToLatest } = await import('../storage/migrate.js');
       const db = openDatabase(config.databaseUrl);
       try {
         const report = await migrateToLatest(db);

@@ -41,12 +41,12 @@ test('round trip: both schemes, with and without a body, pass verification and p
 });
 
 test('RFC 9421 output matches a hand-built signature base', () => {
-  const input = withBody('rfc9421');
+  const input = { ...withBody('rfc9421'), nonce: 'n-0001' };
   const h = signRequest(input);
   const created = NOW / 1000;
   const date = new Date(NOW).toUTCString();
   const digest = `sha-256=:${createHash('sha256').update('{"name":"ci"}').digest('base64')}:`;
-  const params = `("@method" "@authority" "@target-uri" "date" "content-digest");created=${created};keyid="ak_live_1";alg="hmac-sha256";expires=${created + 300}`;
+  const params = `("@method" "@authority" "@target-uri" "date" "content-digest");created=${created};keyid="ak_live_1";alg="hmac-sha256";expires=${created + 300};nonce="n-0001"`;
   const sigBase = [
     '"@method": POST', '"@authority": api.twofold.test', '"@target-uri": https://api.twofold.test/v1/me/access-keys?dry=1',
     `"date": ${date}`, `"content-digest": ${digest}`, `"@signature-params": ${params}`,
@@ -94,4 +94,9 @@ test('bad signer inputs are programming errors and throw', () => {
   assert.throws(() => signRequest({ ...noBody('cavage'), keyId: 'a"b' }));
   assert.throws(() => signRequest({ ...noBody('rfc9421'), secretBase64: '' }));
   assert.throws(() => signRequest({ ...noBody('rfc9421'), label: 'Bad Label' }));
+});
+
+test('two identical writes signed in the same second get different signatures (random nonce), so the replay guard refuses only true replays', () => {
+  const input = withBody('rfc9421');
+  assert.notEqual(signRequest(input).Signature, signRequest(input).Signature);
 });

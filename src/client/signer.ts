@@ -9,7 +9,7 @@
 // builders the server uses, so the two sides cannot drift; the tests check both against
 // hand-built strings.
 
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { serializeInnerList, type Item, type Parameters } from 'structured-headers';
 import { computeContentDigest, computeLegacyDigest } from '../core/signatures/content-digest.js';
 import { cavageSigningString } from '../core/signatures/cavage.js';
@@ -29,6 +29,8 @@ export interface SignRequestInput {
   /** RFC 9421 signature label (§4.1); default `remoteit`. */
   label?: string;
   nowMs?: number;
+  /** RFC 9421 `nonce` parameter: random by default; a fixed value, or false to leave it out. */
+  nonce?: string | false;
 }
 
 /** How long an RFC 9421 signature stays valid: the server accepts ±300 s anyway (API.md). */
@@ -74,7 +76,10 @@ export function signRequest(input: SignRequestInput): Record<string, string> {
     const created = Math.floor(nowMs / 1000);
     const params: Parameters = new Map<string, string | number>([
       ['created', created], ['keyid', input.keyId], ['alg', 'hmac-sha256'], ['expires', created + EXPIRES_AFTER_SEC],
+      // RFC 9421 §2.3 nonce: two identical writes signed in the same second must not share a
+      // signature, or the server's replay guard would refuse the second, legitimate one.
     ]);
+    if (input.nonce !== false) params.set('nonce', input.nonce ?? randomBytes(12).toString('base64url'));
     const items: Item[] = components.map((c) => [c, new Map()]);
     const paramsSerialized = serializeInnerList([items, params]);
     const base = signatureBaseRfc9421(view, components, paramsSerialized);
