@@ -10,11 +10,13 @@ import { authPlugin, type SignatureAuthenticator } from './plugins/auth.js';
 import { registerCsrf } from './plugins/csrf.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerProblemHandler, sendProblem, toAppError } from './plugins/problem.js';
+import { cookieSecrets } from './oauth-cookie.js';
 import { registerRawJsonParser } from './raw-body.js';
 import { signatureAuthenticator } from './signature-auth.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { accessKeyRoutes } from './routes/access-key-routes.js';
 import { challengeRoutes } from './routes/challenge-routes.js';
+import { googleRoutes } from './routes/google-routes.js';
 import { meRoutes } from './routes/me-routes.js';
 import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
@@ -70,7 +72,9 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     },
     transform: jsonSchemaTransform,
   });
-  await app.register(cookie);
+  // The secret signs only cookies set with `signed: true` (the Google sign-in's); the session
+  // cookie is an opaque token checked against the database and is not signed.
+  await app.register(cookie, { secret: cookieSecrets(runtime.keyring) });
   await app.register(helmet, {
     hsts: config.secure ? { maxAge: 31536000, includeSubDomains: true } : false,
     contentSecurityPolicy: {
@@ -90,6 +94,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
 
   await app.register(authRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
   await app.register(challengeRoutes, { services: runtime.services, config });
+  await app.register(googleRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
   await app.register(meRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });

@@ -7,6 +7,7 @@ import * as m002 from './migrations/002-second-factor.js';
 import * as m003 from './migrations/003-access-keys.js';
 import * as m004 from './migrations/004-sms.js';
 import * as m005 from './migrations/005-identities.js';
+import * as m006 from './migrations/006-rate-counters.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -16,6 +17,7 @@ const STEPS: Record<string, Step> = {
   '003-access-keys': m003,
   '004-sms': m004,
   '005-identities': m005,
+  '006-rate-counters': m006,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

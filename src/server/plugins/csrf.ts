@@ -19,7 +19,10 @@ export function csrfVerdict(req: FastifyRequest, publicOrigin: string, secure: b
   if (SAFE.has(req.method)) return true;
   const cookieHeader = req.headers.cookie;
   if (!cookieHeader || !cookieHeader.includes(sessionCookieName(secure))) return true;
-  if (req.headers.authorization || req.headers['signature-input']) return true;
+  // Only the schemes that authenticate instead of the cookie are exempt: a browser replays cached
+  // Basic/Digest credentials on its own, and those requests would still be served by the cookie.
+  const authorization = req.headers.authorization;
+  if ((typeof authorization === 'string' && /^(bearer|signature)\s/i.test(authorization)) || req.headers['signature-input']) return true;
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') return originOf(origin) === publicOrigin;
   const referer = req.headers.referer;

@@ -56,6 +56,9 @@ export function toAppError(error: unknown): AppError {
       return new AppError('validation_failed', 'The request is not valid.');
   }
   if (e instanceof SyntaxError) return new AppError('invalid_json', 'The body must be a JSON document.');
+  // PostgreSQL refuses NUL and unencodable characters in text (SQLite stores them): a NUL in an id
+  // is bad input, not a server fault (the refused statement changed nothing).
+  if (e?.code === '22021' || e?.code === '22P05') return new AppError('bad_request', 'The request contains characters that are not allowed.');
   if (isDatabaseUnavailable(error)) return new AppError('service_unavailable', 'The database is unreachable. Try again shortly.', { retryAfter: 5 });
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {

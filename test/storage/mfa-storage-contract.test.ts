@@ -1,0 +1,147 @@
+// The Storage contract for the second factor (src/core/ports/mfa-stores.ts), on every engine:
+// a TOTP step, a set-up, a recovery code and a challenge are each spent once, and the run of wrong
+// codes loses no count, even when 20 requests race.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { ChallengeRecord, MfaFactorRecord, MfaSetupRecord } from '../../src/core/ports/mfa-stores.js';
+import { MIN, T0, assertFields, eachEngine, race, uid } from './contract-kit.js';
+
+eachEngine('MfaStore contract', (kit) => {
+  const { newUser } = kit;
+  const factorOf = (userId: string, o: Partial<MfaFactorRecord> = {}): MfaFactorRecord => ({
+    userId, method: 'totp', secretEnc: 'v1.k1.iv.ct', phoneEnc: null, phoneHint: null, lastStep: null, enabledAt: T0, ...o,
+  });
+  const setupOf = (userId: string, o: Partial<MfaSetupRecord> = {}): MfaSetupRecord => ({
+    id: uid(), userId, method: 'totp', secretEnc: 'v1.k1.a.b', phoneEnc: null, phoneHint: null, createdAt: T0, expiresAt: T0 + 15 * MIN, ...o,
+  });
+  const challengeOf = (userId: string): ChallengeRecord => ({
+    idHash: uid(), userId, method: 'totp', client: 'app', via: 'password', createdAt: T0, expiresAt: T0 + 5 * MIN, failures: 0, closedAt: null,
+  });
+
+  test('a factor round-trips, is replaced by putFactor and removed once by deleteFactor', async () => {
+    const u = await newUser();
+    assert.equal(await kit.s.mfa.getFactor(u.id), null);
+    const f = factorOf(u.id, { method: 'sms', secretEnc: null, phoneEnc: 'v1.k1.p.q', phoneHint: '•••• 4567', lastStep: 95_000_000_123 });
+    await kit.s.mfa.putFactor(f);
+    assertFields(await kit.s.mfa.getFactor(u.id), f);
+    await kit.s.mfa.putFactor(factorOf(u.id));
+    assertFields(await kit.s.mfa.getFactor(u.id), factorOf(u.id));
+    await kit.s.mfa.updateFactorCiphertexts(u.id, 'v1.k2.new', null);
+    assert.equal((await kit.s.mfa.getFactor(u.id))!.secretEnc, 'v1.k2.new');
+    assert.equal(await kit.s.mfa.deleteFactor(u.id), true);
+    assert.equal(await kit.s.mfa.deleteFactor(u.id), false);
+  });
+
+  test('advanceStep only moves forward: a used or earlier TOTP step is refused', async () => {
+    const u = await newUser();
+    assert.equal(await kit.s.mfa.advanceStep(u.id, 100), false, 'no factor, nothing to advance');
+    await kit.s.mfa.putFactor(factorOf(u.id));
+    assert.equal(await kit.s.mfa.advanceStep(u.id, 100), true);
+    assert.equal(await kit.s.mfa.advanceStep(u.id, 100), false);
+    assert.equal(await kit.s.mfa.advanceStep(u.id, 99), false);
+    assert.equal(await kit.s.mfa.advanceStep(u.id, 101), true);
+    assert.equal((await kit.s.mfa.getFactor(u.id))!.lastStep, 101);
+  });
+
+  test('20 parallel advanceStep calls with one step: exactly one accepts the code', async () => {
+    const u = await newUser();
+    await kit.s.mfa.putFactor(factorOf(u.id, { lastStep: 10 }));
+    const got = await race(20, () => kit.s.mfa.advanceStep(u.id, 11));
+    assert.equal(got.filter(Boolean).length, 1);
+  });
+
+  test('listFactors pages in user-id order without gaps or repeats', async () => {
+    const mine = [await newUser(), await newUser(), await newUser()];
+    for (const u of mine) await kit.s.mfa.putFactor(factorOf(u.id));
+    const seen: string[] = [];
+    for (let after: string | null = null, page; (page = await kit.s.mfa.listFactors(after, 2)).length > 0; after = page.at(-1)!.userId) {
+      assert.ok(page.length <= 2);
+      seen.push(...page.map((f) => f.userId));
+    }
+    assert.equal(new Set(seen).size, seen.length);
+    for (const u of mine) assert.ok(seen.includes(u.id));
+  });
+
+  test('a pending set-up is spent once, never after it expires, and deleted with its user', async () => {
+    const u = await newUser();
+    const [a, b, c] = [setupOf(u.id), setupOf(u.id), setupOf(u.id)];
+    for (const x of [a, b, c]) await kit.s.mfa.createSetup(x);
+    assertFields(await kit.s.mfa.getSetup(a.id), { ...a, usedAt: null });
+    assert.equal(await kit.s.mfa.spendSetup(a.id, T0 + 1), true);
+    assert.equal(await kit.s.mfa.spendSetup(a.id, T0 + 2), false);
+    assert.equal((await kit.s.mfa.getSetup(a.id))!.usedAt, T0 + 1);
+    assert.equal(await kit.s.mfa.spendSetup(b.id, T0 + 15 * MIN), false, 'expired');
+    await kit.s.mfa.updateSetupCiphertexts(c.id, 'v1.k2.c', null);
+    assert.equal((await kit.s.mfa.getSetup(c.id))!.secretEnc, 'v1.k2.c');
+    const pending: string[] = [];
+    for (let after: string | null = null, page; (page = await kit.s.mfa.listSetups(after, 2)).length > 0; after = page.at(-1)!.id) pending.push(...page.map((x) => x.id));
+    assert.ok(pending.includes(b.id) && pending.includes(c.id) && !pending.includes(a.id), 'a used set-up is not listed');
+    await kit.s.mfa.deleteSetupsForUser(u.id);
+    assert.equal(await kit.s.mfa.getSetup(c.id), null);
+    assert.equal(await kit.s.mfa.spendSetup(c.id, T0 + 3), false);
+  });
+
+  test('the recovery code is spent once, only with its current hash; a new one replaces it', async () => {
+    const u = await newUser();
+    assert.equal(await kit.s.mfa.getRecoveryCode(u.id), null);
+    await kit.s.mfa.putRecoveryCode(u.id, 'hash-1', 'k1', T0);
+    assertFields(await kit.s.mfa.getRecoveryCode(u.id), { codeHash: 'hash-1', kid: 'k1', usedAt: null });
+    assert.equal(await kit.s.mfa.spendRecoveryCode(u.id, 'wrong', T0 + 1), false);
+    assert.equal(await kit.s.mfa.spendRecoveryCode(u.id, 'hash-1', T0 + 1), true);
+    assert.equal(await kit.s.mfa.spendRecoveryCode(u.id, 'hash-1', T0 + 2), false);
+    assert.equal((await kit.s.mfa.getRecoveryCode(u.id))!.usedAt, T0 + 1);
+    await kit.s.mfa.putRecoveryCode(u.id, 'hash-2', 'k2', T0 + 3);
+    assertFields(await kit.s.mfa.getRecoveryCode(u.id), { codeHash: 'hash-2', kid: 'k2', usedAt: null });
+    assert.equal(await kit.s.mfa.spendRecoveryCode(u.id, 'hash-1', T0 + 4), false, 'the old code died');
+    await kit.s.mfa.deleteRecoveryCode(u.id);
+    assert.equal(await kit.s.mfa.getRecoveryCode(u.id), null);
+  });
+
+  test('20 parallel spends of one recovery code: exactly one succeeds', async () => {
+    const u = await newUser();
+    await kit.s.mfa.putRecoveryCode(u.id, 'hash', 'k1', T0);
+    assert.equal((await race(20, () => kit.s.mfa.spendRecoveryCode(u.id, 'hash', T0 + 1))).filter(Boolean).length, 1);
+  });
+
+  test('a challenge counts failures while open, closes once, and then refuses failures', async () => {
+    const u = await newUser();
+    const c = challengeOf(u.id);
+    await kit.s.mfa.createChallenge(c);
+    assertFields(await kit.s.mfa.getChallenge(c.idHash), c);
+    assert.deepEqual([await kit.s.mfa.failChallenge(c.idHash), await kit.s.mfa.failChallenge(c.idHash), await kit.s.mfa.failChallenge(c.idHash)], [1, 2, 3]);
+    assert.equal(await kit.s.mfa.closeChallenge(c.idHash, T0 + 9), true);
+    assert.equal(await kit.s.mfa.closeChallenge(c.idHash, T0 + 10), false);
+    assert.equal(await kit.s.mfa.failChallenge(c.idHash), null);
+    assertFields(await kit.s.mfa.getChallenge(c.idHash), { ...c, failures: 3, closedAt: T0 + 9 });
+    assert.equal(await kit.s.mfa.failChallenge('unknown'), null);
+    assert.equal(await kit.s.mfa.getChallenge('unknown'), null);
+  });
+
+  test("closeChallengesForUser closes that user's open challenges only", async () => {
+    const [a, b] = [await newUser(), await newUser()];
+    const [a1, a2, b1] = [challengeOf(a.id), challengeOf(a.id), challengeOf(b.id)];
+    for (const c of [a1, a2, b1]) await kit.s.mfa.createChallenge(c);
+    await kit.s.mfa.closeChallengesForUser(a.id, T0 + 5);
+    assert.equal((await kit.s.mfa.getChallenge(a1.idHash))!.closedAt, T0 + 5);
+    assert.equal((await kit.s.mfa.getChallenge(a2.idHash))!.closedAt, T0 + 5);
+    assert.equal((await kit.s.mfa.getChallenge(b1.idHash))!.closedAt, null);
+  });
+
+  test('the run of wrong codes counts 1..n, keeps the lock set on it, and resets to zero', async () => {
+    const u = await newUser();
+    assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 0, rounds: 0, lockedUntil: null });
+    for (let i = 1; i <= 3; i++) assertFields(await kit.s.mfa.addFailure(u.id), { failures: i, rounds: 0, lockedUntil: null });
+    await kit.s.mfa.setLock(u.id, T0 + 15 * MIN, 1);
+    assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 3, rounds: 1, lockedUntil: T0 + 15 * MIN });
+    assertFields(await kit.s.mfa.addFailure(u.id), { failures: 4, rounds: 1, lockedUntil: T0 + 15 * MIN });
+    await kit.s.mfa.resetAttempts(u.id);
+    assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 0, rounds: 0, lockedUntil: null });
+  });
+
+  test('20 parallel wrong codes are all counted: each sees a distinct count and the run ends at 20', async () => {
+    const u = await newUser();
+    const states = await race(20, () => kit.s.mfa.addFailure(u.id));
+    assert.deepEqual(states.map((x) => x.failures).sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.equal((await kit.s.mfa.getAttempts(u.id)).failures, 20);
+  });
+});
