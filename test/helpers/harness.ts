@@ -75,36 +75,42 @@ async function privatePostgres(base: string): Promise<{ url: string; drop(): Pro
 export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
   const pgBase = options.allowPostgres === false ? undefined : process.env.TWOFOLD_TEST_DATABASE_URL;
   const db = pgBase ? await privatePostgres(pgBase) : { url: 'sqlite::memory:', drop: async () => {} };
-  const config = loadConfig({
-    TWOFOLD_PUBLIC_URL: TEST_PUBLIC_URL,
-    TWOFOLD_DATABASE_URL: db.url,
-    TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    LOG_LEVEL: 'silent',
-    ...options.env,
-  });
-  const clock = new ManualClock(Date.now());
-  const redisUrl = options.redisWhenAvailable ? process.env.TWOFOLD_TEST_REDIS_URL : undefined;
-  const mailer = new CapturingMailer();
-  const runtime = await createRuntime(config, createLogger(config), {
-    clock,
-    mailer: options.mailer ?? mailer,
-    ...(options.sms ? { sms: options.sms } : {}),
-    hasher: new Argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-    limits: options.limits ?? (redisUrl ? new RedisRateLimitStore(createRedis(redisUrl), `twofold-test:${randomBytes(4).toString('hex')}:`) : new MemoryRateLimitStore(clock)),
-  });
-  const { app } = await buildApp(runtime);
-  await app.ready();
-  return {
-    app,
-    runtime,
-    clock,
-    mailer,
-    engine: pgBase ? 'postgres' : 'sqlite',
-    inject: (opts) => app.inject(opts),
-    close: async () => {
-      await app.close();
-      await runtime.close();
-      await db.drop();
-    },
-  };
+  try {
+    const config = loadConfig({
+      TWOFOLD_PUBLIC_URL: TEST_PUBLIC_URL,
+      TWOFOLD_DATABASE_URL: db.url,
+      TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      LOG_LEVEL: 'silent',
+      ...options.env,
+    });
+    const clock = new ManualClock(Date.now());
+    const redisUrl = options.redisWhenAvailable ? process.env.TWOFOLD_TEST_REDIS_URL : undefined;
+    const mailer = new CapturingMailer();
+    const runtime = await createRuntime(config, createLogger(config), {
+      clock,
+      mailer: options.mailer ?? mailer,
+      ...(options.sms ? { sms: options.sms } : {}),
+      hasher: new Argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
+      limits: options.limits ?? (redisUrl ? new RedisRateLimitStore(createRedis(redisUrl), `twofold-test:${randomBytes(4).toString('hex')}:`) : new MemoryRateLimitStore(clock)),
+    });
+    const { app } = await buildApp(runtime);
+    await app.ready();
+    return {
+      app,
+      runtime,
+      clock,
+      mailer,
+      engine: pgBase ? 'postgres' : 'sqlite',
+      inject: (opts) => app.inject(opts),
+      close: async () => {
+        await app.close();
+        await runtime.close();
+        await db.drop();
+      },
+    };
+  } catch (e) {
+    // A failed start must not leave its private schema behind in the test database.
+    await db.drop().catch(() => {});
+    throw e;
+  }
 }
