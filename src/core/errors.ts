@@ -21,6 +21,8 @@ export const ERRORS = {
   email_taken: { status: 409, title: 'An account with this email exists' },
   access_key_limit: { status: 409, title: 'No more access keys can be created' },
   mfa_not_enabled: { status: 409, title: 'Two-factor authentication is not on' },
+  password_required: { status: 409, title: 'The account has no password yet' },
+  google_not_linked: { status: 409, title: 'No Google account is linked' },
   challenge_expired: { status: 410, title: 'The sign-in challenge has expired' },
   setup_expired: { status: 410, title: 'The set-up has expired' },
   token_expired: { status: 410, title: 'The link has expired' },

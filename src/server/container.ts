@@ -22,6 +22,7 @@ import { createServices, type Services } from '../services/services.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import { createStorage } from '../storage/storage.js';
+import { DatabaseRateLimitStore } from '../storage/database-rate-limit-store.js';
 import type { Config } from './config.js';
 import { resolveKeyring } from './keyring-file.js';
 
@@ -60,7 +61,15 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
     throw e;
   }
   const storage = createStorage(db);
-  const limits = overrides.limits ?? (config.redisUrl ? new RedisRateLimitStore(createRedis(config.redisUrl)) : new MemoryRateLimitStore(clock));
+  // Shared state lives where every instance sees it: Redis when configured, else the database when
+  // it is PostgreSQL (several instances may share it); in-process only for the embedded default.
+  const limits =
+    overrides.limits ??
+    (config.redisUrl
+      ? new RedisRateLimitStore(createRedis(config.redisUrl))
+      : db.dialect === 'postgres'
+        ? new DatabaseRateLimitStore(db.db, clock)
+        : new MemoryRateLimitStore(clock));
   const mailer =
     overrides.mailer ??
     (config.mail.url ? new SmtpMailer({ url: config.mail.url, from: config.mail.from }) : new LogMailer(logger, { redactLinks: config.production }));

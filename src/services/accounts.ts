@@ -84,6 +84,10 @@ export class AccountService {
 
   /** Checks the password of a signed-in user before a sensitive change (403 reauthentication_failed). */
   async reauthenticate(user: UserRecord, password: string, ctx: RequestContext): Promise<void> {
+    if (!user.passwordHash) {
+      // A Google-only account: no password can be right, and saying so is more useful than a 403.
+      throw new AppError('password_required', 'This account has no password yet. Set one with "Forgot password" on the sign-in page, then try again.');
+    }
     await this.throttle.check(user.email, ctx.ip);
     const ok = user.passwordHash ? await this.deps.hasher.verify(user.passwordHash, password) : false;
     if (!ok) {

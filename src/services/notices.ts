@@ -10,7 +10,9 @@ export type NoticeKind =
   | 'recovery_code_renewed'
   | 'access_key_created'
   | 'access_key_disabled'
-  | 'access_key_deleted';
+  | 'access_key_deleted'
+  | 'google_linked'
+  | 'google_unlinked';
 
 const SUBJECTS: Record<NoticeKind, string> = {
   mfa_enabled: 'Two-factor authentication is on',
@@ -21,6 +23,8 @@ const SUBJECTS: Record<NoticeKind, string> = {
   access_key_created: 'A new access key was created',
   access_key_disabled: 'An access key was disabled',
   access_key_deleted: 'An access key was deleted',
+  google_linked: 'A Google account was linked',
+  google_unlinked: 'A Google account was unlinked',
 };
 
 const BODIES: Record<NoticeKind, string> = {
@@ -32,6 +36,8 @@ const BODIES: Record<NoticeKind, string> = {
   access_key_created: 'A new access key was created for your account. It can sign API and CLI requests without a second factor.',
   access_key_disabled: 'An access key of your account was disabled; requests signed with it are refused.',
   access_key_deleted: 'An access key of your account was deleted.',
+  google_linked: 'A Google account with this email address was linked to your account. It can now sign in with "Sign in with Google"; if you turned on two-factor authentication, it is still asked for.',
+  google_unlinked: 'The Google account linked to your account was unlinked. Signing in with Google no longer opens this account.',
 };
 
 export class Notices {

@@ -28,11 +28,11 @@ export function userView(user: UserRecord, mfa: MfaSummary = { enabled: false, m
 
 /** Builds the view with the account's current second factor and links. */
 export class UserViewService {
-  constructor(private readonly stores: Pick<Stores, 'mfa'>) {}
+  constructor(private readonly stores: Pick<Stores, 'mfa' | 'identities'>) {}
 
   async view(user: UserRecord): Promise<UserView> {
-    const f = await this.stores.mfa.getFactor(user.id);
+    const [f, identities] = await Promise.all([this.stores.mfa.getFactor(user.id), this.stores.identities.listForUser(user.id)]);
     const mfa: MfaSummary = f ? { enabled: true, method: f.method, ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}) } : { enabled: false, method: null };
-    return userView(user, mfa);
+    return userView(user, mfa, identities.length > 0);
   }
 }

@@ -134,8 +134,9 @@ describe('identical writes in one second (the signature would repeat)', () => {
       const b = clientFor(key, scheme, seenB);
       h.clock.advance(10_000);
       await a.setAccessKeyEnabled(key.id, true);
-      assert.equal((await b.setAccessKeyEnabled(key.id, true)).enabled, true, 'refused as a replay once, signed anew and accepted');
-      assert.equal(seenB.length, 2);
+      assert.equal((await b.setAccessKeyEnabled(key.id, true)).enabled, true, 'accepted (cavage: refused as a replay once, signed anew)');
+      // RFC 9421 signatures carry a random nonce, so two processes never collide; cavage has none.
+      assert.equal(seenB.length, scheme === 'cavage' ? 2 : 1);
     });
   }
 });

@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
 import type { AccessKeyStore } from './access-key-store.js';
+import type { IdentityStore } from './identity-store.js';
 import type { MfaStore } from './mfa-stores.js';
 
 export type ClientKind = 'web' | 'app';
@@ -88,6 +89,7 @@ export interface Stores {
   users: UserStore;
   mfa: MfaStore;
   accessKeys: AccessKeyStore;
+  identities: IdentityStore;
   sessions: SessionStore;
   events: EventStore;
   passwordResets: PasswordResetStore;
