@@ -81,7 +81,9 @@ export class ChallengeService {
       } catch (e) {
         // The code could not go out (a cap, or the provider): the challenge still stands, so that
         // "Can't access two-factor device" can finish the sign-in with the recovery code.
-        if (e instanceof AppError) throw new AppError(e.code, e.message, { retryAfter: e.retryAfter, extra: { ...answer } });
+        // Without `status`: a problem's `status` member is the HTTP status (RFC 9457 §3.1.2).
+        const { status: _mfaRequired, ...challengeMembers } = answer;
+        if (e instanceof AppError) throw new AppError(e.code, e.message, { retryAfter: e.retryAfter, extra: challengeMembers });
         throw e;
       }
     }

@@ -20,21 +20,26 @@ export class SmsCaps {
   async take(userId: string, e164: string, ip: string | null): Promise<void> {
     // The phone number is hashed so the cache never holds it in plain text.
     const phone = createHash('sha256').update(e164).digest('hex').slice(0, 32);
-    const [acct, ph, addr, day] = await Promise.all([
-      this.store.hit(`sms:acct:${userId}`, HOUR),
-      this.store.hit(`sms:phone:${phone}`, HOUR),
-      this.store.hit(`sms:addr:${ip ?? 'unknown'}`, HOUR),
-      this.store.hit('sms:day', DAY),
-    ]);
-    const over = [
-      acct.count > SMS_CAPS.perAccount ? acct.resetInMs : 0,
-      ph.count > SMS_CAPS.perPhone ? ph.resetInMs : 0,
-      addr.count > SMS_CAPS.perAddress ? addr.resetInMs : 0,
-      day.count > this.dailyLimit ? day.resetInMs : 0,
-    ].filter((ms) => ms > 0);
-    if (over.length > 0) {
-      const retryAfter = Math.max(1, Math.ceil(Math.max(...over) / 1000));
-      throw new AppError('sms_rate_limited', 'Too many text messages were sent. Wait, or use your recovery code.', { retryAfter });
-    }
+    const caps: [key: string, windowMs: number, limit: number][] = [
+      [`sms:acct:${userId}`, HOUR, SMS_CAPS.perAccount],
+      [`sms:phone:${phone}`, HOUR, SMS_CAPS.perPhone],
+      [`sms:addr:${ip ?? 'unknown'}`, HOUR, SMS_CAPS.perAddress],
+      ['sms:day', DAY, this.dailyLimit],
+    ];
+    // A refused attempt is not counted: otherwise requests past one cap (an address's, say) would
+    // keep using up the others (the global daily budget, a victim's number) without a text sent.
+    const seen = await Promise.all(caps.map(([key]) => this.store.peek(key)));
+    refuseIfOver(seen.map((c, i) => (c.count >= caps[i]![2] ? c.resetInMs : 0)));
+    // Counted atomically per key; a race past the peek is refused here and stays counted (fail closed).
+    const counted = await Promise.all(caps.map(([key, windowMs]) => this.store.hit(key, windowMs)));
+    refuseIfOver(counted.map((c, i) => (c.count > caps[i]![2] ? c.resetInMs : 0)));
+  }
+}
+
+function refuseIfOver(resetInMs: number[]): void {
+  const over = resetInMs.filter((ms) => ms > 0);
+  if (over.length > 0) {
+    const retryAfter = Math.max(1, Math.ceil(Math.max(...over) / 1000));
+    throw new AppError('sms_rate_limited', 'Too many text messages were sent. Wait, or use your recovery code.', { retryAfter });
   }
 }
