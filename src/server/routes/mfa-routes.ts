@@ -17,7 +17,7 @@ const statusSchema = z.object({
 
 const setupBody = z.discriminatedUnion('method', [
   z.object({ method: z.literal('totp'), password: passwordInput }),
-  z.object({ method: z.literal('sms'), password: passwordInput, phone: z.string().min(1).max(64) }),
+  z.object({ method: z.literal('sms'), password: passwordInput, phone: z.string().max(64) }),
 ]);
 
 const setupAnswer = z.object({
