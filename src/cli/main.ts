@@ -2,6 +2,9 @@
 // The `twofold` command: server commands (serve, migrate) and, with an access key, account commands.
 import { Command, CommanderError } from 'commander';
 import { registerServerCommands } from './server-commands.js';
+import { registerKeysCommand } from './keys-command.js';
+import { registerClientCommands } from './client-commands.js';
+import { registerBackupCommands } from './backup-command.js';
 
 const program = new Command();
 program
@@ -12,6 +15,9 @@ program
   .exitOverride();
 
 registerServerCommands(program);
+registerKeysCommand(program);
+registerClientCommands(program);
+registerBackupCommands(program);
 
 try {
   await program.parseAsync(process.argv);

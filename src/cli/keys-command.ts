@@ -1,0 +1,105 @@
+// `twofold keys generate` and `twofold keys rotate`: the operator's side of encryption at rest.
+//
+// Rotating a key:
+//   1. `twofold keys generate` prints a new `kid:base64` entry;
+//   2. put it FIRST in TWOFOLD_SECRET_KEYS and keep the old keys after it; restart every instance
+//      (new secrets are then sealed under the new key, old ones still open);
+//   3. `twofold keys rotate` re-seals every stored secret under the first key;
+//   4. have users renew recovery codes still made under an old key (rotate prints how many), then
+//      remove the old key.
+// Config errors print one line and exit 1, like `serve` and `migrate`.
+import { randomBytes } from 'node:crypto';
+import type { Command } from 'commander';
+import 'dotenv/config';
+import { cryptoRandom } from '../adapters/crypto-random.js';
+import { parseKeyring, primaryKid, type Keyring } from '../core/envelope.js';
+import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { resolveKeyring } from '../server/keyring-file.js';
+import { createLogger } from '../server/logger.js';
+import { rotateKeys } from '../services/key-rotation.js';
+import { openDatabase } from '../storage/database.js';
+import { migrateToLatest } from '../storage/migrate.js';
+import { createStorage } from '../storage/storage.js';
+
+function configError(e: unknown): never {
+  if (e instanceof ConfigError) {
+    process.stderr.write(`twofold: configuration error: ${e.message}\n`);
+    process.exit(1);
+  }
+  throw e;
+}
+
+function configOrExit(): Readonly<Config> {
+  try {
+    return loadConfig(process.env);
+  } catch (e) {
+    return configError(e);
+  }
+}
+
+/** A kid nobody else will pick by accident: the date plus a few random characters. */
+function defaultKid(): string {
+  const day = new Date().toISOString().slice(0, 10).replace(/-/g, '');
+  return `k${day}-${randomBytes(3).toString('hex')}`;
+}
+
+export function registerKeysCommand(program: Command): void {
+  const keys = program.command('keys').description('encryption keys for secrets at rest (TWOFOLD_SECRET_KEYS)');
+
+  keys
+    .command('generate')
+    .description('print a new kid:base64 keyring entry (32 random bytes) to put first in TWOFOLD_SECRET_KEYS')
+    .option('--kid <kid>', 'key id: 1 to 32 of A-Z a-z 0-9 _ - (default: k<date>-<random>)')
+    .action((opts: { kid?: string }) => {
+      const entry = `${opts.kid ?? defaultKid()}:${randomBytes(32).toString('base64')}`;
+      try {
+        parseKeyring(entry);
+      } catch (e) {
+        process.stderr.write(`twofold: --kid: ${(e as Error).message.replace(/^keyring entry 1: /, '')}\n`);
+        process.exit(1);
+      }
+      process.stdout.write(`${entry}\n`);
+      process.stderr.write(
+        'Put this entry first in TWOFOLD_SECRET_KEYS, keep the old keys after it, restart every instance, then run `twofold keys rotate`.\n',
+      );
+    });
+
+  keys
+    .command('rotate')
+    .description('re-encrypt every stored second-factor secret under the first key of TWOFOLD_SECRET_KEYS (may be run again; done rows are skipped)')
+    .action(async () => {
+      const config = configOrExit();
+      let keyring: Keyring;
+      try {
+        keyring = resolveKeyring(config, createLogger(config, process.stderr));
+      } catch (e) {
+        configError(e);
+      }
+      const kid = primaryKid(keyring);
+      const db = openDatabase(config.databaseUrl);
+      try {
+        if (config.autoMigrate) await migrateToLatest(db);
+        const report = await rotateKeys({ storage: createStorage(db), keyring, random: cryptoRandom });
+        process.stdout.write(`re-encrypted ${report.factors} factor secrets and ${report.setups} pending set-ups under key ${kid}\n`);
+
+        // Recovery codes are keyed hashes, not envelopes: they cannot be re-made without the code.
+        const old = await db.db
+          .selectFrom('recovery_codes')
+          .select(['kid', (eb) => eb.fn.countAll<number>().as('n')])
+          .where('used_at', 'is', null)
+          .where('kid', '!=', kid)
+          .groupBy('kid')
+          .execute();
+        if (old.length > 0) {
+          const total = old.reduce((sum, r) => sum + Number(r.n), 0);
+          const byKid = old.map((r) => `${r.kid}: ${Number(r.n)}`).join(', ');
+          process.stderr.write(
+            `note: ${total} recovery code(s) were made under older keys (${byKid}). They keep working while those keys are in ` +
+              'TWOFOLD_SECRET_KEYS and are refused once a key is removed: have those users make a new recovery code first.\n',
+          );
+        }
+      } finally {
+        await db.close();
+      }
+    });
+}

@@ -1,0 +1,133 @@
+// Key rotation for encryption at rest (see src/core/envelope.ts): after an operator puts a new key
+// FIRST in TWOFOLD_SECRET_KEYS and keeps the old ones after it, rotateKeys re-seals every envelope
+// that is not under the new first key, so that the old keys can then be removed.
+//
+// What it covers:
+// - mfa_factors.secret_enc (AAD `totp:<userId>`) and phone_enc (AAD `phone:<userId>`);
+// - pending mfa_setups (AAD `mfa-setup:<setupId>`). A pending set-up that has already expired can
+//   never be confirmed, so its ciphertext is erased instead of re-sealed (it is not counted).
+// What it cannot cover: recovery codes. They are keyed hashes (HMAC under a key derived from the
+// kid they name), not envelopes, and the code itself is never stored, so they cannot be re-made.
+// A recovery code keeps working while its kid stays in the keyring; once that key is removed it
+// is refused like a wrong code. Operators must have users renew their recovery codes before
+// dropping a key (the `twofold keys rotate` command says how many are still under old keys).
+//
+// Each row is re-read and rewritten in its own short transaction, in pages of 500; a crash or an
+// unreadable row stops it, and running it again picks up where it stopped (rows already under the
+// first key are skipped). An envelope that cannot be opened aborts with an error naming the row and
+// the reason, never the secret.
+// Running it while serving: the re-read skips rows changed since the page was listed, but on
+// PostgreSQL (READ COMMITTED) a re-configure committing between that re-read and the UPDATE would
+// be overwritten with the previous secret; SQLite refuses such a write instead. The ports have no
+// compare-and-set for ciphertexts yet, so the safest time to rotate is a quiet one.
+import { envelopeKeyId, needsReseal, open, primaryKid, seal, type Keyring } from '../core/envelope.js';
+import { systemClock, type Clock } from '../core/ports/clock.js';
+import type { Random } from '../core/ports/random.js';
+import type { Storage } from '../core/ports/stores.js';
+
+export const ROTATION_PAGE_SIZE = 500;
+
+// The AADs the envelopes were sealed with (src/services/mfa-setup.ts seals them).
+export const factorSecretAad = (userId: string) => `totp:${userId}`;
+export const factorPhoneAad = (userId: string) => `phone:${userId}`;
+export const setupAad = (setupId: string) => `mfa-setup:${setupId}`;
+
+export interface KeyRotationDeps {
+  storage: Storage;
+  keyring: Keyring;
+  random: Random;
+  /** Decides which pending set-ups have expired; the system clock by default. */
+  clock?: Clock;
+}
+
+export interface KeyRotationReport {
+  /** mfa_factors rows re-sealed under the first key. */
+  factors: number;
+  /** Pending (unexpired, unused) mfa_setups rows re-sealed under the first key. */
+  setups: number;
+}
+
+export class KeyRotationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'KeyRotationError';
+  }
+}
+
+const stale = (keyring: Keyring, envelope: string | null): boolean => envelope !== null && needsReseal(keyring, envelope);
+
+/** Opens an envelope and seals its plaintext again under the first key, or throws naming `where`. */
+function reseal(keyring: Keyring, random: Random, envelope: string, aad: string, where: string): string {
+  const opened = open(keyring, envelope, aad);
+  if (!opened.ok) {
+    const kid = envelopeKeyId(envelope);
+    const why =
+      opened.reason === 'unknown_key'
+        ? `it is sealed under key "${kid}", which is not in the keyring (add it back after the new first key)`
+        : opened.reason === 'tampered'
+          ? `it does not authenticate under key "${kid}" (other key bytes under that kid, or a value altered or copied from another row)`
+          : 'it is not a readable v1 envelope';
+    throw new KeyRotationError(
+      `key rotation stopped at ${where}: ${why}. Rows before it are already under key "${primaryKid(keyring)}"; fix the keyring and run it again.`,
+    );
+  }
+  try {
+    return seal(keyring, opened.plaintext, aad, random);
+  } finally {
+    opened.plaintext.fill(0);
+  }
+}
+
+export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationReport> {
+  const { storage, keyring, random } = deps;
+  const clock = deps.clock ?? systemClock;
+  primaryKid(keyring); // an empty keyring is a programming error: fail before touching anything
+  let factors = 0;
+  let setups = 0;
+
+  for (let after: string | null = null; ; ) {
+    const page = await storage.mfa.listFactors(after, ROTATION_PAGE_SIZE);
+    for (const listed of page) {
+      if (!stale(keyring, listed.secretEnc) && !stale(keyring, listed.phoneEnc)) continue;
+      const changed = await storage.transaction(async (tx) => {
+        // Re-read inside the transaction: the user may have re-configured since the page was read.
+        const f = await tx.mfa.getFactor(listed.userId);
+        if (!f || (!stale(keyring, f.secretEnc) && !stale(keyring, f.phoneEnc))) return false;
+        const where = (column: string) => `mfa_factors row of user ${f.userId} (${column})`;
+        const secretEnc = stale(keyring, f.secretEnc) ? reseal(keyring, random, f.secretEnc!, factorSecretAad(f.userId), where('secret_enc')) : f.secretEnc;
+        const phoneEnc = stale(keyring, f.phoneEnc) ? reseal(keyring, random, f.phoneEnc!, factorPhoneAad(f.userId), where('phone_enc')) : f.phoneEnc;
+        await tx.mfa.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc);
+        return true;
+      });
+      if (changed) factors++;
+    }
+    if (page.length < ROTATION_PAGE_SIZE) break;
+    after = page[page.length - 1]!.userId;
+  }
+
+  for (let after: string | null = null; ; ) {
+    const page = await storage.mfa.listSetups(after, ROTATION_PAGE_SIZE);
+    for (const listed of page) {
+      if (!stale(keyring, listed.secretEnc) && !stale(keyring, listed.phoneEnc)) continue;
+      const changed = await storage.transaction(async (tx) => {
+        const s = await tx.mfa.getSetup(listed.id);
+        if (!s || s.usedAt !== null || (!stale(keyring, s.secretEnc) && !stale(keyring, s.phoneEnc))) return false;
+        if (s.expiresAt <= clock.now()) {
+          // It can never be confirmed: nothing to keep readable, and nothing left under the old key.
+          await tx.mfa.updateSetupCiphertexts(s.id, null, null);
+          return false;
+        }
+        const where = (column: string) => `mfa_setups row ${s.id} of user ${s.userId} (${column})`;
+        const secretEnc = stale(keyring, s.secretEnc) ? reseal(keyring, random, s.secretEnc!, setupAad(s.id), where('secret_enc')) : s.secretEnc;
+        const phoneEnc = stale(keyring, s.phoneEnc) ? reseal(keyring, random, s.phoneEnc!, setupAad(s.id), where('phone_enc')) : s.phoneEnc;
+        await tx.mfa.updateSetupCiphertexts(s.id, secretEnc, phoneEnc);
+        return true;
+      });
+      if (changed) setups++;
+    }
+    if (page.length < ROTATION_PAGE_SIZE) break;
+    after = page[page.length - 1]!.id;
+  }
+
+  return { factors, setups };
+}
