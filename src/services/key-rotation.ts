@@ -24,6 +24,7 @@ import { envelopeKeyId, needsReseal, open, primaryKid, seal, type Keyring } from
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Random } from '../core/ports/random.js';
 import type { Storage } from '../core/ports/stores.js';
+import { keyAad } from './access-keys.js';
 
 export const ROTATION_PAGE_SIZE = 500;
 
@@ -45,6 +46,8 @@ export interface KeyRotationReport {
   factors: number;
   /** Pending (unexpired, unused) mfa_setups rows re-sealed under the first key. */
   setups: number;
+  /** access_keys secrets re-sealed under the first key. */
+  accessKeys: number;
 }
 
 export class KeyRotationError extends Error {
@@ -129,5 +132,17 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
     after = page[page.length - 1]!.id;
   }
 
-  return { factors, setups };
+  let accessKeys = 0;
+  for (let after: string | null = null; ; ) {
+    const page = await storage.accessKeys.listAll(after, ROTATION_PAGE_SIZE);
+    for (const k of page) {
+      if (!stale(keyring, k.secretEnc)) continue;
+      await storage.accessKeys.updateCiphertext(k.id, reseal(keyring, random, k.secretEnc, keyAad(k.id), `access_keys row ${k.id} (secret_enc)`));
+      accessKeys++;
+    }
+    if (page.length < ROTATION_PAGE_SIZE) break;
+    after = page[page.length - 1]!.id;
+  }
+
+  return { factors, setups, accessKeys };
 }

@@ -48,7 +48,7 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
     });
 
     const report = await rotateKeys({ storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock });
-    assert.deepEqual(report, { factors: FACTORS, setups: SETUPS });
+    assert.deepEqual(report, { factors: FACTORS, setups: SETUPS, accessKeys: 0 });
 
     const onlyK2 = parseKeyring(k2);
     const factors = await h.runtime.db.db.selectFrom('mfa_factors').selectAll().execute();
@@ -71,7 +71,7 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
       assert.ok(o.ok && o.plaintext.toString('utf8') === `setup-${i}`, `set-up ${s.id}`);
     });
 
-    assert.deepEqual(await rotateKeys({ storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock }), { factors: 0, setups: 0 });
+    assert.deepEqual(await rotateKeys({ storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock }), { factors: 0, setups: 0, accessKeys: 0 });
   } finally {
     await h.close();
   }

@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import { cryptoRandom } from '../../src/adapters/crypto-random.js';
 import { KeyRotationError, rotateKeys } from '../../src/services/key-rotation.js';
-import type { Harness } from '../helpers/harness.js';
+import { signRequest } from '../../src/client/signer.js';
+import { TEST_PUBLIC_URL, type Harness } from '../helpers/harness.js';
 import { harnessOn, newKey, sharedDatabase } from './shared-database.js';
 import { PASSWORD, STEP_MS, assertProblem, challengeFor, enableTotp, phoneCode, post, recover, signup, startSetup, verify } from './support.js';
 
@@ -38,12 +39,16 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
     // Under k1 alone: two accounts with TOTP, a pending set-up, and a set-up left to expire.
     const a = await harnessOn(db, K1);
     let at: number;
+    let key: { id: string; secret: string };
     let ann: { secret: string; recoveryCode: string }, bea: { secret: string; recoveryCode: string }, pending: { setup_id: string; secret: string };
     try {
       const expiring = await signup(a, 'old@example.com');
       await startSetup(a, expiring.token);
       a.clock.advance(16 * 60_000);
-      ann = await enableTotp(a, (await signup(a, 'ann@example.com')).token);
+      const annToken = (await signup(a, 'ann@example.com')).token;
+      ann = await enableTotp(a, annToken);
+      // An access key made under k1: its secret must follow the rotation too (the server recomputes MACs).
+      key = (await post(a, '/v1/me/access-keys', { password: PASSWORD }, annToken)).json();
       bea = await enableTotp(a, (await signup(a, 'bea@example.com')).token);
       pending = await startSetup(a, (await signup(a, 'cal@example.com')).token);
       const r = await rows(a);
@@ -60,7 +65,7 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
     const b = await harnessOn(db, `${K2},${K1}`, at);
     try {
       await signIn(b, 'ann@example.com', ann.secret);
-      assert.deepEqual(await rotate(b), { factors: 2, setups: 1 });
+      assert.deepEqual(await rotate(b), { factors: 2, setups: 1, accessKeys: 1 });
       const r = await rows(b);
       assert.equal(r.factors.length, 2);
       assert.ok(r.factors.every((f) => /^v1\.k2\.[\w-]+\.[\w-]+$/.test(f.secret_enc!)), 'every factor under k2');
@@ -68,7 +73,7 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
       assert.equal(open.length, 1);
       assert.match(open[0]!.secret_enc!, /^v1\.k2\./);
       assert.ok(r.setups.every((s) => s.secret_enc === null || s.secret_enc.startsWith('v1.k2.')), 'the expired set-up was erased, not left under k1');
-      assert.deepEqual(await rotate(b), { factors: 0, setups: 0 }, 'a second run has nothing to do');
+      assert.deepEqual(await rotate(b), { factors: 0, setups: 0, accessKeys: 0 }, 'a second run has nothing to do');
       // While k1 is still in the keyring, a recovery code made under it works.
       const rec = await recover(b, await challengeFor(b, 'bea@example.com'), bea.recoveryCode);
       assert.equal(rec.statusCode, 200, rec.body);
@@ -81,6 +86,10 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
     const c = await harnessOn(db, K2, at);
     try {
       const token = await signIn(c, 'ann@example.com', ann.secret);
+      // The access key re-sealed under k2 still signs requests.
+      const signed = signRequest({ method: 'GET', url: `${TEST_PUBLIC_URL}/v1/me`, keyId: key.id, secretBase64: key.secret, scheme: 'rfc9421', nowMs: c.clock.now() });
+      const me = await c.inject({ method: 'GET', url: '/v1/me', headers: { ...signed, host: new URL(TEST_PUBLIC_URL).host } });
+      assert.equal(me.statusCode, 200, me.body);
       // The pending set-up, re-sealed under k2, can still be confirmed (same AAD as mfa-setup.ts).
       const cal = await post(c, '/v1/auth/login', { email: 'cal@example.com', password: PASSWORD, client: 'app' });
       const confirmed = await post(c, '/v1/me/mfa/setup/verify', { setup_id: pending.setup_id, code: phoneCode(c, pending.secret) }, cal.json().token);
