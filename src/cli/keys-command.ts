@@ -11,15 +11,9 @@
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import 'dotenv/config';
-import { cryptoRandom } from '../adapters/crypto-random.js';
 import { parseKeyring, primaryKid, type Keyring } from '../core/envelope.js';
 import { ConfigError, loadConfig, type Config } from '../server/config.js';
 import { resolveKeyring } from '../server/keyring-file.js';
-import { createLogger } from '../server/logger.js';
-import { rotateKeys } from '../services/key-rotation.js';
-import { openDatabase } from '../storage/database.js';
-import { migrateToLatest } from '../storage/migrate.js';
-import { createStorage } from '../storage/storage.js';
 
 function configError(e: unknown): never {
   if (e instanceof ConfigError) {
@@ -66,9 +60,18 @@ export function registerKeysCommand(program: Command): void {
 
   keys
     .command('rotate')
-    .description('re-encrypt every stored second-factor secret under the first key of TWOFOLD_SECRET_KEYS (may be run again; done rows are skipped)')
+    .description('re-encrypt every stored secret (second factors, pending set-ups, access keys) under the first key of TWOFOLD_SECRET_KEYS (may be run again; done rows are skipped)')
     .action(async () => {
       const config = configOrExit();
+      // Loaded here, not at start-up, so that other commands do not pay for the database drivers.
+      const [{ cryptoRandom }, { createLogger }, { rotateKeys }, { openDatabase }, { migrateToLatest }, { createStorage }] = await Promise.all([
+        import('../adapters/crypto-random.js'),
+        import('../server/logger.js'),
+        import('../services/key-rotation.js'),
+        import('../storage/database.js'),
+        import('../storage/migrate.js'),
+        import('../storage/storage.js'),
+      ]);
       let keyring: Keyring;
       try {
         keyring = resolveKeyring(config, createLogger(config, process.stderr));
