@@ -48,6 +48,11 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
   });
   // A pool error (the server restarted) must not crash the process; the next query reconnects.
   pool.on('error', () => {});
+  // That listener covers idle clients only: pg-pool removes it while a client is checked out (as
+  // Kysely holds one for each query or transaction), and a connection lost then is emitted as an
+  // 'error' event with no listener, which kills the process. The query in flight is rejected anyway
+  // (answered 503) and pg-pool discards the dead client on release, so the event needs no handling.
+  pool.on('connect', (client) => client.on('error', () => {}));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, dialect, close: () => db.destroy() };
 }

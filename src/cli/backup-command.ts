@@ -1,0 +1,78 @@
+// `twofold backup PATH` and `twofold restore PATH [--force]` for the database named by
+// TWOFOLD_DATABASE_URL (see src/storage/backup.ts and docs/operations.md). A refusal prints one
+// line and exits 1; so does a PostgreSQL backup without pg_dump, after printing the procedure.
+import type { Command } from 'commander';
+import 'dotenv/config';
+import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { BackupError, POSTGRES_PROCEDURE, backupPostgres, backupSqlite, backupTarget, restorePostgres, restoreSqlite, type BackupReport } from '../storage/backup.js';
+
+function fail(message: string): never {
+  process.stderr.write(`twofold: ${message}\n`);
+  process.exit(1);
+}
+
+function configOrExit(): Readonly<Config> {
+  try {
+    return loadConfig(process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) fail(`configuration error: ${e.message}`);
+    throw e;
+  }
+}
+
+/** Runs one backup or restore step; a BackupError becomes one stderr line and exit 1. */
+async function guarded(step: () => Promise<BackupReport | null>): Promise<BackupReport | null> {
+  try {
+    return await step();
+  } catch (e) {
+    if (e instanceof BackupError) fail(e.message);
+    throw e;
+  }
+}
+
+function toolMissing(tool: string): never {
+  process.stderr.write(`twofold: ${tool} is not on PATH.\n${POSTGRES_PROCEDURE}\n`);
+  process.exit(1);
+}
+
+const size = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
+
+export function registerBackupCommands(program: Command): void {
+  program
+    .command('backup')
+    .description('copy the database to PATH while the server runs (SQLite online backup; PostgreSQL: pg_dump --format=custom)')
+    .argument('<path>', 'the backup file to write')
+    .option('--force', 'overwrite PATH if it exists')
+    .action(async (path: string, opts: { force?: boolean }) => {
+      const config = configOrExit();
+      const { engine, target } = targetOrExit(config.databaseUrl);
+      const report = await guarded(() => (engine === 'sqlite' ? backupSqlite(target, path, opts.force) : backupPostgres(target, path, opts.force)));
+      if (!report) toolMissing('pg_dump');
+      const what = report.migrations === undefined ? '' : `, ${report.migrations} migrations`;
+      process.stdout.write(`backed up the ${engine} database to ${report.path} (${size(report.bytes)}${what})\n`);
+      process.stdout.write('The keyring (TWOFOLD_SECRET_KEYS or secret.key) is not in the backup: keep it safe separately.\n');
+    });
+
+  program
+    .command('restore')
+    .description('replace the database with the backup at PATH; stop every instance first (PostgreSQL: pg_restore --clean --if-exists)')
+    .argument('<path>', 'a file written by `twofold backup`')
+    .option('--force', 'replace an existing database')
+    .action(async (path: string, opts: { force?: boolean }) => {
+      const config = configOrExit();
+      const { engine, target } = targetOrExit(config.databaseUrl);
+      const report = await guarded(async () => (engine === 'sqlite' ? restoreSqlite(path, target, opts.force) : restorePostgres(path, target, opts.force)));
+      if (!report) toolMissing('pg_restore');
+      const into = engine === 'sqlite' ? ` into ${report.path}` : '';
+      process.stdout.write(`restored the ${engine} database from ${path}${into}; start the instances (they migrate forward if the backup is older)\n`);
+    });
+}
+
+function targetOrExit(databaseUrl: string): ReturnType<typeof backupTarget> {
+  try {
+    return backupTarget(databaseUrl);
+  } catch (e) {
+    if (e instanceof BackupError) fail(e.message);
+    throw e;
+  }
+}
