@@ -96,7 +96,7 @@ export class RedisRateLimitStore implements RateLimitStore {
       return await op();
     } catch (err) {
       if (isAppError(err)) throw err;
-      throw new AppError('service_unavailable', UNAVAILABLE_DETAIL, { cause: err });
+      throw new AppError('service_unavailable', UNAVAILABLE_DETAIL, { cause: err, retryAfter: 5 });
     }
   }
 

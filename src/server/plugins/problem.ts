@@ -74,7 +74,9 @@ export function toAppError(error: unknown): AppError {
 export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, req, reply) => {
     const err = toAppError(error);
-    if (err.status >= 500) req.log.error({ err: error }, 'request failed');
+    // An outage (503) is logged once per request without a stack: the cause is known and floods otherwise.
+    if (err.status === 503) req.log.warn({ code: err.code, cause: (error as Error)?.message }, 'dependency unavailable');
+    else if (err.status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: err.code }, 'request refused');
     return sendProblem(reply, req, err);
   });
