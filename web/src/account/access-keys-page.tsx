@@ -1,0 +1,272 @@
+// Account → Access keys: keys for the API and the CLI (they never ask for the second factor).
+// Generate Credentials shows the secret once, with Copy and a `credentials` file to download;
+// Done drops it from memory. A key is deleted only once it is disabled.
+import { useEffect, useState } from 'react';
+import { api, ApiError, get, post } from '../api';
+import { credentialsFile, downloadText } from '../lib/download';
+import { errorMessage, isCode } from '../lib/errors';
+import { formatDate, formatRelative } from '../lib/format';
+import type { AccessKey, NewAccessKey } from '../types';
+import { Button } from '../ui/button';
+import { CopyButton } from '../ui/copy-button';
+import { Dialog } from '../ui/dialog';
+import { Notice } from '../ui/notice';
+import { FocusHeading, PageHead } from '../ui/page';
+import { Switch } from '../ui/switch';
+import { PasswordDialog } from './password-dialog';
+
+const LIMIT = 2;
+
+export function AccessKeysPage() {
+  const [keys, setKeys] = useState<AccessKey[] | null>(null);
+  const [loadError, setLoadError] = useState<string | null>(null);
+  const [created, setCreated] = useState<NewAccessKey | null>(null);
+  const [generating, setGenerating] = useState(false);
+  const [toDelete, setToDelete] = useState<AccessKey | null>(null);
+  const [toggling, setToggling] = useState<string | null>(null);
+  const [rowError, setRowError] = useState<{ id: string; text: string } | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  const load = async () => {
+    try {
+      setKeys(await get<AccessKey[]>('/v1/me/access-keys'));
+      setLoadError(null);
+    } catch (err) {
+      setLoadError(errorMessage(err));
+    }
+  };
+  useEffect(() => {
+    void load();
+  }, []);
+
+  const atLimit = (keys?.length ?? 0) >= LIMIT;
+
+  const toggle = async (key: AccessKey, enabled: boolean) => {
+    if (toggling) return;
+    setToggling(key.id);
+    setRowError(null);
+    try {
+      const updated = await api<AccessKey>('PATCH', `/v1/me/access-keys/${encodeURIComponent(key.id)}`, { enabled });
+      setKeys((ks) => ks?.map((k) => (k.id === key.id ? { ...k, ...updated } : k)) ?? null);
+    } catch (err) {
+      setRowError({ id: key.id, text: errorMessage(err) });
+    } finally {
+      setToggling(null);
+    }
+  };
+
+  return (
+    <>
+      <PageHead title="Access keys" lead="Access keys sign requests from your scripts, the API and the Twofold CLI." />
+      <ul className="key-facts">
+        <li>
+          <strong>Up to {LIMIT} keys.</strong> Enough to switch to a new key before you delete the old one. Disabled keys count too.
+        </li>
+        <li>
+          <strong>No two-factor step.</strong> Requests signed with a key don’t ask for a code, so keep its secret as safe as your password.
+        </li>
+      </ul>
+      {notice && !created && (
+        <Notice tone="success" role="status" className="page-notice">
+          <p>{notice}</p>
+        </Notice>
+      )}
+      {created && (
+        <NewKeyPanel
+          created={created}
+          onDone={() => {
+            setCreated(null); // the secret leaves memory here
+            setNotice('The access key is ready to use.');
+          }}
+        />
+      )}
+      <section className="panel" aria-labelledby="keys-title">
+        <div className="panel-head">
+          <div className="status-line">
+            <h2 id="keys-title">Your keys</h2>
+            <span className="badge">{keys ? `${keys.length} of ${LIMIT}` : '–'}</span>
+          </div>
+          {!created && (
+            <Button onClick={() => setGenerating(true)} disabled={!keys || atLimit}>
+              Generate Credentials
+            </Button>
+          )}
+        </div>
+        {atLimit && !created && <p className="row limit-note">You have {LIMIT} keys, the most an account can have. Disable and delete one to make a new key.</p>}
+        {loadError ? (
+          <div className="row">
+            <Notice tone="danger" role="alert">
+              <p>{loadError}</p>
+            </Notice>
+          </div>
+        ) : !keys ? (
+          <p className="loading-line" role="status">
+            Loading…
+          </p>
+        ) : keys.length === 0 ? (
+          <p className="empty">You have no access keys.</p>
+        ) : (
+          <ul className="rows">
+            {keys.map((k) => (
+              <li key={k.id}>
+                <div className="row-main">
+                  <div className="row-text">
+                    <p className="row-title mono key-id">{k.id}</p>
+                    <p className="row-meta">
+                      <span>Created {formatDate(k.created_at)}</span>
+                      <span>{k.last_used_at ? <>Last used <time dateTime={k.last_used_at} title={new Date(k.last_used_at).toLocaleString()}>{formatRelative(k.last_used_at)}</time></> : 'Never used'}</span>
+                    </p>
+                  </div>
+                  <div className="row-actions">
+                    <Switch checked={k.enabled} label={`Access key ${k.id} enabled`} loading={toggling === k.id} onChange={(next) => void toggle(k, next)} />
+                    {k.enabled ? (
+                      <span className="hint-inline">Disable to delete</span>
+                    ) : (
+                      <Button variant="danger-quiet" size="sm" onClick={() => setToDelete(k)} aria-label={`Delete access key ${k.id}`}>
+                        Delete
+                      </Button>
+                    )}
+                  </div>
+                </div>
+                <p className="field-error row-error" aria-live="polite">
+                  {rowError?.id === k.id ? rowError.text : ''}
+                </p>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+
+      <PasswordDialog
+        open={generating}
+        title="Generate Credentials"
+        confirmLabel="Generate"
+        onClose={() => setGenerating(false)}
+        onConfirm={async (password) => {
+          try {
+            const key = await post<NewAccessKey>('/v1/me/access-keys', { password });
+            setGenerating(false);
+            setNotice(null);
+            setCreated(key);
+            await load();
+          } catch (err) {
+            if (isCode(err, 'access_key_limit')) throw new ApiError(409, 'access_key_limit', `You already have ${LIMIT} keys, the most an account can have. Delete one first.`, null);
+            throw err;
+          }
+        }}
+      >
+        <p>A new access key ID and secret. The secret is shown once, right after this step.</p>
+      </PasswordDialog>
+
+      <DeleteDialog
+        target={toDelete}
+        onClose={() => setToDelete(null)}
+        onDeleted={async (id) => {
+          setToDelete(null);
+          setNotice(`Access key ${id} is deleted.`);
+          await load();
+        }}
+      />
+    </>
+  );
+}
+
+function NewKeyPanel({ created, onDone }: { created: NewAccessKey; onDone: () => void }) {
+  useEffect(() => {
+    const warn = (e: BeforeUnloadEvent) => e.preventDefault();
+    window.addEventListener('beforeunload', warn);
+    return () => window.removeEventListener('beforeunload', warn);
+  }, []);
+  return (
+    <section className="panel new-key" aria-labelledby="new-key-title">
+      <div className="panel-body stack">
+        <div className="wizard-head" id="new-key-title">
+          <FocusHeading>Your new access key</FocusHeading>
+          <p>Copy the secret or download the credentials file now.</p>
+        </div>
+        <Notice tone="warning">
+          <p>
+            <strong>The secret is shown only this once.</strong> If you lose it, delete the key and generate a new one.
+          </p>
+        </Notice>
+        <div>
+          <p className="secret-label" id="new-key-id-label">
+            Access key ID
+          </p>
+          <div className="secret-box">
+            <span className="secret-value" aria-labelledby="new-key-id-label" role="group" data-testid="new-key-id">
+              {created.id}
+            </span>
+            <CopyButton text={created.id} what="access key ID" />
+          </div>
+        </div>
+        <div>
+          <p className="secret-label" id="new-key-secret-label">
+            Secret access key
+          </p>
+          <div className="secret-box">
+            <span className="secret-value" aria-labelledby="new-key-secret-label" role="group" data-testid="new-key-secret">
+              {created.secret}
+            </span>
+            <CopyButton text={created.secret} what="secret access key" />
+          </div>
+        </div>
+        <p className="muted small">
+          The CLI reads the file from <code>~/.twofold/credentials</code>.
+        </p>
+        <div className="wizard-foot">
+          <Button variant="secondary" onClick={() => downloadText('credentials', credentialsFile(created.id, created.secret), 'application/octet-stream')}>
+            Download credentials file
+          </Button>
+          <div className="actions">
+            <Button onClick={onDone}>Done</Button>
+          </div>
+        </div>
+      </div>
+    </section>
+  );
+}
+
+function DeleteDialog({ target, onClose, onDeleted }: { target: AccessKey | null; onClose: () => void; onDeleted: (id: string) => Promise<void> }) {
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  useEffect(() => {
+    setBusy(false);
+    setError(null);
+  }, [target]);
+  return (
+    <Dialog open={target !== null} onClose={onClose} title="Delete this access key?">
+      {target && (
+        <div className="stack">
+          <p className="muted">
+            <span className="mono">{target.id}</span> will stop working for good. Scripts and CLI profiles that use it will be refused.
+          </p>
+          <p className="field-error" role="alert">
+            {error}
+          </p>
+          <div className="dialog-foot">
+            <Button variant="secondary" onClick={onClose} autoFocus>
+              Cancel
+            </Button>
+            <Button
+              variant="danger"
+              loading={busy}
+              onClick={async () => {
+                setBusy(true);
+                try {
+                  await api('DELETE', `/v1/me/access-keys/${encodeURIComponent(target.id)}`);
+                  await onDeleted(target.id);
+                } catch (err) {
+                  setBusy(false);
+                  setError(errorMessage(err));
+                }
+              }}
+            >
+              Delete key
+            </Button>
+          </div>
+        </div>
+      )}
+    </Dialog>
+  );
+}

@@ -1,0 +1,62 @@
+// The one way the portal talks to the server: same-origin fetch with the session cookie. The
+// browser adds `Origin` to these requests, which is what the server's CSRF check wants. Errors are
+// RFC 9457 problems with a stable `code`; they come back as ApiError.
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    /** Seconds from Retry-After, when the server sent it. */
+    readonly retryAfter: number | null,
+  ) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+/** Fired when an account call answers 401: the session has ended (elsewhere, or timed out). */
+export const SIGNED_OUT_EVENT = 'twofold:signed-out';
+
+function parseRetryAfter(value: string | null): number | null {
+  if (!value) return null;
+  if (/^\d+$/.test(value.trim())) return Number(value.trim());
+  const at = Date.parse(value);
+  return Number.isNaN(at) ? null : Math.max(1, Math.ceil((at - Date.now()) / 1000));
+}
+
+export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, {
+      method,
+      credentials: 'same-origin',
+      cache: 'no-store',
+      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      body: body === undefined ? null : JSON.stringify(body),
+    });
+  } catch {
+    throw new ApiError(0, 'network_error', 'Twofold could not be reached. Check your connection and try again.', null);
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) {
+    const problem = (data ?? {}) as { code?: unknown; detail?: unknown; title?: unknown };
+    const code = typeof problem.code === 'string' ? problem.code : res.status === 404 ? 'not_found' : 'http_error';
+    const detail = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : `The server answered ${res.status}.`;
+    if (res.status === 401 && code === 'unauthorized' && path.startsWith('/v1/me')) {
+      window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    }
+    throw new ApiError(res.status, code, detail, parseRetryAfter(res.headers.get('retry-after')));
+  }
+  return data as T;
+}
+
+export const get = <T>(path: string) => api<T>('GET', path);
+export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);
