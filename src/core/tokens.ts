@@ -12,9 +12,12 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
-/** A public identifier (not a secret): 16 random bytes, base64url. */
+/**
+ * A public identifier (not a secret): 16 random bytes in hex. Not base64url: an id that starts
+ * with "-" would be read as an option by command lines (`twofold sessions end -x…`).
+ */
 export function newId(random: Random): string {
-  return Buffer.from(random.bytes(16)).toString('base64url');
+  return Buffer.from(random.bytes(16)).toString('hex');
 }
 
 /** Constant-time string equality for secrets of possibly different lengths. */
