@@ -75,7 +75,7 @@ export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, req, reply) => {
     const err = toAppError(error);
     // An outage (503) is logged once per request without a stack: the cause is known and floods otherwise.
-    if (err.status === 503) req.log.warn({ code: err.code, cause: (error as Error)?.message }, 'dependency unavailable');
+    if (err.status === 503) req.log.warn({ code: err.code, cause: (err.cause as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown })?.code }, 'dependency unavailable');
     else if (err.status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: err.code }, 'request refused');
     return sendProblem(reply, req, err);

@@ -20,11 +20,10 @@ function describedBy(...ids: (string | false | null | undefined)[]): string | un
   return s || undefined;
 }
 
-export interface FieldProps extends Common, Omit<InputHTMLAttributes<HTMLInputElement>, 'children'> {
-  ref?: Ref<HTMLInputElement>;
-}
-
-export function Field({ label, hint, error, ok, aside, tallError, fieldClassName, id, className, ref, ...input }: FieldProps) {
+/** Label, hint and the reserved error line around one control; the control gets its ids and aria. */
+function FieldShell({
+  label, hint, error, ok, aside, tallError, fieldClassName, id, control,
+}: Common & { id: string | undefined; control: (a11y: { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode }) {
   const auto = useId();
   const fid = id ?? `f${auto.replace(/:/g, '')}`;
   const hintId = `${fid}-hint`;
@@ -36,18 +35,22 @@ export function Field({ label, hint, error, ok, aside, tallError, fieldClassName
         {aside}
       </div>
       {hint && <p className="field-hint" id={hintId}>{hint}</p>}
-      <input
-        ref={ref}
-        id={fid}
-        className={`input ${className ?? ''}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(Boolean(hint) && hintId, Boolean(error || ok) && errorId)}
-        {...input}
-      />
+      {control({ id: fid, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy(Boolean(hint) && hintId, Boolean(error || ok) && errorId) })}
       <p className={`field-error ${tallError ? 'field-error-2' : ''} ${!error && ok ? 'field-ok' : ''}`} id={errorId} aria-live="polite">
         {error || ok}
       </p>
     </div>
+  );
+}
+
+export interface FieldProps extends Common, Omit<InputHTMLAttributes<HTMLInputElement>, 'children'> {
+  ref?: Ref<HTMLInputElement>;
+}
+
+export function Field({ label, hint, error, ok, aside, tallError, fieldClassName, id, className, ref, ...input }: FieldProps) {
+  return (
+    <FieldShell {...{ label, hint, error, ok, aside, tallError, fieldClassName, id }}
+      control={(a11y) => <input ref={ref} className={`input ${className ?? ''}`} {...a11y} {...input} />} />
   );
 }
 
@@ -56,31 +59,13 @@ export interface SelectFieldProps extends Common, SelectHTMLAttributes<HTMLSelec
 }
 
 export function SelectField({ label, hint, error, ok, aside, tallError, fieldClassName, id, className, ref, children, ...select }: SelectFieldProps) {
-  const auto = useId();
-  const fid = id ?? `f${auto.replace(/:/g, '')}`;
-  const hintId = `${fid}-hint`;
-  const errorId = `${fid}-error`;
   return (
-    <div className={`field ${fieldClassName ?? ''}`}>
-      <div className="field-head">
-        <label htmlFor={fid}>{label}</label>
-        {aside}
-      </div>
-      {hint && <p className="field-hint" id={hintId}>{hint}</p>}
-      <select
-        ref={ref}
-        id={fid}
-        className={`select ${className ?? ''}`}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={describedBy(Boolean(hint) && hintId, Boolean(error || ok) && errorId)}
-        {...select}
-      >
-        {children}
-      </select>
-      <p className={`field-error ${tallError ? 'field-error-2' : ''} ${!error && ok ? 'field-ok' : ''}`} id={errorId} aria-live="polite">
-        {error || ok}
-      </p>
-    </div>
+    <FieldShell {...{ label, hint, error, ok, aside, tallError, fieldClassName, id }}
+      control={(a11y) => (
+        <select ref={ref} className={`select ${className ?? ''}`} {...a11y} {...select}>
+          {children}
+        </select>
+      )} />
   );
 }
 
