@@ -2,12 +2,13 @@
 // and in the routes/plugins folders only.
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
-import helmet from '@fastify/helmet';
 import swagger from '@fastify/swagger';
-import { jsonSchemaTransform, serializerCompiler, validatorCompiler } from 'fastify-type-provider-zod';
+import { jsonSchemaTransform, validatorCompiler } from 'fastify-type-provider-zod';
+import { serializerCompiler } from './serializer.js';
 import type { Runtime } from './container.js';
 import { authPlugin, type SignatureAuthenticator } from './plugins/auth.js';
 import { registerCsrf } from './plugins/csrf.js';
+import { registerSecurityHeaders } from './plugins/security-headers.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerProblemHandler, sendProblem, toAppError } from './plugins/problem.js';
 import { cookieSecrets } from './oauth-cookie.js';
@@ -75,19 +76,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // The secret signs only cookies set with `signed: true` (the Google sign-in's); the session
   // cookie is an opaque token checked against the database and is not signed.
   await app.register(cookie, { secret: cookieSecrets(runtime.keyring) });
-  await app.register(helmet, {
-    hsts: config.secure ? { maxAge: 31536000, includeSubDomains: true } : false,
-    contentSecurityPolicy: {
-      useDefaults: true,
-      directives: { 'img-src': ["'self'", 'data:'], 'upgrade-insecure-requests': config.secure ? [] : null },
-    },
-    crossOriginEmbedderPolicy: false,
-  });
-  // Answers that carry account data or secrets must not be cached anywhere.
-  app.addHook('onSend', async (req, reply, payload) => {
-    if (req.url.startsWith('/v1/')) reply.header('cache-control', 'no-store');
-    return payload;
-  });
+  registerSecurityHeaders(app, config.secure);
   registerCsrf(app, config.publicUrl, config.secure);
   const metrics = registerMetrics(app);
   await app.register(authPlugin, { services: runtime.services, secure: config.secure, signatures: options.signatures ?? signatureAuthenticator(runtime.services, config.publicUrl) });

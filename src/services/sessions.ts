@@ -2,7 +2,8 @@
 // Idle expiry (web 7 d, app 30 d) and absolute expiry (30 d / 90 d) are checked on every use;
 // last_seen_at moves at most once a minute per session, so a session check is not a write.
 import { hashToken, looksLikeToken, newId, newToken } from '../core/tokens.js';
-import type { ClientKind, SessionRecord, Stores, UserRecord } from '../core/ports/stores.js';
+import type { AccountSummary } from '../core/ports/principal-store.js';
+import type { ClientKind, SessionRecord, Stores } from '../core/ports/stores.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 
 const TOUCH_EVERY_MS = 60_000;
@@ -12,9 +13,9 @@ export interface StartedSession {
   session: SessionRecord;
 }
 
-export interface AuthenticatedSession {
+/** The session, its account and what a signed-in request shows of it, read in one query. */
+export interface AuthenticatedSession extends AccountSummary {
   session: SessionRecord;
-  user: UserRecord;
 }
 
 export class SessionService {
@@ -53,20 +54,19 @@ export class SessionService {
   async authenticate(token: string): Promise<AuthenticatedSession | null> {
     if (!looksLikeToken(token)) return null;
     const { storage, clock } = this.deps;
-    const session = await storage.sessions.findByTokenHash(hashToken(token));
-    if (!session) return null;
+    const found = await storage.principals.bySessionTokenHash(hashToken(token));
+    if (!found) return null;
+    const { session } = found;
     const now = clock.now();
     if (now >= session.absoluteExpiresAt || now - session.lastSeenAt >= this.idleMs(session.client)) {
       await storage.sessions.delete(session.userId, session.id);
       return null;
     }
-    const user = await storage.users.findById(session.userId);
-    if (!user) return null;
     if (now - session.lastSeenAt >= TOUCH_EVERY_MS) {
       await storage.sessions.touch(session.id, now);
       session.lastSeenAt = now;
     }
-    return { session, user };
+    return found;
   }
 
   async list(userId: string): Promise<SessionRecord[]> {

@@ -4,7 +4,7 @@
 import { AppError } from '../core/errors.js';
 import type { AccessKeyRecord } from '../core/ports/access-key-store.js';
 import type { ReplayGuard } from '../core/ports/replay-guard.js';
-import type { UserRecord } from '../core/ports/stores.js';
+import type { AccountSummary } from '../core/ports/principal-store.js';
 import { detectSignatureScheme, verifySignedRequest } from '../core/signatures/policy.js';
 import type { SignedRequestView } from '../core/signatures/request.js';
 import type { AccessKeyService } from './access-keys.js';
@@ -15,30 +15,40 @@ const TOUCH_EVERY_MS = 60_000;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_ID = /^[A-Z2-7]{20}$/;
 
+export interface SignedPrincipal extends AccountSummary {
+  keyId: string;
+}
+
 export class SignedRequestService {
-  /** Decrypted secrets by ciphertext: the envelope is opened once, not on every request. */
-  private readonly secrets = new Map<string, Uint8Array>();
+  /**
+   * Opened secrets by key id, with the ciphertext they came from: the envelope is opened once,
+   * not on every request, and a re-sealed (rotated) secret is noticed by its new ciphertext.
+   */
+  private readonly secrets = new Map<string, { secretEnc: string; secret: Uint8Array }>();
   private readonly touchedAt = new Map<string, number>();
+  private readonly publicHost: string;
 
   constructor(
     private readonly deps: ServiceDeps,
     private readonly keys: AccessKeyService,
     private readonly replays: ReplayGuard,
-  ) {}
+  ) {
+    this.publicHost = new URL(deps.settings.publicUrl).host;
+  }
 
   isSigned(view: SignedRequestView): boolean {
     return detectSignatureScheme(view) !== null;
   }
 
   private secret(key: AccessKeyRecord): Uint8Array | null {
-    const hit = this.secrets.get(key.secretEnc);
-    if (hit) return hit;
-    const s = this.keys.secretOf(key);
-    if (s) {
+    const hit = this.secrets.get(key.id);
+    if (hit && hit.secretEnc === key.secretEnc) return hit.secret;
+    const secret = this.keys.secretOf(key);
+    if (secret) {
       if (this.secrets.size > 10_000) this.secrets.clear();
-      this.secrets.set(key.secretEnc, s);
+      this.secrets.set(key.id, { secretEnc: key.secretEnc, secret });
     }
-    return s;
+    return secret;
   }
 
   private refuse(reason: string, keyId?: string): never {
@@ -46,23 +56,39 @@ export class SignedRequestService {
     throw new AppError('invalid_signature', 'The request signature is not valid. Check the access key and secret, that the key is enabled, and that your clock is right.');
   }
 
-  async authenticate(view: SignedRequestView): Promise<{ user: UserRecord; keyId: string }> {
-    const { storage, clock, settings } = this.deps;
+  async authenticate(view: SignedRequestView): Promise<SignedPrincipal> {
+    const { storage, clock } = this.deps;
     const nowMs = clock.now();
-    const publicHost = new URL(settings.publicUrl).host;
+    const publicHost = this.publicHost;
+    // Nothing verifies without the key, and the key is in the database. The first pass verifies
+    // with the secret already opened for the named key id, if any (the common case: one parse);
+    // otherwise it only learns the key id, and a second pass verifies once the key is read.
     let wanted: string | null = null;
-    // First pass only learns which key id the request names (nothing verifies without a key).
-    verifySignedRequest(view, { nowMs, publicHost, lookupKey: (id) => ((wanted ??= KEY_ID.test(id) ? id : null), null) });
+    let used: string | null = null;
+    let result = verifySignedRequest(view, {
+      nowMs,
+      publicHost,
+      lookupKey: (id) => {
+        wanted ??= KEY_ID.test(id) ? id : null;
+        const hit = id === wanted ? this.secrets.get(id) : undefined;
+        if (hit) used = hit.secretEnc;
+        return hit ? hit.secret : null;
+      },
+    });
     if (!wanted) this.refuse('no usable keyid');
-    const key = await storage.accessKeys.findById(wanted);
-    if (!key) this.refuse('unknown key', wanted);
+    const found = await storage.principals.byAccessKeyId(wanted);
+    if (!found) this.refuse('unknown key', wanted);
+    const { key } = found;
     if (!key.enabled) this.refuse('disabled key', key.id);
-    const secret = this.secret(key);
-    if (!secret) this.refuse('key cannot be decrypted', key.id);
-    const result = verifySignedRequest(view, { nowMs, publicHost, lookupKey: (id) => (id === key.id ? secret : null) });
+    // A verdict reached with a secret that is no longer the key's (re-sealed or replaced) is
+    // reached again with the current one.
+    if (used !== key.secretEnc) {
+      const secret = this.secret(key);
+      if (!secret) this.refuse('key cannot be decrypted', key.id);
+      result = verifySignedRequest(view, { nowMs, publicHost, lookupKey: (id) => (id === key.id ? secret : null) });
+    }
     if (!result.ok) this.refuse(result.reason, key.id);
-    const user = await storage.users.findById(key.userId);
-    if (!user) this.refuse('no such account', key.id);
+    if (result.keyId !== key.id) this.refuse('verified with another key id', key.id);
     if (UNSAFE.has(view.method.toUpperCase())) {
       if (!(await this.replays.claim(`sig:${result.signatureHash}`, REPLAY_WINDOW_MS))) {
         this.deps.logger.info({ keyId: key.id }, 'signed request replayed');
@@ -74,6 +100,6 @@ export class SignedRequestService {
       this.touchedAt.set(key.id, nowMs);
       await storage.accessKeys.touch(key.id, nowMs, nowMs - TOUCH_EVERY_MS);
     }
-    return { user, keyId: key.id };
+    return { user: found.user, factor: found.factor, googleLinked: found.googleLinked, keyId: key.id };
   }
 }

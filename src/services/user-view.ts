@@ -1,5 +1,6 @@
 // The `user` object of the contract: {id, email, created_at, mfa:{enabled, method, phone_hint?},
 // google_linked}. It never carries a secret.
+import type { AccountSummary } from '../core/ports/principal-store.js';
 import type { Stores, UserRecord } from '../core/ports/stores.js';
 
 export interface MfaSummary {
@@ -26,13 +27,19 @@ export function userView(user: UserRecord, mfa: MfaSummary = { enabled: false, m
   };
 }
 
+/** The view of an account as read with its session or access key (no further query). */
+export function accountView(account: AccountSummary): UserView {
+  const f = account.factor;
+  const mfa: MfaSummary = f ? { enabled: true, method: f.method, ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}) } : { enabled: false, method: null };
+  return userView(account.user, mfa, account.googleLinked);
+}
+
 /** Builds the view with the account's current second factor and links. */
 export class UserViewService {
   constructor(private readonly stores: Pick<Stores, 'mfa' | 'identities'>) {}
 
   async view(user: UserRecord): Promise<UserView> {
     const [f, identities] = await Promise.all([this.stores.mfa.getFactor(user.id), this.stores.identities.listForUser(user.id)]);
-    const mfa: MfaSummary = f ? { enabled: true, method: f.method, ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}) } : { enabled: false, method: null };
-    return userView(user, mfa, identities.length > 0);
+    return accountView({ user, factor: f ? { method: f.method, phoneHint: f.phoneHint } : null, googleLinked: identities.length > 0 });
   }
 }

@@ -4,7 +4,7 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import pg from 'pg';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -28,6 +28,34 @@ export function parseDatabaseUrl(url: string): { dialect: Dialect; target: strin
   throw new Error('TWOFOLD_DATABASE_URL: must be sqlite:PATH or postgres://…');
 }
 
+/**
+ * Kysely's SQLite driver prepares every statement anew, which costs more than running it (a
+ * session lookup: ~25 µs to prepare, ~5 µs to run). Our statements are a fixed set of SQL texts
+ * with bound parameters, so one prepared statement per text is kept. Kysely's driver only calls
+ * `all`/`run` (synchronous, so a statement is never used by two callers at once) and `iterate`
+ * for streams, which we do not use. SQLite re-prepares a statement by itself after a schema
+ * change (sqlite3_prepare_v3), so a cached statement survives migrations.
+ */
+export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDatabase {
+  const cache = new Map<string, SQLite.Statement>();
+  return {
+    close: () => {
+      cache.clear();
+      sqlite.close();
+    },
+    prepare(text: string) {
+      let statement = cache.get(text);
+      if (!statement) {
+        statement = sqlite.prepare(text);
+        // Beyond `max` texts (only dynamic IN-lists could get there) the oldest is dropped.
+        if (cache.size >= max) cache.delete(cache.keys().next().value as string);
+        cache.set(text, statement);
+      }
+      return statement;
+    },
+  };
+}
+
 export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
   const { dialect, target } = parseDatabaseUrl(url);
   if (dialect === 'sqlite') {
@@ -37,7 +65,11 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: sqlite }) });
+    // 16 MiB of page cache (the default is 2 MiB): the pages a busy server reads again and again
+    // (index interiors, recent sessions) stay in memory instead of costing a read() each. The
+    // cache grows only as pages are touched.
+    sqlite.pragma('cache_size = -16384');
+    const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     return { db, dialect, close: () => db.destroy() };
   }
   const pool = new pg.Pool({

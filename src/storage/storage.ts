@@ -10,6 +10,7 @@ import { SessionRepository } from './repositories/session-repository.js';
 import { UserRepository } from './repositories/user-repository.js';
 import { AccessKeyRepository } from './repositories/access-key-repository.js';
 import { IdentityRepository } from './repositories/identity-repository.js';
+import { PrincipalRepository } from './repositories/principal-repository.js';
 import { mfaChallengeRepository } from './repositories/mfa-challenge-repository.js';
 import { smsCodeRepository } from './repositories/sms-code-repository.js';
 import { mfaFactorRepository, mfaSetupRepository } from './repositories/mfa-factor-repository.js';
@@ -22,6 +23,7 @@ function storesFor(db: Kysely<Database>): Stores {
     passwordResets: new PasswordResetRepository(db),
     accessKeys: new AccessKeyRepository(db),
     identities: new IdentityRepository(db),
+    principals: new PrincipalRepository(db),
     mfa: { ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db), ...smsCodeRepository(db) },
   };
 }

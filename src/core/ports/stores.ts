@@ -4,6 +4,7 @@
 import type { AccessKeyStore } from './access-key-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { MfaStore } from './mfa-stores.js';
+import type { PrincipalStore } from './principal-store.js';
 
 export type ClientKind = 'web' | 'app';
 
@@ -93,6 +94,7 @@ export interface Stores {
   sessions: SessionStore;
   events: EventStore;
   passwordResets: PasswordResetStore;
+  principals: PrincipalStore;
 }
 
 export interface Storage extends Stores {

@@ -4,16 +4,18 @@
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../core/errors.js';
-import type { SessionRecord, UserRecord } from '../../core/ports/stores.js';
+import type { AccountSummary } from '../../core/ports/principal-store.js';
+import type { SessionRecord } from '../../core/ports/stores.js';
 import type { Services } from '../../services/services.js';
 import { readSessionCookie } from '../session-cookie.js';
 
+/** Who makes the request, with the account as read when it was authenticated (one query). */
 export type Principal =
-  | { kind: 'session'; via: 'cookie' | 'bearer'; user: UserRecord; session: SessionRecord }
-  | { kind: 'access_key'; user: UserRecord; keyId: string };
+  | ({ kind: 'session'; via: 'cookie' | 'bearer'; session: SessionRecord } & AccountSummary)
+  | ({ kind: 'access_key'; keyId: string } & AccountSummary);
 
 /** Verifies a signed request; supplied by the access-key feature. null = not a signed request. */
-export type SignatureAuthenticator = (req: FastifyRequest) => Promise<{ user: UserRecord; keyId: string } | null>;
+export type SignatureAuthenticator = (req: FastifyRequest) => Promise<({ keyId: string } & AccountSummary) | null>;
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -32,9 +32,8 @@ export function csrfVerdict(req: FastifyRequest, publicOrigin: string, secure: b
 
 export function registerCsrf(app: FastifyInstance, publicUrl: string, secure: boolean): void {
   const publicOrigin = new URL(publicUrl).origin;
-  app.addHook('onRequest', async (req) => {
-    if (!csrfVerdict(req, publicOrigin, secure)) {
-      throw new AppError('csrf_failed', 'This request carries the session cookie but does not come from the Twofold portal.');
-    }
+  app.addHook('onRequest', (req, _reply, done) => {
+    if (csrfVerdict(req, publicOrigin, secure)) return done();
+    done(new AppError('csrf_failed', 'This request carries the session cookie but does not come from the Twofold portal.'));
   });
 }

@@ -24,9 +24,10 @@ export function registerMetrics(app: FastifyInstance): Metrics {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
-  app.addHook('onResponse', async (req, reply) => {
+  app.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     requests.observe({ method: req.method, route, status: String(reply.statusCode) }, reply.elapsedTime / 1000);
+    done();
   });
   return { registry, signIns };
 }

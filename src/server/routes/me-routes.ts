@@ -4,6 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { Services } from '../../services/services.js';
+import { accountView } from '../../services/user-view.js';
 import type { Config } from '../config.js';
 import { requirePrincipal, requireSession } from '../plugins/auth.js';
 import { requestContext } from '../request-context.js';
@@ -32,7 +33,7 @@ export async function meRoutes(app: FastifyInstance, opts: { services: Services;
   r.get('/v1/me', {
     preHandler: app.authenticate.any,
     schema: { tags: ['account'], summary: 'The signed-in account', response: { 200: userSchema, ...problems(401) } },
-    handler: async (req) => services.userViews.view(requirePrincipal(req).user),
+    handler: async (req) => accountView(requirePrincipal(req)),
   });
 
   r.get('/v1/me/sessions', {

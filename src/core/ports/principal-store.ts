@@ -1,0 +1,22 @@
+// The read behind every authenticated request: from a session token's hash, or an access key's
+// id, to the account and what `GET /v1/me` shows of it (its second factor and whether Google is
+// linked), in one round trip. A request otherwise paid four lookups (session, user, factor,
+// identities) before it did any work.
+import type { AccessKeyRecord } from './access-key-store.js';
+import type { MfaMethod } from './mfa-stores.js';
+import type { SessionRecord, UserRecord } from './stores.js';
+
+/** The account as a signed-in request sees it; never a secret but the password hash. */
+export interface AccountSummary {
+  user: UserRecord;
+  /** The enabled second factor, or null. */
+  factor: { method: MfaMethod; phoneHint: string | null } | null;
+  googleLinked: boolean;
+}
+
+export interface PrincipalStore {
+  /** The session whose token hashes to `tokenHash`, with its account; null when there is none. */
+  bySessionTokenHash(tokenHash: string): Promise<(AccountSummary & { session: SessionRecord }) | null>;
+  /** The access key with that id, with its account; null when there is none. */
+  byAccessKeyId(id: string): Promise<(AccountSummary & { key: AccessKeyRecord }) | null>;
+}

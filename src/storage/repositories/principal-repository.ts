@@ -1,0 +1,106 @@
+// One joined read per authenticated request (see src/core/ports/principal-store.ts): the session
+// or access key, its user, the user's second factor (a LEFT JOIN: at most one row per user, the
+// primary key) and whether any identity is linked (EXISTS over user_identities_user_idx).
+// The queries are precompiled: they run on every request.
+import type { ExpressionBuilder, Kysely } from 'kysely';
+import type { MfaMethod } from '../../core/ports/mfa-stores.js';
+import type { AccountSummary, PrincipalStore } from '../../core/ports/principal-store.js';
+import type { ClientKind } from '../../core/ports/stores.js';
+import { Precompiled, slot } from '../precompiled.js';
+import type { Database } from '../schema.js';
+
+interface AccountColumns {
+  u_id: string;
+  u_email: string;
+  u_password_hash: string | null;
+  u_created_at: number;
+  f_method: string | null;
+  f_phone_hint: string | null;
+  google_linked: unknown;
+}
+
+type Joined = Database & { u: Database['users']; f: Database['mfa_factors'] };
+
+function accountColumns(eb: ExpressionBuilder<Joined, 'u' | 'f'>) {
+  return [
+    eb.ref('u.id').as('u_id'),
+    eb.ref('u.email').as('u_email'),
+    eb.ref('u.password_hash').as('u_password_hash'),
+    eb.ref('u.created_at').as('u_created_at'),
+    eb.ref('f.method').as('f_method'),
+    eb.ref('f.phone_hint').as('f_phone_hint'),
+    eb.exists(eb.selectFrom('user_identities as i').select('i.user_id').whereRef('i.user_id', '=', 'u.id')).as('google_linked'),
+  ];
+}
+
+function account(r: AccountColumns): AccountSummary {
+  return {
+    user: { id: r.u_id, email: r.u_email, passwordHash: r.u_password_hash, createdAt: Number(r.u_created_at) },
+    factor: r.f_method === null ? null : { method: r.f_method as MfaMethod, phoneHint: r.f_phone_hint },
+    // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
+    googleLinked: r.google_linked === true || Number(r.google_linked) === 1,
+  };
+}
+
+const bySession = new Precompiled(
+  (db: Kysely<Database>) =>
+    db
+      .selectFrom('sessions as s')
+      .innerJoin('users as u', 'u.id', 's.user_id')
+      .leftJoin('mfa_factors as f', 'f.user_id', 's.user_id')
+      .select(['s.id', 's.user_id', 's.token_hash', 's.client', 's.created_at', 's.last_seen_at', 's.absolute_expires_at', 's.ip', 's.user_agent'])
+      .select((eb) => accountColumns(eb))
+      .where('s.token_hash', '=', slot(0)),
+  1,
+);
+
+const byKey = new Precompiled(
+  (db: Kysely<Database>) =>
+    db
+      .selectFrom('access_keys as k')
+      .innerJoin('users as u', 'u.id', 'k.user_id')
+      .leftJoin('mfa_factors as f', 'f.user_id', 'k.user_id')
+      .select(['k.id', 'k.user_id', 'k.secret_enc', 'k.enabled', 'k.created_at', 'k.last_used_at'])
+      .select((eb) => accountColumns(eb))
+      .where('k.id', '=', slot(0)),
+  1,
+);
+
+export class PrincipalRepository implements PrincipalStore {
+  constructor(private readonly db: Kysely<Database>) {}
+
+  async bySessionTokenHash(tokenHash: string) {
+    const [r] = await bySession.rows(this.db, [tokenHash]);
+    if (!r) return null;
+    return {
+      ...account(r),
+      session: {
+        id: r.id,
+        userId: r.user_id,
+        tokenHash: r.token_hash,
+        client: r.client as ClientKind,
+        createdAt: Number(r.created_at),
+        lastSeenAt: Number(r.last_seen_at),
+        absoluteExpiresAt: Number(r.absolute_expires_at),
+        ip: r.ip,
+        userAgent: r.user_agent,
+      },
+    };
+  }
+
+  async byAccessKeyId(id: string) {
+    const [r] = await byKey.rows(this.db, [id]);
+    if (!r) return null;
+    return {
+      ...account(r),
+      key: {
+        id: r.id,
+        userId: r.user_id,
+        secretEnc: r.secret_enc,
+        enabled: Number(r.enabled) === 1,
+        createdAt: Number(r.created_at),
+        lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
+      },
+    };
+  }
+}
