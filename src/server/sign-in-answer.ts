@@ -3,6 +3,7 @@
 import type { FastifyReply } from 'fastify';
 import type { Authenticated } from '../services/accounts.js';
 import type { Services } from '../services/services.js';
+import { accountView } from '../services/user-view.js';
 import type { Config } from './config.js';
 import { setSessionCookie } from './session-cookie.js';
 
@@ -15,7 +16,7 @@ export async function answerSignIn(
   status: number,
   extra: Record<string, unknown> = {},
 ): Promise<FastifyReply> {
-  const user = await services.userViews.view(a.user);
+  const user = a.account ? accountView(a.account) : await services.userViews.view(a.user);
   if (client === 'app') return reply.status(status).send({ status: 'authenticated', user, token: a.token, ...extra });
   setSessionCookie(reply, config.secure, a.token, config.sessions.absoluteWebMs);
   return reply.status(status).send({ status: 'authenticated', user, ...extra });

@@ -3,6 +3,7 @@ import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import { checkPassword } from '../core/password-policy.js';
 import { newId } from '../core/tokens.js';
+import type { AccountSummary } from '../core/ports/principal-store.js';
 import type { ClientKind, UserRecord } from '../core/ports/stores.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import { EventLog } from './event-log.js';
@@ -15,6 +16,8 @@ export interface Authenticated {
   token: string;
   sessionId: string;
   client: ClientKind;
+  /** The account as read on the way (factor, links), when the path read it: saves a query. */
+  account?: AccountSummary;
 }
 
 export type LoginOutcome = Authenticated;

@@ -2,6 +2,7 @@
 // database: check the lock before a code is looked at, count every refusal, reset on success.
 import { AppError } from '../core/errors.js';
 import { lockAfterFailure, lockRemainingSec } from '../core/second-factor-lock.js';
+import type { MfaAttemptState } from '../core/ports/mfa-stores.js';
 import type { ServiceDeps } from './deps.js';
 
 export class AttemptGuard {
@@ -9,7 +10,11 @@ export class AttemptGuard {
 
   /** 429 too_many_attempts with Retry-After while the account's second-factor step is locked. */
   async assertOpen(userId: string): Promise<void> {
-    const state = await this.deps.storage.mfa.getAttempts(userId);
+    this.assertOpenState(await this.deps.storage.mfa.getAttempts(userId));
+  }
+
+  /** The same check over a state already read (with the challenge, in one query). */
+  assertOpenState(state: MfaAttemptState): void {
     const left = lockRemainingSec(state, this.deps.clock.now());
     if (left > 0) {
       throw new AppError('too_many_attempts', `Too many wrong codes. Try again in ${Math.ceil(left / 60)} minutes.`, { retryAfter: left });

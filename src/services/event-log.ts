@@ -1,5 +1,5 @@
 // The security event log: append-only, per account, newest first when read.
-import type { EventRecord } from '../core/ports/stores.js';
+import type { EventRecord, Stores } from '../core/ports/stores.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 
 export type EventType =
@@ -16,8 +16,9 @@ export type EventType =
 export class EventLog {
   constructor(private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'logger'>) {}
 
-  async record(userId: string, type: EventType | string, ctx: RequestContext, data?: Record<string, unknown>): Promise<void> {
-    await this.deps.storage.events.append({
+  /** Appends an event; `stores` puts it inside the caller's transaction. */
+  async record(userId: string, type: EventType | string, ctx: RequestContext, data?: Record<string, unknown>, stores: Pick<Stores, 'events'> = this.deps.storage): Promise<void> {
+    await stores.events.append({
       userId,
       type,
       at: this.deps.clock.now(),

@@ -17,7 +17,7 @@ import { phoneAad, totpAad } from './mfa-setup.js';
 import type { SmsCodes } from './sms-codes.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
-import type { SessionService } from './sessions.js';
+import type { SessionService, StartedSession } from './sessions.js';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
@@ -66,8 +66,11 @@ export class ChallengeService {
     const token = newToken(this.deps.random);
     const now = this.deps.clock.now();
     const c: ChallengeRecord = { idHash: hashToken(token), userId: user.id, method: factor.method, client, via, createdAt: now, expiresAt: now + CHALLENGE_TTL_MS, failures: 0, closedAt: null };
-    await this.deps.storage.mfa.createChallenge(c);
-    await this.events.record(user.id, 'signin.mfa_required', ctx, { method: factor.method, via });
+    // One commit for the challenge and its event (a write costs mostly its commit).
+    await this.deps.storage.transaction(async (tx) => {
+      await tx.mfa.createChallenge(c);
+      await this.events.record(user.id, 'signin.mfa_required', ctx, { method: factor.method, via }, tx);
+    });
     const answer: MfaRequired = {
       status: 'mfa_required',
       challenge: token,
@@ -120,12 +123,15 @@ export class ChallengeService {
   }
 
   async verify(challenge: string, code: string, ctx: RequestContext): Promise<Authenticated> {
-    const c = await this.openChallenge(challenge);
-    await this.guard.assertOpen(c.userId);
+    if (!looksLikeToken(challenge)) throw expired();
     const { storage, clock, keyring } = this.deps;
-    const [user, factor] = await Promise.all([storage.users.findById(c.userId), storage.mfa.getFactor(c.userId)]);
-    if (!user || !factor || factor.method !== c.method) throw expired();
+    // The challenge, its account, the factor and the run of wrong codes in one read.
+    const found = await storage.principals.byChallengeIdHash(hashToken(challenge));
     const now = clock.now();
+    if (!found || found.challenge.closedAt !== null || found.challenge.expiresAt <= now) throw expired();
+    const { challenge: c, user, factorRecord: factor } = found;
+    this.guard.assertOpenState(found.attempts);
+    if (!factor || factor.method !== c.method) throw expired();
     let step: number | null = null;
     if (factor.method === 'totp' && factor.secretEnc) {
       const secret = open(keyring, factor.secretEnc, totpAad(user.id));
@@ -135,17 +141,22 @@ export class ChallengeService {
     }
     const smsOk = factor.method === 'sms' && this.sms.matches({ kind: 'challenge', idHash: c.idHash }, code.replace(/\s+/g, ''), c);
     if (step === null && !smsOk) return this.refuse(c, ctx, 'invalid_code');
-    // Spend the time step and close the challenge in one transaction: of 20 parallel sign-ins
-    // with one code, one advances last_step and the rest find it taken (RFC 6238 §5.2).
+    // One transaction: close the challenge, spend the time step, end the run of wrong codes,
+    // create the session and log it. Of 20 parallel sign-ins with one code, one advances
+    // last_step and the rest find it taken (RFC 6238 §5.2); and no session exists unless the
+    // step was spent, nor a spent step without its session.
+    let started: StartedSession | undefined;
     const won = await rollbackUnless(storage, async (tx) => {
       if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
       if (step !== null && !(await tx.mfa.advanceStep(user.id, step))) return 'replayed';
+      await tx.mfa.resetAttempts(user.id);
+      started = await this.sessions.start(user.id, c.client, ctx, tx);
+      await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${factor.method}` }, tx);
       return 'ok';
     });
     if (won === 'closed') throw expired();
-    if (won === 'replayed') return this.refuse(c, ctx, 'invalid_code');
-    await this.guard.reset(user.id);
-    return this.finish(user, c, ctx, factor.method);
+    if (won === 'replayed' || !started) return this.refuse(c, ctx, 'invalid_code');
+    return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client, account: { user, factor: found.factor, googleLinked: found.googleLinked } };
   }
 
   async recover(challenge: string, recoveryCode: string, ctx: RequestContext): Promise<Authenticated & { mfa_disabled: true }> {

@@ -27,8 +27,11 @@ export class SignInService {
   async afterFirstFactor(user: UserRecord, client: ClientKind, ctx: RequestContext, via: string): Promise<SignInOutcome> {
     const factor = await this.deps.storage.mfa.getFactor(user.id);
     if (factor) return this.challenges.create(user, factor, client, via, ctx);
-    const started = await this.sessions.start(user.id, client, ctx);
-    await this.events.record(user.id, 'signin.succeeded', ctx, { client, method: via });
+    const started = await this.deps.storage.transaction(async (tx) => {
+      const session = await this.sessions.start(user.id, client, ctx, tx);
+      await this.events.record(user.id, 'signin.succeeded', ctx, { client, method: via }, tx);
+      return session;
+    });
     return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client };
   }
 }

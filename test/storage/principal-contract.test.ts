@@ -63,4 +63,26 @@ eachEngine('PrincipalStore contract', (kit) => {
     });
     assert.equal((await kit.s.principals.bySessionTokenHash(x.tokenHash))?.user.id, u.id);
   });
+
+  test("a challenge id hash gives the challenge, its account's whole factor record and run of wrong codes", async () => {
+    const u = await newUser();
+    const c = { idHash: uid(), userId: u.id, method: 'totp' as const, client: 'app' as const, via: 'password', createdAt: T0, expiresAt: T0 + 300_000, failures: 0, closedAt: null };
+    await kit.s.mfa.createChallenge(c);
+    const bare = await kit.s.principals.byChallengeIdHash(c.idHash);
+    assert.deepEqual(bare?.challenge, await kit.s.mfa.getChallenge(c.idHash));
+    assert.deepEqual([bare?.user, bare?.factor, bare?.factorRecord, bare?.attempts], [u, null, null, { failures: 0, rounds: 0, lockedUntil: null }]);
+    const f = { userId: u.id, method: 'totp' as const, secretEnc: 'v1.k1.s.t', phoneEnc: null, phoneHint: null, lastStep: 95_000_000_123, enabledAt: T0 };
+    await kit.s.mfa.putFactor(f);
+    await kit.s.mfa.addFailure(u.id);
+    await kit.s.mfa.addFailure(u.id);
+    await kit.s.mfa.setLock(u.id, T0 + 900_000, 1);
+    await kit.s.mfa.failChallenge(c.idHash);
+    const full = await kit.s.principals.byChallengeIdHash(c.idHash);
+    assert.deepEqual(full?.factorRecord, await kit.s.mfa.getFactor(u.id));
+    assert.deepEqual(full?.factorRecord, f);
+    assert.deepEqual(full?.attempts, await kit.s.mfa.getAttempts(u.id));
+    assert.equal(full?.attempts.failures, 2);
+    assert.equal(full?.challenge.failures, 1);
+    assert.equal(await kit.s.principals.byChallengeIdHash(uid()), null);
+  });
 });

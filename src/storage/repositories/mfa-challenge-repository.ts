@@ -1,8 +1,8 @@
 // Sign-in challenges, the recovery code, and the per-account run of wrong codes. Counters are
 // moved by single UPDATE statements so that concurrent instances cannot lose a count.
-import { sql, type Kysely } from 'kysely';
+import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ChallengeRecord, MfaAttemptState, MfaMethod, MfaStore } from '../../core/ports/mfa-stores.js';
-import type { Database } from '../schema.js';
+import type { Database, MfaChallengesTable } from '../schema.js';
 
 type Part = Pick<
   MfaStore,
@@ -11,7 +11,25 @@ type Part = Pick<
   | 'getAttempts' | 'addFailure' | 'setLock' | 'resetAttempts'
 >;
 
-const NO_ATTEMPTS: MfaAttemptState = { failures: 0, rounds: 0, lockedUntil: null };
+export const NO_ATTEMPTS: MfaAttemptState = { failures: 0, rounds: 0, lockedUntil: null };
+
+export function challengeRecord(r: Selectable<MfaChallengesTable>): ChallengeRecord {
+  return {
+    idHash: r.id_hash,
+    userId: r.user_id,
+    method: r.method as MfaMethod,
+    client: r.client === 'app' ? 'app' : 'web',
+    via: r.via,
+    createdAt: Number(r.created_at),
+    expiresAt: Number(r.expires_at),
+    failures: Number(r.failures),
+    closedAt: r.closed_at === null ? null : Number(r.closed_at),
+    codeHash: r.code_hash,
+    codeExpiresAt: r.code_expires_at === null ? null : Number(r.code_expires_at),
+    sends: Number(r.sends),
+    lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
+  };
+}
 
 export function mfaChallengeRepository(db: Kysely<Database>): Part {
   return {
@@ -56,22 +74,7 @@ export function mfaChallengeRepository(db: Kysely<Database>): Part {
     async getChallenge(idHash) {
       const r = await db.selectFrom('mfa_challenges').selectAll().where('id_hash', '=', idHash).executeTakeFirst();
       if (!r) return null;
-      const c: ChallengeRecord = {
-        idHash: r.id_hash,
-        userId: r.user_id,
-        method: r.method as MfaMethod,
-        client: r.client === 'app' ? 'app' : 'web',
-        via: r.via,
-        createdAt: Number(r.created_at),
-        expiresAt: Number(r.expires_at),
-        failures: Number(r.failures),
-        closedAt: r.closed_at === null ? null : Number(r.closed_at),
-        codeHash: r.code_hash,
-        codeExpiresAt: r.code_expires_at === null ? null : Number(r.code_expires_at),
-        sends: Number(r.sends),
-        lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
-      };
-      return c;
+      return challengeRecord(r);
     },
     async failChallenge(idHash) {
       const r = await db

@@ -6,7 +6,7 @@ import type { Database, MfaFactorsTable, MfaSetupsTable } from '../schema.js';
 type FactorPart = Pick<MfaStore, 'getFactor' | 'putFactor' | 'deleteFactor' | 'advanceStep' | 'listFactors' | 'updateFactorCiphertexts'>;
 type SetupPart = Pick<MfaStore, 'createSetup' | 'getSetup' | 'spendSetup' | 'deleteSetupsForUser' | 'listSetups' | 'updateSetupCiphertexts'>;
 
-const factor = (r: MfaFactorsTable): MfaFactorRecord => ({
+export const factorRecord = (r: MfaFactorsTable): MfaFactorRecord => ({
   userId: r.user_id,
   method: r.method as MfaMethod,
   secretEnc: r.secret_enc,
@@ -35,7 +35,7 @@ export function mfaFactorRepository(db: Kysely<Database>): FactorPart {
   return {
     async getFactor(userId) {
       const r = await db.selectFrom('mfa_factors').selectAll().where('user_id', '=', userId).executeTakeFirst();
-      return r ? factor(r) : null;
+      return r ? factorRecord(r) : null;
     },
     async putFactor(f) {
       await db.deleteFrom('mfa_factors').where('user_id', '=', f.userId).execute();
@@ -68,7 +68,7 @@ export function mfaFactorRepository(db: Kysely<Database>): FactorPart {
     async listFactors(afterUserId, limit) {
       let q = db.selectFrom('mfa_factors').selectAll();
       if (afterUserId !== null) q = q.where('user_id', '>', afterUserId);
-      return (await q.orderBy('user_id').limit(limit).execute()).map(factor);
+      return (await q.orderBy('user_id').limit(limit).execute()).map(factorRecord);
     },
     async updateFactorCiphertexts(userId, secretEnc, phoneEnc) {
       await db.updateTable('mfa_factors').set({ secret_enc: secretEnc, phone_enc: phoneEnc }).where('user_id', '=', userId).execute();

@@ -4,10 +4,12 @@
 // The queries are precompiled: they run on every request.
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { MfaMethod } from '../../core/ports/mfa-stores.js';
-import type { AccountSummary, PrincipalStore } from '../../core/ports/principal-store.js';
+import type { AccountSummary, ChallengeContext, PrincipalStore } from '../../core/ports/principal-store.js';
 import type { ClientKind } from '../../core/ports/stores.js';
 import { Precompiled, slot } from '../precompiled.js';
 import type { Database } from '../schema.js';
+import { NO_ATTEMPTS, challengeRecord } from './mfa-challenge-repository.js';
+import { factorRecord } from './mfa-factor-repository.js';
 
 interface AccountColumns {
   u_id: string;
@@ -66,6 +68,30 @@ const byKey = new Precompiled(
   1,
 );
 
+const byChallenge = new Precompiled(
+  (db: Kysely<Database>) =>
+    db
+      .selectFrom('mfa_challenges as c')
+      .innerJoin('users as u', 'u.id', 'c.user_id')
+      .leftJoin('mfa_factors as f', 'f.user_id', 'c.user_id')
+      .leftJoin('mfa_attempts as a', 'a.user_id', 'c.user_id')
+      .selectAll('c')
+      .select((eb) => accountColumns(eb))
+      .select([
+        'f.secret_enc as f_secret_enc',
+        'f.phone_enc as f_phone_enc',
+        'f.last_step as f_last_step',
+        'f.enabled_at as f_enabled_at',
+        'a.failures as a_failures',
+        'a.rounds as a_rounds',
+        'a.locked_until as a_locked_until',
+      ])
+      .where('c.id_hash', '=', slot(0)),
+  1,
+);
+
+const num = (v: number | null): number | null => (v === null ? null : Number(v));
+
 export class PrincipalRepository implements PrincipalStore {
   constructor(private readonly db: Kysely<Database>) {}
 
@@ -85,6 +111,32 @@ export class PrincipalRepository implements PrincipalStore {
         ip: r.ip,
         userAgent: r.user_agent,
       },
+    };
+  }
+
+  async byChallengeIdHash(idHash: string): Promise<ChallengeContext | null> {
+    const [r] = await byChallenge.rows(this.db, [idHash]);
+    if (!r) return null;
+    const summary = account(r);
+    return {
+      ...summary,
+      challenge: challengeRecord(r),
+      factorRecord:
+        r.f_method === null
+          ? null
+          : factorRecord({
+              user_id: r.user_id,
+              method: r.f_method,
+              secret_enc: r.f_secret_enc,
+              phone_enc: r.f_phone_enc,
+              phone_hint: r.f_phone_hint,
+              last_step: num(r.f_last_step),
+              enabled_at: Number(r.f_enabled_at),
+            }),
+      attempts:
+        r.a_failures === null
+          ? NO_ATTEMPTS
+          : { failures: Number(r.a_failures), rounds: Number(r.a_rounds), lockedUntil: num(r.a_locked_until) },
     };
   }
 
