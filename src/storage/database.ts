@@ -9,9 +9,22 @@ import type { Database } from './schema.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
+/** Runs a read-only statement at once, outside Kysely (see `openDatabase`). */
+export interface DirectReader {
+  all(sql: string, parameters: readonly unknown[]): unknown[];
+}
+
 export interface DatabaseHandle {
   db: Kysely<Database>;
   dialect: Dialect;
+  /**
+   * SQLite file databases: a second, read-only connection for the hot reads (the session check,
+   * the signed request's key, the sign-in challenge). Kysely's SQLite driver serialises every
+   * statement through one connection behind a mutex, so a session check queued behind a sign-in's
+   * write transaction and paid the executor's promise chain; in WAL mode a reader never waits for
+   * the writer and sees every committed write (https://sqlite.org/wal.html#concurrency).
+   */
+  reader?: DirectReader;
   close(): Promise<void>;
 }
 
@@ -70,7 +83,23 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     // cache grows only as pages are touched.
     sqlite.pragma('cache_size = -16384');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
-    return { db, dialect, close: () => db.destroy() };
+    if (target === ':memory:') return { db, dialect, close: () => db.destroy() };
+    // Opened after the writer, which has created the WAL and its index (a read-only connection
+    // cannot); closed before it, so that the writer's close checkpoints and removes the WAL.
+    const readOnly = new SQLite(target, { readonly: true, fileMustExist: true });
+    readOnly.pragma('busy_timeout = 5000');
+    readOnly.pragma('cache_size = -16384');
+    const statements = withStatementCache(readOnly);
+    const reader: DirectReader = { all: (text, parameters) => statements.prepare(text).all(parameters) as unknown[] };
+    return {
+      db,
+      dialect,
+      reader,
+      close: async () => {
+        readOnly.close();
+        await db.destroy();
+      },
+    };
   }
   const pool = new pg.Pool({
     connectionString: target,

@@ -6,6 +6,7 @@
 // pool and for a transaction (they share the dialect's adapter), and on SQLite it hits the
 // driver's statement cache (src/storage/database.ts).
 import type { CompiledQuery, Compilable, Kysely } from 'kysely';
+import type { DirectReader } from './database.js';
 import type { Database } from './schema.js';
 
 const MARK = '\u0000twofold-slot:';
@@ -42,12 +43,17 @@ export class Precompiled<Row> {
     return hit;
   }
 
-  /** Runs the query with `values` in its slots; the rows as the driver returns them. */
-  async rows(db: Kysely<Database>, values: readonly unknown[]): Promise<Row[]> {
+  /**
+   * Runs the query with `values` in its slots; the rows as the driver returns them. A read-only
+   * query outside a transaction may go to the direct reader (src/storage/database.ts); inside a
+   * transaction it must see the transaction's own writes, so it goes through `db`.
+   */
+  async rows(db: Kysely<Database>, values: readonly unknown[], reader?: DirectReader): Promise<Row[]> {
     if (values.length !== this.arity) throw new Error(`precompiled query: needs ${this.arity} values, got ${values.length}`);
     const { query, slots } = this.compiledFor(db);
     const constants = query.parameters;
-    const bound: CompiledQuery<Row> = { ...query, parameters: slots.map((s, i) => (s < 0 ? constants[i] : values[s])) };
-    return (await db.executeQuery(bound)).rows;
+    const parameters = slots.map((s, i) => (s < 0 ? constants[i] : values[s]));
+    if (reader && !db.isTransaction) return reader.all(query.sql, parameters) as Row[];
+    return (await db.executeQuery<Row>({ ...query, parameters })).rows;
   }
 }

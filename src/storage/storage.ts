@@ -2,7 +2,7 @@
 import type { Kysely } from 'kysely';
 import { sql } from 'kysely';
 import type { Storage, Stores } from '../core/ports/stores.js';
-import type { DatabaseHandle } from './database.js';
+import type { DatabaseHandle, DirectReader } from './database.js';
 import type { Database } from './schema.js';
 import { EventRepository } from './repositories/event-repository.js';
 import { PasswordResetRepository } from './repositories/password-reset-repository.js';
@@ -15,7 +15,7 @@ import { mfaChallengeRepository } from './repositories/mfa-challenge-repository.
 import { smsCodeRepository } from './repositories/sms-code-repository.js';
 import { mfaFactorRepository, mfaSetupRepository } from './repositories/mfa-factor-repository.js';
 
-function storesFor(db: Kysely<Database>): Stores {
+function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
   return {
     users: new UserRepository(db),
     sessions: new SessionRepository(db),
@@ -23,13 +23,13 @@ function storesFor(db: Kysely<Database>): Stores {
     passwordResets: new PasswordResetRepository(db),
     accessKeys: new AccessKeyRepository(db),
     identities: new IdentityRepository(db),
-    principals: new PrincipalRepository(db),
+    principals: new PrincipalRepository(db, reader),
     mfa: { ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db), ...smsCodeRepository(db) },
   };
 }
 
 export function createStorage(handle: DatabaseHandle): Storage {
-  const stores = storesFor(handle.db);
+  const stores = storesFor(handle.db, handle.reader);
   return {
     ...stores,
     transaction: (fn) => handle.db.transaction().execute((trx) => fn(storesFor(trx))),

@@ -6,6 +6,7 @@ import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { MfaMethod } from '../../core/ports/mfa-stores.js';
 import type { AccountSummary, ChallengeContext, PrincipalStore } from '../../core/ports/principal-store.js';
 import type { ClientKind } from '../../core/ports/stores.js';
+import type { DirectReader } from '../database.js';
 import { Precompiled, slot } from '../precompiled.js';
 import type { Database } from '../schema.js';
 import { NO_ATTEMPTS, challengeRecord } from './mfa-challenge-repository.js';
@@ -93,10 +94,14 @@ const byChallenge = new Precompiled(
 const num = (v: number | null): number | null => (v === null ? null : Number(v));
 
 export class PrincipalRepository implements PrincipalStore {
-  constructor(private readonly db: Kysely<Database>) {}
+  /** `reader`: the direct read-only connection, for the pool (never inside a transaction). */
+  constructor(
+    private readonly db: Kysely<Database>,
+    private readonly reader?: DirectReader,
+  ) {}
 
   async bySessionTokenHash(tokenHash: string) {
-    const [r] = await bySession.rows(this.db, [tokenHash]);
+    const [r] = await bySession.rows(this.db, [tokenHash], this.reader);
     if (!r) return null;
     return {
       ...account(r),
@@ -115,7 +120,7 @@ export class PrincipalRepository implements PrincipalStore {
   }
 
   async byChallengeIdHash(idHash: string): Promise<ChallengeContext | null> {
-    const [r] = await byChallenge.rows(this.db, [idHash]);
+    const [r] = await byChallenge.rows(this.db, [idHash], this.reader);
     if (!r) return null;
     const summary = account(r);
     return {
@@ -141,7 +146,7 @@ export class PrincipalRepository implements PrincipalStore {
   }
 
   async byAccessKeyId(id: string) {
-    const [r] = await byKey.rows(this.db, [id]);
+    const [r] = await byKey.rows(this.db, [id], this.reader);
     if (!r) return null;
     return {
       ...account(r),
