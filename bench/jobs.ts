@@ -29,7 +29,7 @@ export interface SessionJob extends JobBase {
   accounts: number[];
 }
 
-/** GET /v1/me signed with RFC 9421 by access keys, each request signed anew. */
+/** GET /v1/me signed with RFC 9421 by access keys: 10 signatures per key made before the run, used in turn. */
 export interface SignedJob extends JobBase {
   kind: 'signed';
   publicUrl: string;

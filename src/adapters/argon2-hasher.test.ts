@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { Argon2Hasher, DEFAULT_ARGON2_PARAMS, parsePhc } from './argon2-hasher.js';
+import { Argon2Hasher, DEFAULT_ARGON2_PARAMS, WorkLimit, parsePhc } from './argon2-hasher.js';
 
 // Cheap parameters keep the suite fast; one test uses the production defaults.
 const cheap = { memoryCost: 1024, timeCost: 2, parallelism: 1 };
@@ -83,5 +83,44 @@ describe('Argon2Hasher', () => {
       ...DEFAULT_ARGON2_PARAMS,
     });
     assert.equal(parsePhc('$argon2id$v=19$m=19456,t=2$c2FsdHNhbHQ$aGFzaA'), null);
+  });
+});
+
+describe('WorkLimit (argon2 jobs at once)', () => {
+  test('never runs more than its limit at once, runs every job, in arrival order', async () => {
+    const limit = new WorkLimit(2);
+    let running = 0;
+    let peak = 0;
+    const started: number[] = [];
+    const jobs = Array.from({ length: 9 }, (_, i) =>
+      limit.run(async () => {
+        started.push(i);
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+        return i * 10;
+      }),
+    );
+    assert.deepEqual(await Promise.all(jobs), [0, 10, 20, 30, 40, 50, 60, 70, 80]);
+    assert.equal(peak, 2);
+    assert.deepEqual(started, [0, 1, 2, 3, 4, 5, 6, 7, 8]);
+  });
+
+  test('a failing job frees its slot and its error reaches only its caller', async () => {
+    const limit = new WorkLimit(1);
+    const failed = limit.run(async () => {
+      throw new Error('boom');
+    });
+    const next = limit.run(async () => 'ran');
+    await assert.rejects(failed, /boom/);
+    assert.equal(await next, 'ran');
+  });
+
+  test('a hasher with concurrency 1 still verifies many passwords at once, one after another', async () => {
+    const one = new Argon2Hasher(cheap, 1);
+    const h = await one.hash('pw-1');
+    const verdicts = await Promise.all(['pw-1', 'nope', 'pw-1', 'pw-2'].map((p) => one.verify(h, p)));
+    assert.deepEqual(verdicts, [true, false, true, false]);
   });
 });

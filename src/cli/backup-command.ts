@@ -4,7 +4,11 @@
 import type { Command } from 'commander';
 import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from '../server/config.js';
-import { BackupError, POSTGRES_PROCEDURE, backupPostgres, backupSqlite, backupTarget, restorePostgres, restoreSqlite, type BackupReport } from '../storage/backup.js';
+import type { BackupReport } from '../storage/backup.js';
+// The backup module (with both database drivers) loads inside the actions: `twofold serve` and the
+// client commands register these commands too, and must not pay for pg and better-sqlite3 here.
+type Backup = typeof import('../storage/backup.js');
+const loadBackup = (): Promise<Backup> => import('../storage/backup.js');
 
 function fail(message: string): never {
   process.stderr.write(`twofold: ${message}\n`);
@@ -21,17 +25,17 @@ function configOrExit(): Readonly<Config> {
 }
 
 /** Runs one backup or restore step; a BackupError becomes one stderr line and exit 1. */
-async function guarded(step: () => Promise<BackupReport | null>): Promise<BackupReport | null> {
+async function guarded(backup: Backup, step: () => Promise<BackupReport | null>): Promise<BackupReport | null> {
   try {
     return await step();
   } catch (e) {
-    if (e instanceof BackupError) fail(e.message);
+    if (e instanceof backup.BackupError) fail(e.message);
     throw e;
   }
 }
 
-function toolMissing(tool: string): never {
-  process.stderr.write(`twofold: ${tool} is not on PATH.\n${POSTGRES_PROCEDURE}\n`);
+function toolMissing(backup: Backup, tool: string): never {
+  process.stderr.write(`twofold: ${tool} is not on PATH.\n${backup.POSTGRES_PROCEDURE}\n`);
   process.exit(1);
 }
 
@@ -45,9 +49,10 @@ export function registerBackupCommands(program: Command): void {
     .option('--force', 'overwrite PATH if it exists')
     .action(async (path: string, opts: { force?: boolean }) => {
       const config = configOrExit();
-      const { engine, target } = targetOrExit(config.databaseUrl);
-      const report = await guarded(() => (engine === 'sqlite' ? backupSqlite(target, path, opts.force) : backupPostgres(target, path, opts.force)));
-      if (!report) toolMissing('pg_dump');
+      const backup = await loadBackup();
+      const { engine, target } = targetOrExit(backup, config.databaseUrl);
+      const report = await guarded(backup, () => (engine === 'sqlite' ? backup.backupSqlite(target, path, opts.force) : backup.backupPostgres(target, path, opts.force)));
+      if (!report) toolMissing(backup, 'pg_dump');
       const what = report.migrations === undefined ? '' : `, ${report.migrations} migrations`;
       process.stdout.write(`backed up the ${engine} database to ${report.path} (${size(report.bytes)}${what})\n`);
       process.stdout.write('The keyring (TWOFOLD_SECRET_KEYS or secret.key) is not in the backup: keep it safe separately.\n');
@@ -60,19 +65,20 @@ export function registerBackupCommands(program: Command): void {
     .option('--force', 'replace an existing database')
     .action(async (path: string, opts: { force?: boolean }) => {
       const config = configOrExit();
-      const { engine, target } = targetOrExit(config.databaseUrl);
-      const report = await guarded(async () => (engine === 'sqlite' ? restoreSqlite(path, target, opts.force) : restorePostgres(path, target, opts.force)));
-      if (!report) toolMissing('pg_restore');
+      const backup = await loadBackup();
+      const { engine, target } = targetOrExit(backup, config.databaseUrl);
+      const report = await guarded(backup, async () => (engine === 'sqlite' ? backup.restoreSqlite(path, target, opts.force) : backup.restorePostgres(path, target, opts.force)));
+      if (!report) toolMissing(backup, 'pg_restore');
       const into = engine === 'sqlite' ? ` into ${report.path}` : '';
       process.stdout.write(`restored the ${engine} database from ${path}${into}; start the instances (they migrate forward if the backup is older)\n`);
     });
 }
 
-function targetOrExit(databaseUrl: string): ReturnType<typeof backupTarget> {
+function targetOrExit(backup: Backup, databaseUrl: string): ReturnType<Backup['backupTarget']> {
   try {
-    return backupTarget(databaseUrl);
+    return backup.backupTarget(databaseUrl);
   } catch (e) {
-    if (e instanceof BackupError) fail(e.message);
+    if (e instanceof backup.BackupError) fail(e.message);
     throw e;
   }
 }

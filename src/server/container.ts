@@ -5,11 +5,7 @@ import { loadCommonPasswords } from '../adapters/common-passwords.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
 import { qrSvgRenderer } from '../adapters/qr-svg.js';
 import { LogMailer } from '../adapters/mail/log-mailer.js';
-import { SmtpMailer } from '../adapters/mail/smtp-mailer.js';
 import { MemoryRateLimitStore } from '../adapters/ratelimit/memory-store.js';
-import { RedisRateLimitStore } from '../adapters/ratelimit/redis-store.js';
-import { createRedis } from '../adapters/ratelimit/redis-client.js';
-import { GoogleOidcClient } from '../adapters/oidc/google-client.js';
 import type { Keyring } from '../core/envelope.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Mailer } from '../core/ports/mailer.js';
@@ -61,18 +57,22 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
     throw e;
   }
   const storage = createStorage(db);
+  // The clients of optional services (Redis, SMTP, Google Sign-In) are loaded only when the config
+  // names them: each of ioredis, nodemailer and openid-client costs megabytes of heap once loaded.
   // Shared state lives where every instance sees it: Redis when configured, else the database when
   // it is PostgreSQL (several instances may share it); in-process only for the embedded default.
   const limits =
     overrides.limits ??
     (config.redisUrl
-      ? new RedisRateLimitStore(createRedis(config.redisUrl))
+      ? await redisStore(config.redisUrl)
       : db.dialect === 'postgres'
         ? new DatabaseRateLimitStore(db.db, clock)
         : new MemoryRateLimitStore(clock));
   const mailer =
     overrides.mailer ??
-    (config.mail.url ? new SmtpMailer({ url: config.mail.url, from: config.mail.from }) : new LogMailer(logger, { redactLinks: config.production }));
+    (config.mail.url
+      ? new (await import('../adapters/mail/smtp-mailer.js')).SmtpMailer({ url: config.mail.url, from: config.mail.from })
+      : new LogMailer(logger, { redactLinks: config.production }));
   commonPasswords ??= loadCommonPasswords();
   const hasher = overrides.hasher ?? new Argon2Hasher();
   if (hasher instanceof Argon2Hasher) await hasher.warmUp();
@@ -96,7 +96,7 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
     // Google Sign-In only when a client id is configured (config.ts demands the secret with it).
     oidc:
       config.google.clientId && config.google.clientSecret
-        ? new GoogleOidcClient({
+        ? new (await import('../adapters/oidc/google-client.js')).GoogleOidcClient({
             issuer: config.google.issuer,
             clientId: config.google.clientId,
             clientSecret: config.google.clientSecret,
@@ -130,4 +130,9 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
       await storage.close();
     },
   };
+}
+
+async function redisStore(url: string): Promise<RateLimitStore> {
+  const [{ RedisRateLimitStore }, { createRedis }] = await Promise.all([import('../adapters/ratelimit/redis-store.js'), import('../adapters/ratelimit/redis-client.js')]);
+  return new RedisRateLimitStore(createRedis(url));
 }

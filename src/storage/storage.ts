@@ -15,17 +15,26 @@ import { mfaChallengeRepository } from './repositories/mfa-challenge-repository.
 import { smsCodeRepository } from './repositories/sms-code-repository.js';
 import { mfaFactorRepository, mfaSetupRepository } from './repositories/mfa-factor-repository.js';
 
+/**
+ * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
+ * sign-in's transaction touches three of the eight (the MFA store alone is ~30 closures).
+ */
 function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
-  return {
-    users: new UserRepository(db),
-    sessions: new SessionRepository(db),
-    events: new EventRepository(db),
-    passwordResets: new PasswordResetRepository(db),
-    accessKeys: new AccessKeyRepository(db),
-    identities: new IdentityRepository(db),
-    principals: new PrincipalRepository(db, reader),
-    mfa: { ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db), ...smsCodeRepository(db) },
-  };
+  const made: Partial<Stores> = {};
+  const lazy = <K extends keyof Stores>(key: K, make: () => Stores[K]) => ({
+    enumerable: true,
+    get: (): Stores[K] => (made[key] ??= make()),
+  });
+  return Object.defineProperties({} as Stores, {
+    users: lazy('users', () => new UserRepository(db)),
+    sessions: lazy('sessions', () => new SessionRepository(db)),
+    events: lazy('events', () => new EventRepository(db)),
+    passwordResets: lazy('passwordResets', () => new PasswordResetRepository(db)),
+    accessKeys: lazy('accessKeys', () => new AccessKeyRepository(db)),
+    identities: lazy('identities', () => new IdentityRepository(db)),
+    principals: lazy('principals', () => new PrincipalRepository(db, reader)),
+    mfa: lazy('mfa', () => ({ ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db), ...smsCodeRepository(db) })),
+  });
 }
 
 export function createStorage(handle: DatabaseHandle): Storage {

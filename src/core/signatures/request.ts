@@ -79,8 +79,22 @@ export interface OriginParts {
   origin: string;
 }
 
+/**
+ * The last origin parsed and its parts. Every signed request names the same public origin, so
+ * the WHATWG parse (a few µs, twice a request) is done once; the memo holds one frozen answer
+ * for one input string, so it cannot leak between deployments or change what is compared.
+ */
+let lastOrigin: { input: string; parts: OriginParts | null } | undefined;
+
 /** Parses the public origin; the WHATWG URL parser already lower-cases and drops default ports. */
 export function parseOrigin(origin: string): OriginParts | null {
+  if (lastOrigin?.input === origin) return lastOrigin.parts;
+  const parts = parseOriginOnce(origin);
+  lastOrigin = { input: origin, parts: parts && Object.freeze(parts) };
+  return lastOrigin.parts;
+}
+
+function parseOriginOnce(origin: string): OriginParts | null {
   let u: URL;
   try {
     u = new URL(origin);
