@@ -4,14 +4,17 @@
 // Which account a Google sign-in opens:
 // 1. (issuer, sub) already linked → that account, whatever the email now says: `sub` is stable
 //    and never reassigned (OpenID Connect Core §2), an address can change hands.
-// 2. A new sub with `email_verified` true → the account of that (normalised) email, which is
-//    linked now (security event + mailed notice), or else a new account without a password.
+// 2. A new sub with `email_verified` true → the account of that (normalised) email, linked as
+//    part of the sign-in (security event + mailed notice): with the session for an account
+//    without 2FA, only after its code or recovery code for one with it (so an unfinished
+//    challenge links nothing); or else a new account without a password.
 // 3. A new sub whose email is not verified → nothing is opened, created or linked: anyone can put
 //    an unverified address on a Google account.
 import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import { hashToken, newId, safeEqual } from '../core/tokens.js';
 import { OidcFailure, type OidcFailureReason, type OidcIdentity, type OidcPending, type OidcProvider } from '../core/ports/oidc.js';
+import type { PendingLink } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import type { AccountService } from './accounts.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
@@ -96,9 +99,9 @@ export class GoogleSignInService {
     } catch (e) {
       return refused(this.failure(e, 'callback'));
     }
-    const user = await this.resolve(identity, ctx);
-    if (!user) return refused('google_unverified_email');
-    return this.signIn.afterFirstFactor(user, 'web', ctx, 'google');
+    const resolved = await this.resolve(identity, ctx);
+    if (!resolved) return refused('google_unverified_email');
+    return this.signIn.afterFirstFactor(resolved.user, 'web', ctx, 'google', resolved.link);
   }
 
   private failure(e: unknown, during: string): GoogleErrorCode {
@@ -110,14 +113,18 @@ export class GoogleSignInService {
     return 'google_failed';
   }
 
-  /** The account this identity opens, linking or creating it when the email is verified; null when refused. */
-  private async resolve(identity: OidcIdentity, ctx: RequestContext): Promise<UserRecord | null> {
+  /**
+   * The account this identity opens, creating it when the email is verified and unknown; null
+   * when refused. An existing account found by its email comes with the link to make, which the
+   * sign-in writes only once the account's second factor (if any) has been given.
+   */
+  private async resolve(identity: OidcIdentity, ctx: RequestContext): Promise<{ user: UserRecord; link?: PendingLink } | null> {
     const { storage, clock, random } = this.deps;
     for (let attempt = 0; attempt < 3; attempt++) {
       const known = await storage.identities.find(identity.issuer, identity.subject);
       if (known) {
         const user = await storage.users.findById(known.userId);
-        if (user) return user;
+        if (user) return { user };
       }
       const email = identity.email ? normalizeEmail(identity.email) : null;
       if (!identity.emailVerified || !email) {
@@ -127,12 +134,7 @@ export class GoogleSignInService {
       }
       const link = { issuer: identity.issuer, subject: identity.subject, email, linkedAt: clock.now() };
       const existing = await storage.users.findByEmail(email);
-      if (existing) {
-        if ((await storage.identities.link({ ...link, userId: existing.id })) === 'taken') continue;
-        await this.events.record(existing.id, 'google.linked', ctx, { issuer: identity.issuer, email });
-        await this.notices.send(existing.email, 'google_linked', ctx);
-        return existing;
-      }
+      if (existing) return { user: existing, link: { issuer: identity.issuer, subject: identity.subject, email } };
       const user: UserRecord = { id: newId(random), email, passwordHash: null, createdAt: clock.now() };
       try {
         await storage.transaction(async (tx) => {
@@ -144,7 +146,7 @@ export class GoogleSignInService {
         throw e;
       }
       await this.events.record(user.id, 'account.created', ctx, { client: 'web', via: 'google' });
-      return user;
+      return { user };
     }
     throw new Error('google sign-in: could not settle the account after concurrent changes');
   }

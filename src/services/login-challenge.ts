@@ -7,12 +7,13 @@ import { open } from '../core/envelope.js';
 import { challengeDiesAt } from '../core/second-factor-lock.js';
 import { verifyTotp } from '../core/totp.js';
 import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
-import type { ChallengeRecord, MfaFactorRecord } from '../core/ports/mfa-stores.js';
+import type { ChallengeRecord, MfaFactorRecord, PendingLink } from '../core/ports/mfa-stores.js';
 import type { ClientKind, Storage, Stores, UserRecord } from '../core/ports/stores.js';
 import type { Authenticated } from './accounts.js';
 import type { AttemptGuard } from './attempt-guard.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
+import { linkInTransaction, noticeLinked } from './identity-link.js';
 import { phoneAad, totpAad } from './mfa-setup.js';
 import type { SmsCodes } from './sms-codes.js';
 import type { Notices } from './notices.js';
@@ -61,11 +62,14 @@ export class ChallengeService {
     private readonly sms: SmsCodes,
   ) {}
 
-  async create(user: UserRecord, factor: MfaFactorRecord, client: ClientKind, via: string, ctx: RequestContext): Promise<MfaRequired> {
+  async create(user: UserRecord, factor: MfaFactorRecord, client: ClientKind, via: string, ctx: RequestContext, pendingLink?: PendingLink): Promise<MfaRequired> {
     await this.guard.assertOpen(user.id);
     const token = newToken(this.deps.random);
     const now = this.deps.clock.now();
-    const c: ChallengeRecord = { idHash: hashToken(token), userId: user.id, method: factor.method, client, via, createdAt: now, expiresAt: now + CHALLENGE_TTL_MS, failures: 0, closedAt: null };
+    const c: ChallengeRecord = {
+      idHash: hashToken(token), userId: user.id, method: factor.method, client, via, createdAt: now, expiresAt: now + CHALLENGE_TTL_MS, failures: 0, closedAt: null,
+      pendingLink: pendingLink ?? null,
+    };
     // One commit for the challenge and its event (a write costs mostly its commit).
     await this.deps.storage.transaction(async (tx) => {
       await tx.mfa.createChallenge(c);
@@ -146,17 +150,21 @@ export class ChallengeService {
     // last_step and the rest find it taken (RFC 6238 §5.2); and no session exists unless the
     // step was spent, nor a spent step without its session.
     let started: StartedSession | undefined;
+    let linked = false;
     const won = await rollbackUnless(storage, async (tx) => {
       if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
       if (step !== null && !(await tx.mfa.advanceStep(user.id, step))) return 'replayed';
       await tx.mfa.resetAttempts(user.id);
       started = await this.sessions.start(user.id, c.client, ctx, tx);
       await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${factor.method}` }, tx);
+      if (c.pendingLink) linked = await linkInTransaction(tx, this.events, user, c.pendingLink, now, ctx);
       return 'ok';
     });
     if (won === 'closed') throw expired();
     if (won === 'replayed' || !started) return this.refuse(c, ctx, 'invalid_code');
-    return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client, account: { user, factor: found.factor, googleLinked: found.googleLinked } };
+    if (linked) await noticeLinked(this.notices, user, ctx);
+    const account = { user, factor: found.factor, googleLinked: found.googleLinked || linked };
+    return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client, account };
   }
 
   async recover(challenge: string, recoveryCode: string, ctx: RequestContext): Promise<Authenticated & { mfa_disabled: true }> {
@@ -168,6 +176,7 @@ export class ChallengeService {
     const hash = await this.recovery.match(user.id, recoveryCode);
     if (!hash) return this.refuse(c, ctx, 'invalid_recovery_code');
     const now = clock.now();
+    let linked = false;
     const won = await rollbackUnless(storage, async (tx) => {
       if (!(await tx.mfa.spendRecoveryCode(user.id, hash, now))) return 'spent';
       if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
@@ -175,10 +184,13 @@ export class ChallengeService {
       await tx.mfa.deleteSetupsForUser(user.id);
       await tx.mfa.closeChallengesForUser(user.id, now);
       await tx.sessions.deleteAllForUser(user.id);
+      // The recovery code proves the account as the second factor would have.
+      if (c.pendingLink) linked = await linkInTransaction(tx, this.events, user, c.pendingLink, now, ctx);
       return 'ok';
     });
     if (won === 'closed') throw expired();
     if (won === 'spent') return this.refuse(c, ctx, 'invalid_recovery_code');
+    if (linked) await noticeLinked(this.notices, user, ctx);
     await this.guard.reset(user.id);
     await this.events.record(user.id, 'mfa.recovery_used', ctx);
     await this.events.record(user.id, 'mfa.disabled', ctx, { reason: 'recovery' });

@@ -42,7 +42,7 @@ export function createServices(deps: ServiceDeps): Services {
   const accounts = new AccountService(deps, sessions, events);
   const sms = new SmsCodes(deps, deps.sms);
   const challenges = new ChallengeService(deps, guard, recovery, sessions, events, notices, sms);
-  const signIn = new SignInService(deps, accounts, sessions, challenges, events);
+  const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices);
   const mfa = new MfaSetupService(deps, accounts, guard, recovery, sms, events, notices);
   const mfaManagement = new MfaManagementService(deps, accounts, recovery, events, notices);
   const passwordReset = new PasswordResetService(deps, accounts, sessions, events);

@@ -8,6 +8,7 @@ import * as m003 from './migrations/003-access-keys.js';
 import * as m004 from './migrations/004-sms.js';
 import * as m005 from './migrations/005-identities.js';
 import * as m006 from './migrations/006-rate-counters.js';
+import * as m007 from './migrations/007-challenge-link.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -18,6 +19,7 @@ const STEPS: Record<string, Step> = {
   '004-sms': m004,
   '005-identities': m005,
   '006-rate-counters': m006,
+  '007-challenge-link': m007,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

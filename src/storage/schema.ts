@@ -94,6 +94,9 @@ export interface MfaChallengesTable {
   code_hash: string | null;
   code_expires_at: number | null;
   sends: Generated<number>;
+  link_issuer: string | null;
+  link_subject: string | null;
+  link_email: string | null;
   last_sent_at: number | null;
 }
 

@@ -50,6 +50,14 @@ export interface ChallengeRecord extends Partial<SmsCodeState> {
   failures: number;
   /** Set when the challenge was used, killed by 5 wrong codes, or killed by a recovery. */
   closedAt: number | null;
+  /** An external identity to link once the second factor is given (Google Sign-In). */
+  pendingLink?: PendingLink | null;
+}
+
+export interface PendingLink {
+  issuer: string;
+  subject: string;
+  email: string | null;
 }
 
 export interface MfaAttemptState {

@@ -28,6 +28,7 @@ export function challengeRecord(r: Selectable<MfaChallengesTable>): ChallengeRec
     codeExpiresAt: r.code_expires_at === null ? null : Number(r.code_expires_at),
     sends: Number(r.sends),
     lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
+    pendingLink: r.link_issuer !== null && r.link_subject !== null ? { issuer: r.link_issuer, subject: r.link_subject, email: r.link_email } : null,
   };
 }
 
@@ -68,6 +69,9 @@ export function mfaChallengeRepository(db: Kysely<Database>): Part {
           expires_at: c.expiresAt,
           failures: c.failures,
           closed_at: c.closedAt,
+          link_issuer: c.pendingLink?.issuer ?? null,
+          link_subject: c.pendingLink?.subject ?? null,
+          link_email: c.pendingLink?.email ?? null,
         })
         .execute();
     },
