@@ -99,8 +99,9 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
         const where = (column: string) => `mfa_factors row of user ${f.userId} (${column})`;
         const secretEnc = stale(keyring, f.secretEnc) ? reseal(keyring, random, f.secretEnc!, factorSecretAad(f.userId), where('secret_enc')) : f.secretEnc;
         const phoneEnc = stale(keyring, f.phoneEnc) ? reseal(keyring, random, f.phoneEnc!, factorPhoneAad(f.userId), where('phone_enc')) : f.phoneEnc;
-        await tx.mfa.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc);
-        return true;
+        // Compare-and-set: on PostgreSQL (read committed) a re-configure can commit between the
+        // read above and this write; its new secret must win, not the old one re-sealed.
+        return tx.mfa.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc, { secretEnc: f.secretEnc, phoneEnc: f.phoneEnc });
       });
       if (changed) factors++;
     }

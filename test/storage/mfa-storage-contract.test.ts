@@ -26,7 +26,9 @@ eachEngine('MfaStore contract', (kit) => {
     assertFields(await kit.s.mfa.getFactor(u.id), f);
     await kit.s.mfa.putFactor(factorOf(u.id));
     assertFields(await kit.s.mfa.getFactor(u.id), factorOf(u.id));
-    await kit.s.mfa.updateFactorCiphertexts(u.id, 'v1.k2.new', null);
+    assert.equal(await kit.s.mfa.updateFactorCiphertexts(u.id, 'v1.k2.new', null, { secretEnc: 'v1.k1.stale', phoneEnc: null }), false, 'a factor re-configured since it was read is left alone');
+    assert.equal((await kit.s.mfa.getFactor(u.id))!.secretEnc, 'v1.k1.iv.ct');
+    assert.equal(await kit.s.mfa.updateFactorCiphertexts(u.id, 'v1.k2.new', null, { secretEnc: 'v1.k1.iv.ct', phoneEnc: null }), true);
     assert.equal((await kit.s.mfa.getFactor(u.id))!.secretEnc, 'v1.k2.new');
     assert.equal(await kit.s.mfa.deleteFactor(u.id), true);
     assert.equal(await kit.s.mfa.deleteFactor(u.id), false);

@@ -76,7 +76,17 @@ export interface MfaStore {
   /** Moves last_step forward only if `step` is newer: false means the code was already used. */
   advanceStep(userId: string, step: number): Promise<boolean>;
   listFactors(afterUserId: string | null, limit: number): Promise<MfaFactorRecord[]>;
-  updateFactorCiphertexts(userId: string, secretEnc: string | null, phoneEnc: string | null): Promise<void>;
+  /**
+   * Key rotation: replaces the factor's ciphertexts only while they are still `expected`
+   * (compare-and-set); false when the factor was re-configured or removed meanwhile, whose new
+   * ciphertexts must not be overwritten by the old secret re-sealed.
+   */
+  updateFactorCiphertexts(
+    userId: string,
+    secretEnc: string | null,
+    phoneEnc: string | null,
+    expected: { secretEnc: string | null; phoneEnc: string | null },
+  ): Promise<boolean>;
 
   createSetup(setup: MfaSetupRecord): Promise<void>;
   getSetup(id: string): Promise<(MfaSetupRecord & { usedAt: number | null }) | null>;

@@ -70,8 +70,15 @@ export function mfaFactorRepository(db: Kysely<Database>): FactorPart {
       if (afterUserId !== null) q = q.where('user_id', '>', afterUserId);
       return (await q.orderBy('user_id').limit(limit).execute()).map(factorRecord);
     },
-    async updateFactorCiphertexts(userId, secretEnc, phoneEnc) {
-      await db.updateTable('mfa_factors').set({ secret_enc: secretEnc, phone_enc: phoneEnc }).where('user_id', '=', userId).execute();
+    async updateFactorCiphertexts(userId, secretEnc, phoneEnc, expected) {
+      const r = await db
+        .updateTable('mfa_factors')
+        .set({ secret_enc: secretEnc, phone_enc: phoneEnc })
+        .where('user_id', '=', userId)
+        .where((eb) => (expected.secretEnc === null ? eb('secret_enc', 'is', null) : eb('secret_enc', '=', expected.secretEnc)))
+        .where((eb) => (expected.phoneEnc === null ? eb('phone_enc', 'is', null) : eb('phone_enc', '=', expected.phoneEnc)))
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
   };
 }
