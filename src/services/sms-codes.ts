@@ -3,7 +3,7 @@
 // provider's refusal becomes 502 sms_delivery_failed or 422 invalid_phone.
 import { AppError } from '../core/errors.js';
 import { deriveKey } from '../core/envelope.js';
-import type { CodeRefusal } from '../core/ports/mfa-stores.js';
+import type { CodeRefusal, SmsCodeState } from '../core/ports/mfa-stores.js';
 import { SmsDeliveryError, type SmsSender } from '../core/ports/sms-sender.js';
 import { SMS_CODE_TTL_MS, SMS_MAX_SENDS, SMS_RESEND_AFTER_MS, generateSmsCode, hashSmsCode, smsCodeMatches, smsMessage } from '../core/sms-code.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
@@ -39,7 +39,7 @@ export class SmsCodes {
    * Sends a new code to `e164` for the target. `state` is what the caller read (for the early,
    * cheap checks); the database re-checks the gap and the cap atomically when storing the code.
    */
-  async send(target: CodeTarget, userId: string, e164: string, state: { sends?: number; lastSentAt?: number | null }, ctx: RequestContext): Promise<{ expiresAt: number }> {
+  async send(target: CodeTarget, userId: string, e164: string, state: Partial<SmsCodeState>, ctx: RequestContext): Promise<{ expiresAt: number }> {
     const { clock, storage, random, settings } = this.deps;
     const now = clock.now();
     if ((state.sends ?? 0) >= SMS_MAX_SENDS) this.refusal('too_many', state.lastSentAt, target);
@@ -56,6 +56,10 @@ export class SmsCodes {
     try {
       await this.sender.send({ to: e164, body: smsMessage(settings.issuer, code, new URL(settings.publicUrl).host), code });
     } catch (e) {
+      // Nothing reached the phone: the code sent before (if any) stays the valid one, and the
+      // send neither counts nor starts the 30-second wait, so "try again" can be done at once.
+      const previous: SmsCodeState = { codeHash: state.codeHash ?? null, codeExpiresAt: state.codeExpiresAt ?? null, sends: state.sends ?? 0, lastSentAt: state.lastSentAt ?? null };
+      await (target.kind === 'setup' ? storage.mfa.restoreSetupCode(target.id, hash, previous) : storage.mfa.restoreChallengeCode(target.idHash, hash, previous));
       if (e instanceof SmsDeliveryError) {
         this.deps.logger.warn({ kind: e.kind, reason: e.message, userId }, 'text message not delivered');
         if (e.kind === 'invalid_number') throw new AppError('invalid_phone', 'The text message provider says this number cannot receive texts. Check it, or use Authenticator App.');

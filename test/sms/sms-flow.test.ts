@@ -222,6 +222,34 @@ test('Twilio fails at sign-in: 502 that still names the challenge; a later resen
     assert.equal((await recover(h, bad.json().challenge, recoveryCode)).statusCode, 200);
   }));
 
+test('a resend the provider refuses leaves the code already sent valid, and another resend can go at once', () =>
+  withSmsAccount(async ({ h, twilio }) => {
+    const r = await login(h, EMAIL);
+    assert.equal(r.statusCode, 200, r.body);
+    const { challenge } = r.json();
+    const first = twilio.lastCode();
+    h.clock.advance(30_000);
+    twilio.answerNext({ status: 500 });
+    assertProblem(await resend(h, challenge), 502, 'sms_delivery_failed');
+    // Nothing reached the phone: no 30 s wait starts, and the send does not count.
+    const again = await resend(h, challenge);
+    assert.equal(again.statusCode, 202, again.body);
+    const second = twilio.lastCode();
+    if (second !== first) assertProblem(await verify(h, challenge, first), 401, 'invalid_code');
+    assert.equal((await verify(h, challenge, second)).statusCode, 200);
+  }));
+
+test('while a resend is refused by the provider, the code sent before still signs in', () =>
+  withSmsAccount(async ({ h, twilio }) => {
+    const r = await login(h, EMAIL);
+    const { challenge } = r.json();
+    const first = twilio.lastCode();
+    h.clock.advance(30_000);
+    twilio.answerNext({ status: 500 });
+    assertProblem(await resend(h, challenge), 502, 'sms_delivery_failed');
+    assert.equal((await verify(h, challenge, first)).statusCode, 200);
+  }));
+
 test('a phone that is not a mobile number in an allowed country is 422 invalid_phone and nothing is sent', () =>
   withSmsWorld(async ({ h, twilio }) => {
     const token = await signup(h, EMAIL);

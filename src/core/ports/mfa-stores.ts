@@ -117,6 +117,12 @@ export interface MfaStore {
    */
   setSetupCode(id: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
   setChallengeCode(idHash: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
+  /**
+   * Puts back the code state from before a send that the provider refused, only while the code
+   * stored is still `ourHash` (a later send is never undone); true when it was put back.
+   */
+  restoreSetupCode(id: string, ourHash: string, previous: SmsCodeState): Promise<boolean>;
+  restoreChallengeCode(idHash: string, ourHash: string, previous: SmsCodeState): Promise<boolean>;
   deleteSetup(id: string): Promise<void>;
 
   getAttempts(userId: string): Promise<MfaAttemptState>;

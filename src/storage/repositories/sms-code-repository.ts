@@ -4,7 +4,7 @@ import { sql, type Kysely } from 'kysely';
 import type { CodeRefusal, MfaStore } from '../../core/ports/mfa-stores.js';
 import type { Database } from '../schema.js';
 
-type Part = Pick<MfaStore, 'setSetupCode' | 'setChallengeCode' | 'deleteSetup'>;
+type Part = Pick<MfaStore, 'setSetupCode' | 'setChallengeCode' | 'restoreSetupCode' | 'restoreChallengeCode' | 'deleteSetup'>;
 
 export function smsCodeRepository(db: Kysely<Database>): Part {
   function refusal(row: { open: boolean; sends: number; last_sent_at: number | null } | undefined, now: number, minGapMs: number, maxSends: number): CodeRefusal {
@@ -43,6 +43,26 @@ export function smsCodeRepository(db: Kysely<Database>): Part {
       if (Number(r.numUpdatedRows) === 1) return 'ok';
       const row = await db.selectFrom('mfa_challenges').select(['closed_at', 'expires_at', 'sends', 'last_sent_at']).where('id_hash', '=', idHash).executeTakeFirst();
       return refusal(row && { open: row.closed_at === null && Number(row.expires_at) > now, sends: row.sends, last_sent_at: row.last_sent_at }, now, minGapMs, maxSends);
+    },
+
+    async restoreSetupCode(id, ourHash, p) {
+      const r = await db
+        .updateTable('mfa_setups')
+        .set({ code_hash: p.codeHash, code_expires_at: p.codeExpiresAt, sends: p.sends, last_sent_at: p.lastSentAt })
+        .where('id', '=', id)
+        .where('code_hash', '=', ourHash)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
+    },
+
+    async restoreChallengeCode(idHash, ourHash, p) {
+      const r = await db
+        .updateTable('mfa_challenges')
+        .set({ code_hash: p.codeHash, code_expires_at: p.codeExpiresAt, sends: p.sends, last_sent_at: p.lastSentAt })
+        .where('id_hash', '=', idHash)
+        .where('code_hash', '=', ourHash)
+        .executeTakeFirst();
+      return Number(r.numUpdatedRows) === 1;
     },
 
     async deleteSetup(id) {
