@@ -3,7 +3,7 @@ import type { AccessKeyRecord, AccessKeyStore } from '../../core/ports/access-ke
 import type { AccessKeysTable, Database } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
-const record = (r: AccessKeysTable): AccessKeyRecord => ({
+export const accessKeyRecord = (r: AccessKeysTable): AccessKeyRecord => ({
   id: r.id,
   userId: r.user_id,
   secretEnc: r.secret_enc,
@@ -26,12 +26,12 @@ export class AccessKeyRepository implements AccessKeyStore {
 
   async findById(id: string): Promise<AccessKeyRecord | null> {
     const r = await this.db.selectFrom('access_keys').selectAll().where('id', '=', id).executeTakeFirst();
-    return r ? record(r) : null;
+    return r ? accessKeyRecord(r) : null;
   }
 
   async listForUser(userId: string): Promise<AccessKeyRecord[]> {
     const rows = await this.db.selectFrom('access_keys').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
-    return rows.map(record);
+    return rows.map(accessKeyRecord);
   }
 
   async countForUser(userId: string): Promise<number> {
@@ -42,7 +42,7 @@ export class AccessKeyRepository implements AccessKeyStore {
   async setEnabled(userId: string, id: string, enabled: boolean): Promise<AccessKeyRecord | null> {
     await this.db.updateTable('access_keys').set({ enabled: enabled ? 1 : 0 }).where('user_id', '=', userId).where('id', '=', id).execute();
     const r = await this.db.selectFrom('access_keys').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
-    return r ? record(r) : null;
+    return r ? accessKeyRecord(r) : null;
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
@@ -62,7 +62,7 @@ export class AccessKeyRepository implements AccessKeyStore {
   async listAll(afterId: string | null, limit: number): Promise<AccessKeyRecord[]> {
     let q = this.db.selectFrom('access_keys').selectAll();
     if (afterId !== null) q = q.where('id', '>', afterId);
-    return (await q.orderBy('id').limit(limit).execute()).map(record);
+    return (await q.orderBy('id').limit(limit).execute()).map(accessKeyRecord);
   }
 
   async updateCiphertext(id: string, secretEnc: string): Promise<void> {

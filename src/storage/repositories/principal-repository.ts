@@ -5,11 +5,12 @@
 import type { ExpressionBuilder, Kysely } from 'kysely';
 import type { MfaMethod } from '../../core/ports/mfa-stores.js';
 import type { AccountSummary, ChallengeContext, PrincipalStore } from '../../core/ports/principal-store.js';
-import type { ClientKind } from '../../core/ports/stores.js';
 import type { DirectReader } from '../database.js';
 import { Precompiled, slot } from '../precompiled.js';
 import type { Database } from '../schema.js';
+import { accessKeyRecord } from './access-key-repository.js';
 import { NO_ATTEMPTS, challengeRecord } from './mfa-challenge-repository.js';
+import { sessionRecord } from './session-repository.js';
 import { factorRecord } from './mfa-factor-repository.js';
 
 interface AccountColumns {
@@ -105,17 +106,7 @@ export class PrincipalRepository implements PrincipalStore {
     if (!r) return null;
     return {
       ...account(r),
-      session: {
-        id: r.id,
-        userId: r.user_id,
-        tokenHash: r.token_hash,
-        client: r.client as ClientKind,
-        createdAt: Number(r.created_at),
-        lastSeenAt: Number(r.last_seen_at),
-        absoluteExpiresAt: Number(r.absolute_expires_at),
-        ip: r.ip,
-        userAgent: r.user_agent,
-      },
+      session: sessionRecord(r),
     };
   }
 
@@ -150,14 +141,7 @@ export class PrincipalRepository implements PrincipalStore {
     if (!r) return null;
     return {
       ...account(r),
-      key: {
-        id: r.id,
-        userId: r.user_id,
-        secretEnc: r.secret_enc,
-        enabled: Number(r.enabled) === 1,
-        createdAt: Number(r.created_at),
-        lastUsedAt: r.last_used_at === null ? null : Number(r.last_used_at),
-      },
+      key: accessKeyRecord(r),
     };
   }
 }

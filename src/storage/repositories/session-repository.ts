@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { ClientKind, SessionRecord, SessionStore } from '../../core/ports/stores.js';
 import type { Database, SessionsTable } from '../schema.js';
 
-function toRecord(row: SessionsTable): SessionRecord {
+export function sessionRecord(row: SessionsTable): SessionRecord {
   return {
     id: row.id,
     userId: row.user_id,
@@ -38,7 +38,7 @@ export class SessionRepository implements SessionStore {
 
   async findByTokenHash(tokenHash: string): Promise<SessionRecord | null> {
     const row = await this.db.selectFrom('sessions').selectAll().where('token_hash', '=', tokenHash).executeTakeFirst();
-    return row ? toRecord(row) : null;
+    return row ? sessionRecord(row) : null;
   }
 
   async touch(id: string, at: number): Promise<void> {
@@ -53,7 +53,7 @@ export class SessionRepository implements SessionStore {
       .orderBy('last_seen_at', 'desc')
       .orderBy('id')
       .execute();
-    return rows.map(toRecord);
+    return rows.map(sessionRecord);
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
