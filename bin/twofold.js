@@ -8,4 +8,9 @@ if (!existsSync(main)) {
   process.stderr.write('twofold: the build is missing; run `npm install` (or `npm run build`) first.\n');
   process.exit(1);
 }
+// The server's V8 heap settings take effect only if set before its modules load (src/cli/heap-tuning.ts).
+if (process.argv[2] === 'serve') {
+  const { tuneServerHeap } = await import('../dist/cli/heap-tuning.js');
+  tuneServerHeap();
+}
 await import(main);
