@@ -2,7 +2,7 @@
 // access key (credentials-file.ts), a TwofoldClient, and turning any failure into ONE line on
 // stderr that says what failed and what to do, with exit code 1 (2 for a usage mistake).
 import type { Command } from 'commander';
-import { TwofoldClient } from '../client/twofold-client.js';
+import type { TwofoldClient } from '../client/twofold-client.js';
 import { isTwofoldApiError, type TwofoldApiError } from '../client/twofold-api-error.js';
 import { CredentialsError, resolveCredentials, type ResolvedCredentials } from './credentials-file.js';
 import { PromptCancelled } from './prompt.js';
@@ -62,6 +62,8 @@ export async function connect(opts: ClientOptions): Promise<Connected> {
   const endpoint = resolveEndpoint(opts.endpoint, process.env);
   const credentials = await resolveCredentials({ env: process.env, profile: opts.profile });
   const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
+  // Loaded here, not at start: `twofold serve` registers these commands too and never signs a request.
+  const { TwofoldClient } = await import('../client/twofold-client.js');
   const client = new TwofoldClient({ endpoint, credentials: { keyId: credentials.keyId, secret: credentials.secret }, scheme, userAgent: 'twofold-cli/0.1.0' });
   return { client, endpoint, credentials };
 }
