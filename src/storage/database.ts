@@ -3,7 +3,8 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
-import pg from 'pg';
+import { createRequire } from 'node:module';
+import type pgTypes from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 
@@ -28,8 +29,17 @@ export interface DatabaseHandle {
   close(): Promise<void>;
 }
 
-// int8 (bigint) arrives as a string by default; our values (ms timestamps, ids) fit in 2^53.
-pg.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
+let pgModule: typeof pgTypes | undefined;
+
+/** The pg driver, loaded on first use: a SQLite deployment never needs its ~3 MiB. */
+function loadPg(): typeof pgTypes {
+  if (!pgModule) {
+    pgModule = createRequire(import.meta.url)('pg') as typeof pgTypes;
+    // int8 (bigint) arrives as a string by default; our values (ms timestamps, ids) fit in 2^53.
+    pgModule.types.setTypeParser(20, (v: string) => Number.parseInt(v, 10));
+  }
+  return pgModule;
+}
 
 export function parseDatabaseUrl(url: string): { dialect: Dialect; target: string } {
   if (url.startsWith('sqlite:')) {
@@ -78,17 +88,18 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
-    // 16 MiB of page cache (the default is 2 MiB): the pages a busy server reads again and again
-    // (index interiors, recent sessions) stay in memory instead of costing a read() each. The
-    // cache grows only as pages are touched.
-    sqlite.pragma('cache_size = -16384');
+    // 8 MiB of page cache for the writer (better-sqlite3 defaults to 16 MB), and as much for the
+    // reader below: the pages a busy server reads again and again (index interiors, recent
+    // sessions) stay in memory, while the two together hold what one did before. A cache grows
+    // only as pages are touched.
+    sqlite.pragma('cache_size = -8192');
     const db = new Kysely<Database>({ dialect: new SqliteDialect({ database: withStatementCache(sqlite) }) });
     if (target === ':memory:') return { db, dialect, close: () => db.destroy() };
     // Opened after the writer, which has created the WAL and its index (a read-only connection
     // cannot); closed before it, so that the writer's close checkpoints and removes the WAL.
     const readOnly = new SQLite(target, { readonly: true, fileMustExist: true });
     readOnly.pragma('busy_timeout = 5000');
-    readOnly.pragma('cache_size = -16384');
+    readOnly.pragma('cache_size = -8192');
     const statements = withStatementCache(readOnly);
     const reader: DirectReader = { all: (text, parameters) => statements.prepare(text).all(parameters) as unknown[] };
     return {
@@ -101,7 +112,7 @@ export function openDatabase(url: string, options: { poolSize?: number } = {}): 
       },
     };
   }
-  const pool = new pg.Pool({
+  const pool = new (loadPg().Pool)({
     connectionString: target,
     max: options.poolSize ?? 10,
     connectionTimeoutMillis: 5000,
