@@ -56,8 +56,29 @@ interface Plan {
   notes: string[];
 }
 
+const USER_AGENT = 'twofold-bench/1 (autocannon)';
+
+/** GET /v1/me, each request with the next header set of `sets` and its own client address. */
+function rotatingMe(notes: string[], sets: readonly Record<string, string>[]): Plan {
+  let i = 0;
+  return {
+    notes,
+    requests: [
+      {
+        method: 'GET',
+        path: '/v1/me',
+        headers: { 'user-agent': USER_AGENT },
+        setupRequest: (req) => {
+          Object.assign(req.headers, { 'x-forwarded-for': nextAddress() }, sets[i++ % sets.length]);
+          return req;
+        },
+      },
+    ],
+  };
+}
+
 function plan(job: Job): Plan {
-  const base = { 'user-agent': 'twofold-bench/1 (autocannon)' };
+  const base = { 'user-agent': USER_AGENT };
   const notes: string[] = [];
   const xff = (h: Record<string, string>) => {
     h['x-forwarded-for'] = nextAddress();
@@ -67,21 +88,7 @@ function plan(job: Job): Plan {
     case 'session': {
       const values = job.accounts.map((n) => (job.auth === 'cookie' ? `twofold_session=${sessionToken(job.salt, n)}` : `Bearer ${sessionToken(job.salt, n)}`));
       const header = job.auth === 'cookie' ? 'cookie' : 'authorization';
-      let i = 0;
-      return {
-        notes,
-        requests: [
-          {
-            method: 'GET',
-            path: '/v1/me',
-            headers: base,
-            setupRequest: (req) => {
-              xff(req.headers)[header] = values[i++ % values.length]!;
-              return req;
-            },
-          },
-        ],
-      };
+      return rotatingMe(notes, values.map((v) => ({ [header]: v })));
     }
     case 'signed': {
       const keys = job.accounts.map((n) => ({ keyId: accessKeyId(job.salt, n), secretBase64: accessKeySecret(job.salt, n).toString('base64') }));
@@ -94,21 +101,7 @@ function plan(job: Job): Plan {
       const signed = Array.from({ length: 10 }, () =>
         keys.map((key) => signRequest({ method: 'GET', url, keyId: key.keyId, secretBase64: key.secretBase64, scheme: 'rfc9421' })),
       ).flat();
-      let i = 0;
-      return {
-        notes,
-        requests: [
-          {
-            method: 'GET',
-            path: '/v1/me',
-            headers: base,
-            setupRequest: (req) => {
-              Object.assign(xff(req.headers), signed[i++ % signed.length]!);
-              return req;
-            },
-          },
-        ],
-      };
+      return rotatingMe(notes, signed);
     }
     case 'verify': {
       const book = new StepBook();

@@ -136,14 +136,15 @@ export class ChallengeService {
     const { challenge: c, user, factorRecord: factor } = found;
     this.guard.assertOpenState(found.attempts);
     if (!factor || factor.method !== c.method) throw expired();
+    const digits = code.replace(/\s+/g, '');
     let step: number | null = null;
     if (factor.method === 'totp' && factor.secretEnc) {
       const secret = open(keyring, factor.secretEnc, totpAad(user.id));
       if (!secret.ok) throw new AppError('internal_error', 'The second factor cannot be read; check TWOFOLD_SECRET_KEYS.');
-      const r = verifyTotp(secret.plaintext, code.replace(/\s+/g, ''), now, { afterStep: factor.lastStep });
+      const r = verifyTotp(secret.plaintext, digits, now, { afterStep: factor.lastStep });
       if (r.ok) step = r.step;
     }
-    const smsOk = factor.method === 'sms' && this.sms.matches({ kind: 'challenge', idHash: c.idHash }, code.replace(/\s+/g, ''), c);
+    const smsOk = factor.method === 'sms' && this.sms.matches({ kind: 'challenge', idHash: c.idHash }, digits, c);
     if (step === null && !smsOk) return this.refuse(c, ctx, 'invalid_code');
     // One transaction: close the challenge, spend the time step, end the run of wrong codes,
     // create the session and log it. Of 20 parallel sign-ins with one code, one advances

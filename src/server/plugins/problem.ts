@@ -71,11 +71,20 @@ export function toAppError(error: unknown): AppError {
   return new AppError('internal_error', 'Something went wrong on our side. Try again; if it keeps failing, contact the operator.', { cause: error });
 }
 
+/**
+ * A driver's error code (ECONNREFUSED, 57P01, …) for the outage log, and nothing else: a value
+ * that is not a short identifier is dropped, so no message, parameter or secret reaches the log.
+ */
+function errorCodeOf(e: unknown): string | undefined {
+  const code = (e as { code?: unknown } | null | undefined)?.code;
+  return typeof code === 'string' && /^[A-Za-z0-9_]{1,32}$/.test(code) ? code : undefined;
+}
+
 export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, req, reply) => {
     const err = toAppError(error);
     // An outage (503) is logged once per request without a stack: the cause is known and floods otherwise.
-    if (err.status === 503) req.log.warn({ code: err.code, cause: (err.cause as { code?: unknown } | undefined)?.code ?? (error as { code?: unknown })?.code }, 'dependency unavailable');
+    if (err.status === 503) req.log.warn({ code: err.code, cause: errorCodeOf(err.cause) ?? errorCodeOf(error) }, 'dependency unavailable');
     else if (err.status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: err.code }, 'request refused');
     return sendProblem(reply, req, err);
