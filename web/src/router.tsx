@@ -11,10 +11,11 @@ function subscribe(l: () => void) {
 }
 
 /** Messages handed from one page to the next (kept in history.state, never in storage). */
-export type Flash = 'welcome' | 'recovered' | 'signed-out' | 'session-ended' | 'password-reset';
+export type Flash = 'welcome' | 'recovered' | 'signed-out' | 'session-ended' | 'password-reset' | 'account-deleted';
 
-export function navigate(to: string, opts: { replace?: boolean; flash?: Flash } = {}): void {
-  const state = opts.flash ? { flash: opts.flash } : null;
+/** `detail` rides along with the flash (e.g. how many access keys a password reset disabled). */
+export function navigate(to: string, opts: { replace?: boolean; flash?: Flash; detail?: number } = {}): void {
+  const state = opts.flash ? { flash: opts.flash, ...(opts.detail === undefined ? {} : { detail: opts.detail }) } : null;
   if (opts.replace) history.replaceState(state, '', to);
   else history.pushState(state, '', to);
   window.scrollTo(0, 0);
@@ -27,6 +28,12 @@ export function takeFlash(): Flash | null {
   // Cleared after this render (not at once, so React's double render in development sees it too).
   queueMicrotask(() => history.replaceState(null, '', location.href));
   return s.flash;
+}
+
+/** The number handed along with the current flash, read in the same render as takeFlash(). */
+export function flashDetail(): number | null {
+  const s = history.state as { detail?: unknown } | null;
+  return typeof s?.detail === 'number' ? s.detail : null;
 }
 
 export function usePath(): string {

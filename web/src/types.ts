@@ -4,6 +4,8 @@ export type Method = 'totp' | 'sms';
 export interface User {
   id: string;
   email: string;
+  /** False from sign-up until the link mailed to the address is opened (shared/API.md, "Proving the mailbox"). */
+  email_verified: boolean;
   created_at: string;
   mfa: { enabled: boolean; method: Method | null; phone_hint?: string };
   google_linked: boolean;

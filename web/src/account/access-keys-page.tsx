@@ -13,11 +13,17 @@ import { Dialog } from '../ui/dialog';
 import { Notice } from '../ui/notice';
 import { FocusHeading, PageHead } from '../ui/page';
 import { Switch } from '../ui/switch';
+import { useUser } from '../session';
+import { EmailFirst, useRecheckUser } from './email-banner';
 import { PasswordDialog } from './password-dialog';
 
 const LIMIT = 2;
 
 export function AccessKeysPage() {
+  const user = useUser();
+  const recheck = useRecheckUser();
+  const unverified = user.email_verified === false;
+  const [needsEmail, setNeedsEmail] = useState(false);
   const [keys, setKeys] = useState<AccessKey[] | null>(null);
   const [loadError, setLoadError] = useState<string | null>(null);
   const [created, setCreated] = useState<NewAccessKey | null>(null);
@@ -87,11 +93,20 @@ export function AccessKeysPage() {
             <span className="badge">{keys ? `${keys.length} of ${LIMIT}` : '–'}</span>
           </div>
           {!created && (
-            <Button onClick={() => setGenerating(true)} disabled={!keys || atLimit}>
+            <Button
+              onClick={() => (unverified ? setNeedsEmail(true) : setGenerating(true))}
+              disabled={!keys || atLimit}
+              aria-describedby={unverified && needsEmail ? 'keys-email-first' : undefined}
+            >
               Generate Credentials
             </Button>
           )}
         </div>
+        {unverified && needsEmail && !created && (
+          <div className="row">
+            <EmailFirst what="create access keys" id="keys-email-first" />
+          </div>
+        )}
         {atLimit && !created && <p className="row limit-note">You have {LIMIT} keys, the most an account can have. Disable and delete one to make a new key.</p>}
         {loadError ? (
           <div className="row">
@@ -150,6 +165,13 @@ export function AccessKeysPage() {
             setCreated(key);
             await load();
           } catch (err) {
+            if (isCode(err, 'email_unverified')) {
+              // The address is not confirmed (any more): the page explains it, not the dialog.
+              setGenerating(false);
+              setNeedsEmail(true);
+              await recheck();
+              return;
+            }
             if (isCode(err, 'access_key_limit')) throw new ApiError(409, 'access_key_limit', `You already have ${LIMIT} keys, the most an account can have. Delete one first.`, null);
             throw err;
           }

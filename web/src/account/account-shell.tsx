@@ -6,6 +6,7 @@ import { useSession, useUser } from '../session';
 import { Brand } from '../ui/brand';
 import { Button } from '../ui/button';
 import { AccessKeysPage } from './access-keys-page';
+import { EmailBanner } from './email-banner';
 import { ProfilePage } from './profile-page';
 import { SecurityLogPage } from './security-log-page';
 import { SessionsPage } from './sessions-page';
@@ -68,6 +69,7 @@ export function AccountShell({ path }: { path: string }) {
           </ul>
         </nav>
         <main className="content" id="main" tabIndex={-1}>
+          <EmailBanner />
           {section ? <section.Page key={section.path} /> : <UnknownSection />}
         </main>
       </div>

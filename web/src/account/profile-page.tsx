@@ -1,4 +1,5 @@
-// Account → Profile: the account's email, Google link, and the password change.
+// Account → Profile: the account's email, Google link, the change of email and of password, and
+// deleting the account.
 import { useRef, useState, type FormEvent } from 'react';
 import { post } from '../api';
 import { weakPasswordText } from '../auth/signup-page';
@@ -9,19 +10,24 @@ import { Button } from '../ui/button';
 import { Field } from '../ui/field';
 import { Notice } from '../ui/notice';
 import { PageHead } from '../ui/page';
+import { ChangeEmail } from './change-email';
+import { DeleteAccount } from './delete-account';
 
 export function ProfilePage() {
   const user = useUser();
   const { providers } = useSession();
   return (
     <>
-      <PageHead title="Profile" lead="Your account’s details and password." />
+      <PageHead title="Profile" lead="Your account’s details, email address and password." />
       <section className="panel" aria-labelledby="account-title">
         <div className="panel-body">
           <h2 id="account-title">Account</h2>
           <dl className="facts">
             <dt>Email</dt>
-            <dd>{user.email}</dd>
+            <dd>
+              {user.email}{' '}
+              {user.email_verified === false ? <span className="badge badge-warn">Not confirmed</span> : <span className="badge badge-on">Confirmed</span>}
+            </dd>
             <dt>Member since</dt>
             <dd>{formatDate(user.created_at)}</dd>
             <dt>Google</dt>
@@ -42,7 +48,9 @@ export function ProfilePage() {
           </dl>
         </div>
       </section>
+      <ChangeEmail />
       <ChangePassword />
+      <DeleteAccount />
     </>
   );
 }

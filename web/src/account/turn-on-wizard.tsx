@@ -160,6 +160,7 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
       setPassword('');
     } catch (err) {
       setBusy(false);
+      if (isCode(err, 'email_unverified')) void refresh(); // the banner above then says how to confirm it
       if (isCode(err, 'invalid_phone')) {
         setPhoneError(err.message || 'This phone number cannot receive codes.');
         setStep({ kind: 'phone' });

@@ -14,13 +14,14 @@ import { PageHead } from '../ui/page';
 import { PasswordDialog } from './password-dialog';
 import { RecoveryCodeScreen, type RecoveryContext } from './recovery-code-screen';
 import { TurnOnWizard } from './turn-on-wizard';
+import { EmailFirst } from './email-banner';
 
 type View = { kind: 'status' } | { kind: 'wizard'; reconfigure: boolean } | { kind: 'recovery'; code: string; context: RecoveryContext };
 type PageNotice = { tone: 'success' | 'info' | 'warning' | 'danger'; text: string } | null;
 
 function initialNotice(): PageNotice {
   const flash = takeFlash();
-  if (flash === 'welcome') return { tone: 'success', text: 'Your account is ready. Turn on two-factor authentication to protect it.' };
+  if (flash === 'welcome') return { tone: 'success', text: 'Your account is ready. Check your mailbox: we sent you a link to confirm your email address. Once it is confirmed, turn on two-factor authentication to protect your account.' };
   if (flash === 'recovered')
     return { tone: 'warning', text: 'You signed in with your recovery code, so two-factor authentication is now off and your other devices are signed out. Turn it on again to get a new recovery code.' };
   return null;
@@ -34,6 +35,14 @@ export function TwoFactorPage() {
   const [view, setView] = useState<View>({ kind: 'status' });
   const [notice, setNotice] = useState<PageNotice>(initialNotice);
   const [dialog, setDialog] = useState<'off' | 'renew' | null>(null);
+  const [needsEmail, setNeedsEmail] = useState(false);
+  const unverified = user.email_verified === false;
+  // Turn On and Re-configure start a set-up, which waits for a confirmed address: say so instead.
+  const openWizard = (reconfigure: boolean) => {
+    if (unverified) return setNeedsEmail(true);
+    setNeedsEmail(false);
+    setView({ kind: 'wizard', reconfigure });
+  };
 
   const load = async () => {
     try {
@@ -99,8 +108,11 @@ export function TwoFactorPage() {
             <span className="badge badge-off">Off</span>
           </div>
           <p className="muted state-text">Add a second step to signing in: after your password, a code from your phone. Someone who learns your password still can’t get in.</p>
+          {unverified && needsEmail && <EmailFirst what="turn on two-factor authentication" id="tfa-email-first" />}
           <div className="actions">
-            <Button onClick={() => setView({ kind: 'wizard', reconfigure: false })}>Turn On</Button>
+            <Button onClick={() => openWizard(false)} aria-describedby={unverified && needsEmail ? 'tfa-email-first' : undefined}>
+              Turn On
+            </Button>
           </div>
         </div>
       </section>
@@ -134,10 +146,11 @@ export function TwoFactorPage() {
                 <h3 className="row-title">Re-configure</h3>
                 <p className="row-meta">Move to a new phone or app, or add a device. The ones you use now stop working.</p>
               </div>
-              <Button variant="secondary" onClick={() => setView({ kind: 'wizard', reconfigure: true })}>
+              <Button variant="secondary" onClick={() => openWizard(true)}>
                 Re-configure
               </Button>
             </div>
+            {unverified && needsEmail && <EmailFirst what="re-configure two-factor authentication" />}
           </li>
           <li>
             <div className="row-main">

@@ -49,9 +49,11 @@ export function ResetPasswordPage() {
     setError(null);
     setBusy(true);
     try {
-      await post('/v1/auth/password/reset', { token, password });
+      const answer = await post<{ access_keys_disabled?: unknown }>('/v1/auth/password/reset', { token, password });
+      const disabled = typeof answer?.access_keys_disabled === 'number' ? answer.access_keys_disabled : 0;
       setUser(null); // every session ended, this browser's too
-      navigate('/login', { replace: true, flash: 'password-reset' });
+      // The sign-in page says how many access keys the reset disabled, and how to enable them again.
+      navigate('/login', { replace: true, flash: 'password-reset', detail: disabled });
     } catch (err) {
       setBusy(false);
       if (isCode(err, 'token_expired')) return setExpired(true);
@@ -61,7 +63,7 @@ export function ResetPasswordPage() {
   };
 
   return (
-    <AuthShell title="Choose a new password" lead="Every device signed in to your account will be signed out. Two-factor authentication stays on." foot={<Link to="/login">Back to sign in</Link>}>
+    <AuthShell title="Choose a new password" lead="Every device signed in to your account will be signed out and your access keys are disabled until you enable them again. Two-factor authentication stays on." foot={<Link to="/login">Back to sign in</Link>}>
       <form onSubmit={submit} noValidate>
         <Field
           ref={passwordRef}

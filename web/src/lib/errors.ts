@@ -7,6 +7,9 @@ export function waitText(err: ApiError): string {
   return err.retryAfter ? `Try again in ${formatWait(err.retryAfter)}.` : 'Try again later.';
 }
 
+/** Why turning on two-factor authentication and creating access keys wait for a proven address. */
+export const EMAIL_FIRST = 'Confirm your email address first: until then you can’t turn on two-factor authentication or create access keys.';
+
 export function errorMessage(err: unknown): string {
   if (!(err instanceof ApiError)) return 'Something went wrong. Try again.';
   switch (err.code) {
@@ -22,6 +25,14 @@ export function errorMessage(err: unknown): string {
       return 'This page is out of date. Reload it and try again.';
     case 'unauthorized':
       return 'Your session has ended. Sign in again.';
+    case 'email_unverified':
+      return `${EMAIL_FIRST} Open the link we sent to your email address, or send a new one from the banner at the top of this page.`;
+    case 'email_taken':
+      return 'An account with this email already exists.';
+    case 'invalid_code':
+      return 'That code is not right.';
+    case 'resend_too_soon':
+      return `A link was sent a moment ago. ${waitText(err)}`;
     case 'weak_password':
     case 'invalid_phone':
     case 'invalid_email':
