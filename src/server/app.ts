@@ -13,6 +13,7 @@ import { registerMetrics } from './plugins/metrics.js';
 import { registerProblemHandler, sendProblem, toAppError } from './plugins/problem.js';
 import { cookieSecrets } from './oauth-cookie.js';
 import { registerRawJsonParser } from './raw-body.js';
+import { BODY_LIMIT } from './bounded-body.js';
 import { signatureAuthenticator } from './signature-auth.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { accessKeyRoutes } from './routes/access-key-routes.js';
@@ -23,7 +24,7 @@ import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
 
-export const BODY_LIMIT = 64 * 1024;
+export { BODY_LIMIT };
 
 export interface AppOptions {
   /** Logs requests (off in tests). */
