@@ -46,7 +46,7 @@ let commonPasswords: ReadonlySet<string> | undefined;
 export async function createRuntime(config: Readonly<Config>, logger: pino.Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
   const keyring = resolveKeyring(config, logger);
   const clock = overrides.clock ?? systemClock;
-  const db = openDatabase(config.databaseUrl);
+  const db = openDatabase(config.databaseUrl, { logger });
   try {
     if (config.autoMigrate) {
       const report = await migrateToLatest(db);

@@ -1,12 +1,13 @@
 // Opens the database named by TWOFOLD_DATABASE_URL: `sqlite:PATH` (better-sqlite3, WAL) or
 // `postgres://…` (pg pool). Both sit behind the same Kysely<Database>.
-import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import SQLite from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type pgTypes from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
+import { silentLogger, type Logger } from '../core/ports/logger.js';
+import { prepareSqliteFile, settleSqliteFiles } from './private-files.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -79,12 +80,14 @@ export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDa
   };
 }
 
-export function openDatabase(url: string, options: { poolSize?: number } = {}): DatabaseHandle {
+export function openDatabase(url: string, options: { poolSize?: number; logger?: Logger } = {}): DatabaseHandle {
   const { dialect, target } = parseDatabaseUrl(url);
   if (dialect === 'sqlite') {
-    if (target !== ':memory:') mkdirSync(dirname(target), { recursive: true });
+    const logger = options.logger ?? silentLogger;
+    if (target !== ':memory:') prepareSqliteFile(target, dirname(target), logger);
     const sqlite = new SQLite(target);
     sqlite.pragma('journal_mode = WAL');
+    if (target !== ':memory:') settleSqliteFiles(target, logger);
     sqlite.pragma('synchronous = NORMAL');
     sqlite.pragma('foreign_keys = ON');
     sqlite.pragma('busy_timeout = 5000');
