@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
+import { isAppError } from '../core/errors.js';
 import { Argon2Hasher, DEFAULT_ARGON2_PARAMS, WorkLimit, parsePhc } from './argon2-hasher.js';
 
 // Cheap parameters keep the suite fast; one test uses the production defaults.
@@ -122,5 +123,46 @@ describe('WorkLimit (argon2 jobs at once)', () => {
     const h = await one.hash('pw-1');
     const verdicts = await Promise.all(['pw-1', 'nope', 'pw-1', 'pw-2'].map((p) => one.verify(h, p)));
     assert.deepEqual(verdicts, [true, false, true, false]);
+  });
+
+  test('a flood of password checks past the queue bound is refused at once with 503 and Retry-After, not queued without end', async () => {
+    const limit = new WorkLimit(1, 3, 2);
+    const gates: (() => void)[] = [];
+    const job = () => new Promise<string>((resolve) => gates.push(() => resolve('done')));
+    const accepted = Array.from({ length: 4 }, () => limit.run(job));
+    assert.equal(limit.queued, 3);
+    const refused = await Promise.allSettled(Array.from({ length: 5 }, () => limit.run(job)));
+    for (const r of refused) {
+      assert.equal(r.status, 'rejected');
+      assert.ok(r.status === 'rejected' && isAppError(r.reason) && r.reason.code === 'service_unavailable' && r.reason.retryAfter === 2);
+    }
+    while (gates.length) gates.shift()!();
+    // Every accepted job still runs to the end, one after another.
+    for (const p of accepted) {
+      await new Promise((r) => setImmediate(r));
+      while (gates.length) gates.shift()!();
+      assert.equal(await p, 'done');
+    }
+    assert.equal(limit.queued, 0);
+  });
+
+  test('warmUp sizes the queue from one measured verify: about two seconds of work may wait', async () => {
+    const h = new Argon2Hasher(cheap, 2);
+    assert.equal(h.queueBound.maxWaiting, Number.POSITIVE_INFINITY);
+    await h.warmUp(2_000);
+    const { hashMs, maxWaiting } = h.queueBound;
+    assert.ok(hashMs > 0);
+    assert.equal(maxWaiting, Math.max(2, Math.floor((2_000 / hashMs) * 2)));
+  });
+
+  test('a full queue makes verify throw service_unavailable rather than answer "wrong password"', async () => {
+    const one = new Argon2Hasher(cheap, 1);
+    const h = await one.hash('pw');
+    await one.warmUp(0);
+    // maxWaiting is now the minimum (1): of three at once, one runs, one waits, one is refused.
+    const results = await Promise.allSettled([one.verify(h, 'pw'), one.verify(h, 'pw'), one.verify(h, 'pw')]);
+    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected']);
+    const third = results[2];
+    assert.ok(third?.status === 'rejected' && isAppError(third.reason) && third.reason.code === 'service_unavailable');
   });
 });

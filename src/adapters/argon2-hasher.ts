@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { hash, verify, type Algorithm } from '@node-rs/argon2';
+import { AppError } from '../core/errors.js';
 import type { PasswordHasher } from '../core/ports/password-hasher.js';
 
 /**
@@ -42,16 +43,33 @@ const ARGON2_VERSION = 19;
  * portal and a database reconnect queued behind them, and on a 2-core machine four hashing
  * threads only contend with the event loop for the same cores (bench/README.md: lower p99 and
  * 36 MiB less peak memory at 2).
+ *
+ * At most `maxWaiting` wait: past that, a job is refused at once (503 with Retry-After) instead
+ * of joining a queue that would outlast every client's patience and grow without end.
  */
 export class WorkLimit {
   private running = 0;
   private readonly waiting: (() => void)[] = [];
 
-  constructor(readonly limit: number) {}
+  constructor(
+    readonly limit: number,
+    public maxWaiting = Number.POSITIVE_INFINITY,
+    /** Seconds a refused caller is told to wait. */
+    public retryAfterSec = 2,
+  ) {}
+
+  /** Jobs waiting for a slot now (for tests and metrics). */
+  get queued(): number {
+    return this.waiting.length;
+  }
 
   async run<T>(job: () => Promise<T>): Promise<T> {
-    if (this.running >= this.limit) await new Promise<void>((resolve) => this.waiting.push(resolve));
-    else this.running++;
+    if (this.running >= this.limit) {
+      if (this.waiting.length >= this.maxWaiting) {
+        throw new AppError('service_unavailable', 'The server is busy checking passwords. Try again in a few seconds.', { retryAfter: this.retryAfterSec });
+      }
+      await new Promise<void>((resolve) => this.waiting.push(resolve));
+    } else this.running++;
     try {
       return await job();
     } finally {
@@ -63,10 +81,14 @@ export class WorkLimit {
   }
 }
 
+/** How long a password request may wait for its hash before the server refuses it instead. */
+export const MAX_HASH_QUEUE_MS = 2_000;
+
 export class Argon2Hasher implements PasswordHasher {
   readonly params: Readonly<Argon2Params>;
   private dummyHash: Promise<string> | undefined;
   private readonly work: WorkLimit;
+  private hashMs = 0;
 
   /** `concurrency`: argon2 jobs at once (default: the machine's cores). */
   constructor(overrides: Partial<Argon2Params> = {}, concurrency = availableParallelism()) {
@@ -81,11 +103,14 @@ export class Argon2Hasher implements PasswordHasher {
   /** False for a wrong password and for anything that is not a readable argon2 hash. */
   async verify(storedHash: string, password: string): Promise<boolean> {
     if (typeof storedHash !== 'string' || !storedHash.startsWith('$argon2')) return false;
-    try {
-      return await this.work.run(() => verify(storedHash, password));
-    } catch {
-      return false;
-    }
+    // Only argon2's own refusal of a malformed hash is "false"; a full queue is a 503, not a wrong password.
+    return this.work.run(async () => {
+      try {
+        return await verify(storedHash, password);
+      } catch {
+        return false;
+      }
+    });
   }
 
   needsRehash(storedHash: string): boolean {
@@ -117,9 +142,22 @@ export class Argon2Hasher implements PasswordHasher {
     return false;
   }
 
-  /** Makes the dummy hash ahead of the first unknown-email sign-in, whose timing would differ. */
-  async warmUp(): Promise<void> {
+  /**
+   * Makes the dummy hash ahead of the first unknown-email sign-in, whose timing would differ, and
+   * times one verify to size the queue: at most MAX_HASH_QUEUE_MS of work may wait.
+   */
+  async warmUp(maxQueueMs = MAX_HASH_QUEUE_MS): Promise<void> {
     await this.verifyDummy('');
+    const started = performance.now();
+    await this.verifyDummy('');
+    this.hashMs = Math.max(1, performance.now() - started);
+    this.work.maxWaiting = Math.max(this.work.limit, Math.floor((maxQueueMs / this.hashMs) * this.work.limit));
+    this.work.retryAfterSec = Math.max(1, Math.ceil(maxQueueMs / 1000));
+  }
+
+  /** What warmUp measured: one verify's time, and how many may wait (Infinity before warmUp). */
+  get queueBound(): { hashMs: number; maxWaiting: number } {
+    return { hashMs: this.hashMs, maxWaiting: this.work.maxWaiting };
   }
 }
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/ports/clock.js';
-import type { RateLimitStore, WindowCount } from '../../core/ports/rate-limit.js';
+import type { LimitSlot, RateLimitStore, Release, Reservation, WindowCount } from '../../core/ports/rate-limit.js';
 
 /**
  * In-process rate-limit counters for a single instance (TWOFOLD_REDIS_URL unset).
@@ -75,6 +75,31 @@ export class MemoryRateLimitStore implements RateLimitStore {
 
   async reset(key: string): Promise<void> {
     this.entries.delete(key);
+  }
+
+  // One synchronous pass: nothing else runs on this event loop between the check and the count.
+  async reserve(slots: readonly LimitSlot[]): Promise<Reservation> {
+    const now = this.clock.now();
+    for (const slot of slots) {
+      const entry = this.live(slot.key, now);
+      if (entry && entry.count >= slot.max) return { ok: false, key: slot.key, resetInMs: entry.expiresAt - now };
+    }
+    for (const slot of slots) {
+      const entry = this.live(slot.key, now);
+      if (entry) entry.count += 1;
+      else this.insert(slot.key, { count: 1, expiresAt: now + slot.windowMs }, now);
+    }
+    return { ok: true };
+  }
+
+  async release(releases: readonly Release[]): Promise<void> {
+    const now = this.clock.now();
+    for (const r of releases) {
+      const entry = this.live(r.key, now);
+      if (!entry) continue;
+      if (r.clear || entry.count <= 1) this.entries.delete(r.key);
+      else entry.count -= 1;
+    }
   }
 
   async claim(key: string, ttlMs: number): Promise<boolean> {

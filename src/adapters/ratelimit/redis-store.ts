@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { AppError, isAppError } from '../../core/errors.js';
-import type { RateLimitStore, WindowCount } from '../../core/ports/rate-limit.js';
+import type { LimitSlot, RateLimitStore, Release, Reservation, WindowCount } from '../../core/ports/rate-limit.js';
 import { REDIS_COMMAND_TIMEOUT_MS } from './redis-client.js';
 
 /**
@@ -26,6 +26,40 @@ if redis.call('PTTL', KEYS[1]) == -1 then
   redis.call('PEXPIRE', KEYS[1], ARGV[1])
 end
 return {n, redis.call('PTTL', KEYS[1])}
+`;
+
+/**
+ * Reserve: every key below its max, then all incremented, in one script (Redis runs a script
+ * alone, so parallel attempts from any number of instances are serialised here). ARGV holds
+ * max and window per key. Answers 0 when taken, else the 1-based index of the full key and its PTTL.
+ */
+const RESERVE_SCRIPT = `
+for i, k in ipairs(KEYS) do
+  local c = tonumber(redis.call('GET', k) or '0')
+  if c >= tonumber(ARGV[2 * i - 1]) then
+    return {i, redis.call('PTTL', k)}
+  end
+end
+for i, k in ipairs(KEYS) do
+  redis.call('INCR', k)
+  if redis.call('PTTL', k) == -1 then
+    redis.call('PEXPIRE', k, ARGV[2 * i])
+  end
+end
+return {0, 0}
+`;
+
+/** Release: ARGV[i] is 'clear' (delete) or 'one' (give one place back, never below zero). */
+const RELEASE_SCRIPT = `
+for i, k in ipairs(KEYS) do
+  local c = tonumber(redis.call('GET', k) or '0')
+  if ARGV[i] == 'clear' or c <= 1 then
+    redis.call('DEL', k)
+  else
+    redis.call('DECR', k)
+  end
+end
+return 0
 `;
 
 const UNAVAILABLE_DETAIL = 'The rate-limit store is unreachable';
@@ -62,6 +96,27 @@ export class RedisRateLimitStore implements RateLimitStore {
   reset(key: string): Promise<void> {
     return this.run(async () => {
       await this.redis.del(this.key(key));
+    });
+  }
+
+  reserve(slots: readonly LimitSlot[]): Promise<Reservation> {
+    return this.run(async () => {
+      if (slots.length === 0) return { ok: true } as const;
+      const args = slots.flatMap((s) => [s.max, toPositiveMs(s.windowMs)]);
+      const reply = await this.redis.eval(RESERVE_SCRIPT, slots.length, ...slots.map((s) => this.key(s.key)), ...args);
+      if (!Array.isArray(reply) || reply.length !== 2) throw new Error('unexpected reply to the reserve script');
+      const full = Number(reply[0]);
+      if (full === 0) return { ok: true } as const;
+      const slot = slots[full - 1];
+      if (!slot) throw new Error('unexpected reply to the reserve script');
+      return { ok: false, key: slot.key, resetInMs: toResetMs(Number(reply[1])) } as const;
+    });
+  }
+
+  release(releases: readonly Release[]): Promise<void> {
+    return this.run(async () => {
+      if (releases.length === 0) return;
+      await this.redis.eval(RELEASE_SCRIPT, releases.length, ...releases.map((r) => this.key(r.key)), ...releases.map((r) => (r.clear ? 'clear' : 'one')));
     });
   }
 

@@ -116,6 +116,46 @@ export function runRateLimitStoreContract(name: string, makeStore: () => Promise
       assert.equal((await store.peek(k)).count, 50);
     }));
 
+    test('parallel reservations never pass a limit: 60 at once against max 10 take exactly 10', withStore(async ({ store }, key) => {
+      const slot = { key: key('reserve'), max: 10, windowMs: LONG_WINDOW_MS };
+      const results = await Promise.all(Array.from({ length: 60 }, () => store.reserve([slot])));
+      assert.equal(results.filter((r) => r.ok).length, 10);
+      for (const r of results) if (!r.ok) assert.ok(r.key === slot.key && r.resetInMs > 0 && r.resetInMs <= LONG_WINDOW_MS, JSON.stringify(r));
+      assert.equal((await store.peek(slot.key)).count, 10);
+    }));
+
+    test('an attempt refused by one limit takes nothing from the others, even in parallel', withStore(async ({ store }, key) => {
+      // The pair is full; a flood through it must not use up the account's budget.
+      const pair = { key: key('pair'), max: 2, windowMs: LONG_WINDOW_MS };
+      const account = { key: key('account'), max: 100, windowMs: LONG_WINDOW_MS };
+      const results = await Promise.all(Array.from({ length: 40 }, () => store.reserve([account, pair])));
+      assert.equal(results.filter((r) => r.ok).length, 2);
+      assert.equal((await store.peek(pair.key)).count, 2);
+      assert.equal((await store.peek(account.key)).count, 2);
+    }));
+
+    test('release gives one place back or clears, never below zero', withStore(async ({ store }, key) => {
+      const a = { key: key('rel-a'), max: 3, windowMs: LONG_WINDOW_MS };
+      const b = { key: key('rel-b'), max: 3, windowMs: LONG_WINDOW_MS };
+      for (let i = 0; i < 3; i++) assert.equal((await store.reserve([a, b])).ok, true);
+      assert.equal((await store.reserve([a])).ok, false);
+      await store.release([{ key: a.key }, { key: b.key, clear: true }]);
+      assert.equal((await store.peek(a.key)).count, 2);
+      assert.equal((await store.peek(b.key)).count, 0);
+      assert.equal((await store.reserve([a])).ok, true);
+      await store.release([{ key: key('never') }, { key: b.key }]);
+      assert.equal((await store.peek(key('never'))).count, 0);
+      assert.equal((await store.peek(b.key)).count, 0);
+    }));
+
+    test('a reservation opens a window that closes after windowMs', withStore(async ({ store, advance }, key) => {
+      const slot = { key: key('reserve-window'), max: 1, windowMs: SHORT_WINDOW_MS };
+      assert.equal((await store.reserve([slot])).ok, true);
+      assert.equal((await store.reserve([slot])).ok, false);
+      await advance(PAST_SHORT_WINDOW_MS);
+      assert.equal((await store.reserve([slot])).ok, true);
+    }));
+
     test('50 concurrent claims of one key succeed exactly once', withStore(async ({ store }, key) => {
       const k = key('concurrent-claim');
       const results = await Promise.all(Array.from({ length: 50 }, () => store.claim(k, LONG_WINDOW_MS)));
