@@ -88,7 +88,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(meRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });
-  await app.register(opsRoutes, { storage: runtime.storage, metrics, isDraining: () => draining });
+  await app.register(opsRoutes, { storage: runtime.storage, metrics, isDraining: () => draining, metricsToken: config.metricsToken });
   await app.register(portalRoutes);
   return { app, startDraining: () => void (draining = true) };
 }

@@ -56,6 +56,9 @@ const schema = z.object({
   TWOFOLD_GOOGLE_CLIENT_ID: optionalString,
   TWOFOLD_GOOGLE_CLIENT_SECRET: optionalString,
   TWOFOLD_GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
+  // Sent as `Authorization: Bearer …` (RFC 6750 §2.1): b64token characters only, long enough not to be guessed.
+  TWOFOLD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').max(512).regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be letters, digits and -._~+/ only').optional(),
+  TWOFOLD_CAVAGE_REQUIRE_DIGEST: bool.default(false),
 });
 
 type Raw = z.infer<typeof schema>;
@@ -88,6 +91,10 @@ export interface Config {
     webhook: { url?: string; secret?: string };
   };
   google: { clientId?: string; clientSecret?: string; issuer: string };
+  /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
+  /** draft-cavage requests with a body must sign `digest` (content-length coverage refused). */
+  cavageRequireDigest: boolean;
 }
 
 /** Parses the environment; throws ConfigError naming the first bad variable. */
@@ -158,6 +165,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       webhook: { url: r.TWOFOLD_SMS_WEBHOOK_URL, secret: r.TWOFOLD_SMS_WEBHOOK_SECRET },
     },
     google: { clientId: r.TWOFOLD_GOOGLE_CLIENT_ID, clientSecret: r.TWOFOLD_GOOGLE_CLIENT_SECRET, issuer: r.TWOFOLD_GOOGLE_ISSUER },
+    metricsToken: r.TWOFOLD_METRICS_TOKEN,
+    cavageRequireDigest: r.TWOFOLD_CAVAGE_REQUIRE_DIGEST,
   };
   return Object.freeze(config);
 }

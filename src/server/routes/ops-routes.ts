@@ -4,11 +4,14 @@ import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.js';
 import type { Storage } from '../../core/ports/stores.js';
 import type { Metrics } from '../plugins/metrics.js';
+import { metricsGuard } from '../metrics-auth.js';
 
 export interface OpsOptions {
   storage: Storage;
   metrics: Metrics;
   isDraining: () => boolean;
+  /** TWOFOLD_METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
+  metricsToken?: string | undefined;
 }
 
 export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise<void> {
@@ -27,7 +30,8 @@ export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise
     return { status: 'ready' };
   });
 
-  app.get('/metrics', { schema: { hide: true } }, async (_req, reply) => {
+  const guard = metricsGuard(opts.metricsToken);
+  app.get('/metrics', { schema: { hide: true }, ...(guard ? { preHandler: guard } : {}) }, async (_req, reply) => {
     reply.type(opts.metrics.registry.contentType);
     return opts.metrics.registry.metrics();
   });
