@@ -80,7 +80,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   registerSecurityHeaders(app, config.secure);
   registerCsrf(app, config.publicUrl, config.secure);
   const metrics = registerMetrics(app);
-  await app.register(authPlugin, { services: runtime.services, secure: config.secure, signatures: options.signatures ?? signatureAuthenticator(runtime.services, config.publicUrl) });
+  await app.register(authPlugin, { services: runtime.services, secure: config.secure, signatures: options.signatures ?? signatureAuthenticator(runtime.services, config.publicUrl, { cavageRequireDigest: config.cavageRequireDigest }) });
 
   await app.register(authRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
   await app.register(challengeRoutes, { services: runtime.services, config });

@@ -1,6 +1,8 @@
 // Authenticates a request signed by an access key (RFC 9421 or draft-cavage; see
 // src/core/signatures). Failures are one code, 401 invalid_signature, with the reason only in the
-// log. A signed unsafe request is accepted once (the replay guard keeps its hash 10 minutes).
+// log, except a rule broken by a genuine signature (coverage, time), which its signer is told so
+// they can fix the request. A signed unsafe request is accepted once (the replay guard keeps its
+// hash 10 minutes).
 import { AppError } from '../core/errors.js';
 import type { AccessKeyRecord } from '../core/ports/access-key-store.js';
 import type { ReplayGuard } from '../core/ports/replay-guard.js';
@@ -17,6 +19,12 @@ const KEY_ID = /^[A-Z2-7]{20}$/;
 
 export interface SignedPrincipal extends AccountSummary {
   keyId: string;
+}
+
+/** The operator's signed-request policy (server config). */
+export interface SignedRequestPolicy {
+  /** TWOFOLD_CAVAGE_REQUIRE_DIGEST: cavage requests with a body must cover `digest`. */
+  cavageRequireDigest?: boolean;
 }
 
 export class SignedRequestService {
@@ -51,12 +59,15 @@ export class SignedRequestService {
     return secret;
   }
 
-  private refuse(reason: string, keyId?: string): never {
+  private refuse(reason: string, keyId?: string, tellSigner = false): never {
     this.deps.logger.info({ reason, keyId }, 'signed request refused');
+    // Only the holder of the key can produce a genuine signature, so a policy reason tells an
+    // outsider nothing; every other reason stays in the log.
+    if (tellSigner) throw new AppError('invalid_signature', `The request signature is not accepted: ${reason}.`);
     throw new AppError('invalid_signature', 'The request signature is not valid. Check the access key and secret, that the key is enabled, and that your clock is right.');
   }
 
-  async authenticate(view: SignedRequestView): Promise<SignedPrincipal> {
+  async authenticate(view: SignedRequestView, policy: SignedRequestPolicy = {}): Promise<SignedPrincipal> {
     const { storage, clock } = this.deps;
     const nowMs = clock.now();
     const publicHost = this.publicHost;
@@ -65,9 +76,11 @@ export class SignedRequestService {
     // otherwise it only learns the key id, and a second pass verifies once the key is read.
     let wanted: string | null = null;
     let used: string | null = null;
+    const cavageRequireDigest = policy.cavageRequireDigest === true;
     let result = verifySignedRequest(view, {
       nowMs,
       publicHost,
+      cavageRequireDigest,
       lookupKey: (id) => {
         wanted ??= KEY_ID.test(id) ? id : null;
         const hit = id === wanted ? this.secrets.get(id) : undefined;
@@ -85,9 +98,9 @@ export class SignedRequestService {
     if (used !== key.secretEnc) {
       const secret = this.secret(key);
       if (!secret) this.refuse('key cannot be decrypted', key.id);
-      result = verifySignedRequest(view, { nowMs, publicHost, lookupKey: (id) => (id === key.id ? secret : null) });
+      result = verifySignedRequest(view, { nowMs, publicHost, cavageRequireDigest, lookupKey: (id) => (id === key.id ? secret : null) });
     }
-    if (!result.ok) this.refuse(result.reason, key.id);
+    if (!result.ok) this.refuse(result.reason, key.id, result.policy === true);
     if (result.keyId !== key.id) this.refuse('verified with another key id', key.id);
     if (UNSAFE.has(view.method.toUpperCase())) {
       if (!(await this.replays.claim(`sig:${result.signatureHash}`, REPLAY_WINDOW_MS))) {

@@ -4,7 +4,8 @@
 // verifier to demand coverage of whatever makes a request mean what it means. Twofold demands
 // the method, the target, the authority (equal to the public host, so a signature made for
 // another deployment is refused), a signed time within ±5 minutes, and — when there is a body —
-// a covered and matching body digest (or, for cavage, a covered and matching Content-Length).
+// a covered and matching body digest (or, for cavage, a covered and matching Content-Length,
+// unless the operator requires the digest: `cavageBodyRule`).
 // Replay of unsafe requests is handled by the caller with `signatureHash`. No I/O; time is `nowMs`.
 
 import { createHash } from 'node:crypto';
@@ -19,13 +20,16 @@ export interface PolicyOptions {
   publicHost: string;
   /** Allowed distance between the signed time and now; Twofold uses 300 (API.md). */
   maxSkewSec?: number;
+  /** TWOFOLD_CAVAGE_REQUIRE_DIGEST: a cavage request with a body must cover `digest`. */
+  cavageRequireDigest?: boolean;
 }
 
 export type PolicyResult = { ok: true; signedAtSec: number } | { ok: false; reason: string };
 
 export type SignedRequestResult =
   | { ok: true; keyId: string; scheme: 'rfc9421' | 'cavage'; signatureHash: string; signedAtSec: number }
-  | { ok: false; reason: string };
+  /** `policy`: the signature was genuine but the request breaks a rule its signer can fix. */
+  | { ok: false; reason: string; policy?: true };
 
 const DEFAULT_SKEW_SEC = 300;
 const EMPTY = new Uint8Array(0);
@@ -79,9 +83,8 @@ function cavagePolicy(view: SignedRequestView, r: Extract<VerifyResult, { ok: tr
   const host = headerLines(view, 'host');
   if (!host || host.length !== 1 || !sameHost(host[0] ?? '', opts.publicHost)) return { ok: false, reason: 'host is not this service' };
   const body = view.body ?? EMPTY;
-  if (hasBody(view) && !c.has('digest') && !c.has('content-length')) {
-    return { ok: false, reason: 'a request with a body must cover digest or content-length' };
-  }
+  const bodyRule = cavageBodyRule(hasBody(view), c, opts.cavageRequireDigest === true);
+  if (!bodyRule.ok) return bodyRule;
   if (c.has('digest')) {
     const digest = verifyLegacyDigest(headerValue(view, 'digest') ?? '', body);
     if (!digest.ok) return digest;
@@ -94,6 +97,19 @@ function cavagePolicy(view: SignedRequestView, r: Extract<VerifyResult, { ok: tr
   // `(created)` is covered.
   const signedAt = c.has('(created)') ? r.created : c.has('date') ? parseHttpDate(headerValue(view, 'date')) : undefined;
   return checkTime(signedAt, r.expires, opts);
+}
+
+/**
+ * What a cavage request with a body must cover: the one definition of that rule. API.md accepts
+ * `digest` or `content-length`; content-length coverage does not bind the body's bytes (whoever
+ * can alter the request in transit and keep its length can change it), `digest` (RFC 3230) does,
+ * so an operator can require it (TWOFOLD_CAVAGE_REQUIRE_DIGEST).
+ */
+export function cavageBodyRule(withBody: boolean, covered: ReadonlySet<string>, requireDigest: boolean): { ok: true } | { ok: false; reason: string } {
+  if (!withBody || covered.has('digest')) return { ok: true };
+  if (requireDigest) return { ok: false, reason: 'a request with a body must cover digest (this server does not accept content-length instead)' };
+  if (covered.has('content-length')) return { ok: true };
+  return { ok: false, reason: 'a request with a body must cover digest or content-length' };
 }
 
 /** Applies Twofold's coverage and freshness rules to a verified signature. */
@@ -119,15 +135,20 @@ export function detectSignatureScheme(view: SignedRequestView): 'rfc9421' | 'cav
 /** Detects the scheme, verifies the signature, applies the policy (the one entry point). */
 export function verifySignedRequest(
   view: SignedRequestView,
-  opts: { nowMs: number; publicHost: string; lookupKey: (keyId: string) => Uint8Array | null },
+  opts: { nowMs: number; publicHost: string; lookupKey: (keyId: string) => Uint8Array | null; cavageRequireDigest?: boolean },
 ): SignedRequestResult {
   const scheme = detectSignatureScheme(view);
   if (scheme === null) return { ok: false, reason: 'the request is not signed' };
   const verifyOpts = { nowMs: opts.nowMs, lookupKey: opts.lookupKey };
   const result = scheme === 'rfc9421' ? verifyRfc9421(view, verifyOpts) : verifyCavage(view, verifyOpts);
   if (!result.ok) return result;
-  const policy = checkSignedRequestPolicy(view, result, { nowMs: opts.nowMs, publicHost: opts.publicHost, maxSkewSec: DEFAULT_SKEW_SEC });
-  if (!policy.ok) return policy;
+  const policy = checkSignedRequestPolicy(view, result, {
+    nowMs: opts.nowMs,
+    publicHost: opts.publicHost,
+    maxSkewSec: DEFAULT_SKEW_SEC,
+    cavageRequireDigest: opts.cavageRequireDigest === true,
+  });
+  if (!policy.ok) return { ...policy, policy: true };
   // The replay guard keys on the signature itself: equal bytes mean the very same signed request.
   const signatureHash = createHash('sha256').update(result.signatureBytes).digest('hex');
   return { ok: true, keyId: result.keyId, scheme, signatureHash, signedAtSec: policy.signedAtSec };
