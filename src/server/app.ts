@@ -17,6 +17,8 @@ import { BODY_LIMIT } from './bounded-body.js';
 import { signatureAuthenticator } from './signature-auth.js';
 import { authRoutes } from './routes/auth-routes.js';
 import { accessKeyRoutes } from './routes/access-key-routes.js';
+import { accountDeletionRoutes } from './routes/account-deletion-routes.js';
+import { emailRoutes } from './routes/email-routes.js';
 import { challengeRoutes } from './routes/challenge-routes.js';
 import { googleRoutes } from './routes/google-routes.js';
 import { meRoutes } from './routes/me-routes.js';
@@ -86,6 +88,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(challengeRoutes, { services: runtime.services, config });
   await app.register(googleRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
   await app.register(meRoutes, { services: runtime.services, config });
+  await app.register(emailRoutes, { services: runtime.services });
+  await app.register(accountDeletionRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });
   await app.register(opsRoutes, { storage: runtime.storage, metrics, isDraining: () => draining, metricsToken: config.metricsToken });

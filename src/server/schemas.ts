@@ -8,6 +8,7 @@ export const passwordInput = z.string().min(1).max(1024);
 export const userSchema = z.object({
   id: z.string(),
   email: z.string(),
+  email_verified: z.boolean(),
   created_at: z.string(),
   mfa: z.object({
     enabled: z.boolean(),

@@ -3,6 +3,7 @@
 // secret envelope-encrypted because it must recompute the HMAC of every signed request.
 import { AppError } from '../core/errors.js';
 import { base32Encode } from '../core/base32.js';
+import { assertEmailVerified } from '../core/email-verified.js';
 import { open, seal } from '../core/envelope.js';
 import type { AccessKeyRecord } from '../core/ports/access-key-store.js';
 import type { UserRecord } from '../core/ports/stores.js';
@@ -40,6 +41,7 @@ export class AccessKeyService {
   }
 
   async create(user: UserRecord, password: string, ctx: RequestContext): Promise<AccessKeyView & { secret: string }> {
+    assertEmailVerified(user);
     await this.accounts.reauthenticate(user, password, ctx);
     const { storage, random, keyring, clock, settings } = this.deps;
     if ((await storage.accessKeys.countForUser(user.id)) >= settings.accessKeyLimit) {

@@ -7,6 +7,8 @@ import type { AccountSummary } from '../core/ports/principal-store.js';
 import type { ClientKind, UserRecord } from '../core/ports/stores.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import { EventLog } from './event-log.js';
+import type { EmailVerificationService } from './email-verification.js';
+import type { Notices } from './notices.js';
 import { PasswordThrottle } from './password-throttle.js';
 import { SessionService } from './sessions.js';
 
@@ -29,6 +31,8 @@ export class AccountService {
     private readonly deps: ServiceDeps,
     private readonly sessions: SessionService,
     private readonly events: EventLog,
+    private readonly verification?: EmailVerificationService,
+    private readonly notices?: Notices,
   ) {
     this.throttle = new PasswordThrottle(deps.limits);
   }
@@ -50,7 +54,7 @@ export class AccountService {
     this.assertStrongPassword(password, email);
     const { storage, clock, random, hasher } = this.deps;
     if (await storage.users.findByEmail(email)) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
-    const user: UserRecord = { id: newId(random), email, passwordHash: await hasher.hash(password), createdAt: clock.now() };
+    const user: UserRecord = { id: newId(random), email, passwordHash: await hasher.hash(password), createdAt: clock.now(), emailVerifiedAt: null };
     const started = await storage.transaction(async (tx) => {
       if ((await tx.users.create(user)) === 'email_taken') {
         throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
@@ -59,6 +63,8 @@ export class AccountService {
     });
     await this.events.record(user.id, 'account.created', ctx, { client });
     await this.events.record(user.id, 'signin.succeeded', ctx, { client, method: 'password' });
+    // The confirmation link (shared/API.md "Proving the mailbox"); a mail outage does not undo the account.
+    await this.verification?.issueAtSignup(user, ctx);
     return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client };
   }
 
@@ -105,12 +111,10 @@ export class AccountService {
     this.assertStrongPassword(next, user.email);
     await this.deps.storage.users.setPasswordHash(user.id, await this.deps.hasher.hash(next));
     const ended = await this.sessions.endAll(user.id, currentSessionId ?? undefined);
+    // A sign-in begun with the old password must not finish with a code after the change.
+    await this.deps.storage.mfa.closeChallengesForUser(user.id, this.deps.clock.now());
     await this.events.record(user.id, 'password.changed', ctx, { sessions_ended: ended });
-    await this.deps.mailer.send({
-      to: user.email,
-      subject: `Your ${this.deps.settings.issuer} password was changed`,
-      text: `The password of your ${this.deps.settings.issuer} account was changed. Other signed-in devices were signed out.\n\nIf this was not you, reset your password now: ${this.deps.settings.publicUrl}/forgot-password\n`,
-    });
+    await this.notices?.send(user.email, 'password_changed', ctx);
   }
 
   async logout(userId: string, sessionId: string, ctx: RequestContext): Promise<void> {

@@ -11,7 +11,13 @@ export type EventType =
   | 'password.reset_requested'
   | 'password.reset_used'
   | 'session.ended'
-  | 'sessions.ended_others';
+  | 'sessions.ended_others'
+  | 'email.verification_sent'
+  | 'email.verified'
+  | 'email.change_requested'
+  | 'email.changed'
+  | 'account.claimed'
+  | 'account.delete_failed';
 
 export class EventLog {
   constructor(private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'logger'>) {}

@@ -8,6 +8,7 @@
 //    part of the sign-in (security event + mailed notice): with the session for an account
 //    without 2FA, only after its code or recovery code for one with it (so an unfinished
 //    challenge links nothing); or else a new account without a password.
+//    An existing account whose email was never verified is claimed first (account-claim.ts).
 // 3. A new sub whose email is not verified → nothing is opened, created or linked: anyone can put
 //    an unverified address on a Google account.
 import { AppError } from '../core/errors.js';
@@ -16,6 +17,7 @@ import { hashToken, newId, safeEqual } from '../core/tokens.js';
 import { OidcFailure, type OidcFailureReason, type OidcIdentity, type OidcPending, type OidcProvider } from '../core/ports/oidc.js';
 import type { PendingLink } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
+import { claimUnproven } from './account-claim.js';
 import type { AccountService } from './accounts.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
@@ -134,8 +136,13 @@ export class GoogleSignInService {
       }
       const link = { issuer: identity.issuer, subject: identity.subject, email, linkedAt: clock.now() };
       const existing = await storage.users.findByEmail(email);
-      if (existing) return { user: existing, link: { issuer: identity.issuer, subject: identity.subject, email } };
-      const user: UserRecord = { id: newId(random), email, passwordHash: null, createdAt: clock.now() };
+      if (existing) {
+        // Never proven: claimed for this verified mailbox before the link (src/services/account-claim.ts).
+        const user = await claimUnproven(this.deps, this.events, this.notices, existing, ctx);
+        return { user, link: { issuer: identity.issuer, subject: identity.subject, email } };
+      }
+      // Google vouched for the address: the new account's mailbox counts as proven.
+      const user: UserRecord = { id: newId(random), email, passwordHash: null, createdAt: clock.now(), emailVerifiedAt: clock.now() };
       try {
         await storage.transaction(async (tx) => {
           if ((await tx.users.create(user)) === 'email_taken') throw new RaceLost();

@@ -4,6 +4,7 @@
 import { AppError } from '../core/errors.js';
 import { open, seal } from '../core/envelope.js';
 import { base32Encode } from '../core/base32.js';
+import { assertEmailVerified } from '../core/email-verified.js';
 import { otpauthUri } from '../core/otpauth-uri.js';
 import { parsePhone } from '../core/phone.js';
 import { generateTotpSecret, verifyTotp } from '../core/totp.js';
@@ -72,6 +73,7 @@ export class MfaSetupService {
   }
 
   async startTotp(user: UserRecord, password: string, ctx: RequestContext): Promise<TotpSetupStarted> {
+    assertEmailVerified(user);
     await this.accounts.reauthenticate(user, password, ctx);
     const secret = generateTotpSecret(this.deps.random);
     const setup = await this.newSetup(user, { method: 'totp', phoneHint: null }, { totp: secret });
@@ -82,6 +84,7 @@ export class MfaSetupService {
   }
 
   async startSms(user: UserRecord, password: string, phoneInput: string, ctx: RequestContext): Promise<SmsSetupStarted> {
+    assertEmailVerified(user);
     await this.accounts.reauthenticate(user, password, ctx);
     const phone = parsePhone(phoneInput, this.deps.settings.sms);
     if (!phone.ok) throw new AppError('invalid_phone', phone.message, { extra: { reason: phone.reason } });

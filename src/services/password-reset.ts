@@ -1,6 +1,7 @@
 // "Forgot password": a mailed single-use link, valid 30 minutes, whose token is stored hashed.
-// `forgot` answers the same whether or not the email exists; `reset` ends every session and
-// leaves the second factor on (the link proves the mailbox, not the phone).
+// `forgot` answers the same whether or not the email exists; `reset` revokes everything a thief
+// of the old password may hold (every session, open sign-in challenge and access key) and leaves
+// the second factor on (the link proves the mailbox, not the phone), and marks the mailbox proven.
 import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
@@ -47,7 +48,8 @@ export class PasswordResetService {
     });
   }
 
-  async reset(token: string, password: string, ctx: RequestContext): Promise<void> {
+  /** Answers how many access keys it disabled (they stay listed; the owner may enable them again). */
+  async reset(token: string, password: string, ctx: RequestContext): Promise<{ accessKeysDisabled: number }> {
     if (!looksLikeToken(token)) throw new AppError('token_expired', 'This reset link is not valid or has expired. Ask for a new one.');
     const { storage, clock, hasher, mailer, settings } = this.deps;
     const tokenHash = hashToken(token);
@@ -58,17 +60,27 @@ export class PasswordResetService {
       const user = await tx.users.findById(userId);
       if (!user) return null;
       this.accounts.assertStrongPassword(password, user.email);
+      const now = clock.now();
       await tx.users.setPasswordHash(user.id, await hasher.hash(password));
-      await tx.passwordResets.spendAllForUser(user.id, clock.now());
+      await tx.passwordResets.spendAllForUser(user.id, now);
       await this.sessions.endAll(user.id, undefined, tx);
-      return user;
+      await tx.mfa.closeChallengesForUser(user.id, now);
+      const disabled = await tx.accessKeys.disableAllForUser(user.id);
+      // The link came to this mailbox: it is proven (shared/API.md).
+      const verifiedNow = await tx.users.markEmailVerified(user.id, now);
+      return { user, disabled, verifiedNow };
     });
     if (!pending) throw new AppError('token_expired', 'This reset link is not valid or has expired. Ask for a new one.');
-    await this.events.record(pending.id, 'password.reset_used', ctx);
+    const { user, disabled } = pending;
+    await this.events.record(user.id, 'password.reset_used', ctx, { access_keys_disabled: disabled });
+    if (pending.verifiedNow) await this.events.record(user.id, 'email.verified', ctx, { via: 'password_reset' });
+    const keys =
+      disabled === 0 ? '' : ` ${disabled === 1 ? 'Its access key was' : `Its ${disabled} access keys were`} disabled: they stay listed, and you can enable them again from the account page once signed in.`;
     await mailer.send({
-      to: pending.email,
+      to: user.email,
       subject: `Your ${settings.issuer} password was reset`,
-      text: `The password of your ${settings.issuer} account was reset and every device was signed out.\n\nIf this was not you, reset it again now and check your two-factor settings: ${settings.publicUrl}/forgot-password\n`,
+      text: `The password of your ${settings.issuer} account was reset, every device was signed out and unfinished sign-ins were cancelled.${keys}\n\nIf this was not you, reset it again now and check your two-factor settings: ${settings.publicUrl}/forgot-password\n`,
     });
+    return { accessKeysDisabled: disabled };
   }
 }

@@ -1,9 +1,12 @@
 // Wires the use cases together over one set of ports. The server (or a test) supplies the ports.
 import type { ServiceDeps } from './deps.js';
 import { AccessKeyService } from './access-keys.js';
+import { AccountDeletionService } from './account-deletion.js';
 import { AccountService } from './accounts.js';
 import { SignedRequestService } from './signed-requests.js';
 import { AttemptGuard } from './attempt-guard.js';
+import { EmailChangeService } from './email-change.js';
+import { EmailVerificationService } from './email-verification.js';
 import { EventLog } from './event-log.js';
 import { GoogleSignInService } from './google-sign-in.js';
 import { ChallengeService } from './login-challenge.js';
@@ -31,6 +34,9 @@ export interface Services {
   accessKeys: AccessKeyService;
   signedRequests: SignedRequestService;
   google: GoogleSignInService;
+  emailVerification: EmailVerificationService;
+  emailChange: EmailChangeService;
+  accountDeletion: AccountDeletionService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -39,7 +45,10 @@ export function createServices(deps: ServiceDeps): Services {
   const sessions = new SessionService(deps);
   const guard = new AttemptGuard(deps);
   const recovery = new RecoveryCodes(deps);
-  const accounts = new AccountService(deps, sessions, events);
+  const emailVerification = new EmailVerificationService(deps, events, notices);
+  const accounts = new AccountService(deps, sessions, events, emailVerification, notices);
+  const emailChange = new EmailChangeService(deps, accounts, emailVerification, events, notices);
+  const accountDeletion = new AccountDeletionService(deps, accounts, guard, recovery, events, notices);
   const sms = new SmsCodes(deps, deps.sms);
   const challenges = new ChallengeService(deps, guard, recovery, sessions, events, notices, sms);
   const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices);
@@ -50,5 +59,8 @@ export function createServices(deps: ServiceDeps): Services {
   const google = new GoogleSignInService(deps, signIn, accounts, events, notices);
   const accessKeys = new AccessKeyService(deps, accounts, events, notices);
   const signedRequests = new SignedRequestService(deps, accessKeys, deps.replays);
-  return { deps, events, sessions, accounts, signIn, challenges, mfa, mfaManagement, passwordReset, userViews, accessKeys, signedRequests, google };
+  return {
+    deps, events, sessions, accounts, signIn, challenges, mfa, mfaManagement, passwordReset, userViews, accessKeys, signedRequests, google,
+    emailVerification, emailChange, accountDeletion,
+  };
 }

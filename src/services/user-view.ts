@@ -1,5 +1,5 @@
-// The `user` object of the contract: {id, email, created_at, mfa:{enabled, method, phone_hint?},
-// google_linked}. It never carries a secret.
+// The `user` object of the contract: {id, email, email_verified, created_at, mfa:{enabled, method,
+// phone_hint?}, google_linked}. It never carries a secret.
 import type { AccountSummary } from '../core/ports/principal-store.js';
 import type { Stores, UserRecord } from '../core/ports/stores.js';
 
@@ -12,6 +12,7 @@ export interface MfaSummary {
 export interface UserView {
   id: string;
   email: string;
+  email_verified: boolean;
   created_at: string;
   mfa: MfaSummary;
   google_linked: boolean;
@@ -21,6 +22,7 @@ export function userView(user: UserRecord, mfa: MfaSummary = { enabled: false, m
   return {
     id: user.id,
     email: user.email,
+    email_verified: user.emailVerifiedAt !== null,
     created_at: new Date(user.createdAt).toISOString(),
     mfa,
     google_linked: googleLinked,

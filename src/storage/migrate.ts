@@ -9,6 +9,7 @@ import * as m004 from './migrations/004-sms.js';
 import * as m005 from './migrations/005-identities.js';
 import * as m006 from './migrations/006-rate-counters.js';
 import * as m007 from './migrations/007-challenge-link.js';
+import * as m008 from './migrations/008-email-verification.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -20,6 +21,7 @@ const STEPS: Record<string, Step> = {
   '005-identities': m005,
   '006-rate-counters': m006,
   '007-challenge-link': m007,
+  '008-email-verification': m008,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

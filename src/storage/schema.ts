@@ -8,6 +8,7 @@ export interface UsersTable {
   password_hash: string | null;
   created_at: number;
   updated_at: number;
+  email_verified_at: number | null;
 }
 
 export interface SessionsTable {
@@ -154,4 +155,19 @@ export interface RateCountersTable {
 
 export interface Database {
   rate_counters: RateCountersTable;
+}
+
+export interface EmailTokensTable {
+  token_hash: string;
+  user_id: string;
+  purpose: string;
+  /** The address the link went to (the new one for a change of email). */
+  email: string;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface Database {
+  email_tokens: EmailTokensTable;
 }

@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import type { Storage, Stores } from '../core/ports/stores.js';
 import type { DatabaseHandle, DirectReader } from './database.js';
 import type { Database } from './schema.js';
+import { EmailTokenRepository } from './repositories/email-token-repository.js';
 import { EventRepository } from './repositories/event-repository.js';
 import { PasswordResetRepository } from './repositories/password-reset-repository.js';
 import { SessionRepository } from './repositories/session-repository.js';
@@ -30,6 +31,7 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     sessions: lazy('sessions', () => new SessionRepository(db)),
     events: lazy('events', () => new EventRepository(db)),
     passwordResets: lazy('passwordResets', () => new PasswordResetRepository(db)),
+    emailTokens: lazy('emailTokens', () => new EmailTokenRepository(db)),
     accessKeys: lazy('accessKeys', () => new AccessKeyRepository(db)),
     identities: lazy('identities', () => new IdentityRepository(db)),
     principals: lazy('principals', () => new PrincipalRepository(db, reader)),

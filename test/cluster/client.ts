@@ -6,6 +6,8 @@ import { createServer, type Server } from 'node:http';
 import { signRequest } from '../../src/client/signer.js';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
+import { markVerifiedInDatabase } from '../helpers/verify-email.js';
+import { databaseOf } from './processes.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const STEP_MS = 30_000;
@@ -68,6 +70,9 @@ export function wrongTotp(secret: string): string {
 export async function signUp(base: string, email: string): Promise<{ token: string; userId: string }> {
   const r = await call(base, 'POST', '/v1/auth/signup', { json: { email, password: PASSWORD, client: 'app' } });
   assert.equal(r.status, 201, r.text);
+  // The instance logs its mails unread: the mailbox is proven in its database instead.
+  const db = databaseOf.get(base);
+  if (db) await markVerifiedInDatabase(db, email);
   return { token: r.body.token, userId: r.body.user.id };
 }
 

@@ -84,6 +84,9 @@ export async function runCli(args: string[], env: Record<string, string>, cwd = 
   return { code, output: p.out.text };
 }
 
+/** The database each started instance serves, by its URL: tests prove sign-ups' mailboxes there. */
+export const databaseOf = new Map<string, string>();
+
 export class Instance {
   private constructor(
     readonly name: string,
@@ -103,6 +106,7 @@ export class Instance {
     const p = port ?? (await freePort());
     const proc = spawnTracked(process.execPath, [...TWOFOLD, 'serve'], cleanEnv({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(p) }));
     const instance = new Instance(name, p, proc);
+    if (env.TWOFOLD_DATABASE_URL) databaseOf.set(instance.url, env.TWOFOLD_DATABASE_URL);
     const deadline = Date.now() + START_TIMEOUT_MS;
     let gone = false;
     void proc.exited.then(() => (gone = true));

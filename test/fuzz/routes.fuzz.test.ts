@@ -12,6 +12,7 @@ import { signRequest } from '../../src/client/signer.js';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import { TEST_PUBLIC_URL, startHarness, type Harness } from '../helpers/harness.js';
+import { verifyEmail } from '../helpers/verify-email.js';
 
 const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'fuzz-owner@example.com';
@@ -50,6 +51,7 @@ describe('fuzzing every route', () => {
     }
     const up = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: EMAIL, password: PASSWORD, client: 'app' } });
     token = up.json().token;
+    await verifyEmail(h, EMAIL);
     const auth = { authorization: `Bearer ${token}` };
     const setup = (await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: auth, payload: { method: 'totp', password: PASSWORD } })).json();
     secret = setup.secret;

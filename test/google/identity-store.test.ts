@@ -30,7 +30,7 @@ for (const target of databaseTargets()) {
 
     const newUser = async (): Promise<UserRecord> => {
       const id = uid();
-      const u: UserRecord = { id, email: `${id.toLowerCase()}@example.com`, passwordHash: null, createdAt: T0 };
+      const u: UserRecord = { id, email: `${id.toLowerCase()}@example.com`, passwordHash: null, createdAt: T0, emailVerifiedAt: T0 };
       assert.equal(await s.users.create(u), 'created');
       return u;
     };

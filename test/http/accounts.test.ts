@@ -25,7 +25,7 @@ test('portal sign-up sets an HttpOnly, SameSite=Lax, Path=/ cookie (not Secure o
     const r = await signup(h, 'web@example.com', PASSWORD, 'web');
     assert.equal(r.json().status, 'authenticated');
     assert.equal(r.json().token, undefined);
-    assert.deepEqual(Object.keys(r.json().user).sort(), ['created_at', 'email', 'google_linked', 'id', 'mfa']);
+    assert.deepEqual(Object.keys(r.json().user).sort(), ['created_at', 'email', 'email_verified', 'google_linked', 'id', 'mfa']);
     assert.deepEqual(r.json().user.mfa, { enabled: false, method: null });
     const line = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('twofold_session='))!;
     const a = attrs(line);
@@ -150,7 +150,7 @@ test('the security log lists newest first and pages with limit, before and a Lin
     await login(h, 'log@example.com');
     await login(h, 'log@example.com', 'a wrong password');
     const all = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: w.auth })).json();
-    assert.deepEqual(all.map((e: { type: string }) => e.type), ['signin.failed', 'signin.succeeded', 'signin.succeeded', 'signin.succeeded', 'account.created']);
+    assert.deepEqual(all.map((e: { type: string }) => e.type), ['signin.failed', 'signin.succeeded', 'signin.succeeded', 'email.verified', 'email.verification_sent', 'signin.succeeded', 'account.created']);
     for (const e of all) assert.ok(typeof e.at === 'string' && !Number.isNaN(Date.parse(e.at)) && 'ip' in e && 'user_agent' in e);
     const paged: unknown[] = [];
     let url: string | undefined = '/v1/me/events?limit=2';

@@ -5,6 +5,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import { ORIGIN, type Harness } from '../helpers/harness.js';
+import { verifyEmail } from '../helpers/verify-email.js';
 
 export const PASSWORD = 'correct horse battery staple';
 
@@ -22,9 +23,12 @@ export function sessionCookie(res: LightMyRequestResponse, name = 'twofold_sessi
 export const web = (cookie: string): Auth => ({ cookie, origin: ORIGIN });
 export const bearer = (token: string): Auth => ({ authorization: `Bearer ${token}` });
 
+/** Signs up through the API and proves the mailbox with the mailed link. */
 export async function signup(h: Harness, email: string, password = PASSWORD, client: 'web' | 'app' = 'app'): Promise<LightMyRequestResponse> {
   const r = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password, client } });
   assert.equal(r.statusCode, 201, r.body);
+  // Proven at once, as most tests go on to turn on 2FA or create keys (403 email_unverified before).
+  await verifyEmail(h, email);
   return r;
 }
 

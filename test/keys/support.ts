@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
 import { TEST_PUBLIC_URL, type Harness } from '../helpers/harness.js';
+import { verifyEmail } from '../helpers/verify-email.js';
 
 export const PASSWORD = 'correct horse battery staple';
 export const PUBLIC_HOST = new URL(TEST_PUBLIC_URL).host;
@@ -23,6 +24,7 @@ export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 export async function signup(h: Harness, email: string): Promise<{ token: string; userId: string }> {
   const r = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password: PASSWORD, client: 'app' } });
   assert.equal(r.statusCode, 201, r.body);
+  await verifyEmail(h, email);
   return { token: r.json().token, userId: r.json().user.id };
 }
 

@@ -6,6 +6,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import { startHarness as startRawHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
+import { verifyEmail } from '../helpers/verify-email.js';
 
 /**
  * startHarness, retried when its migration trips over another test file's schema being dropped.
@@ -46,6 +47,7 @@ export function wrongCode(h: Harness, secret: string): string {
 export async function signup(h: Harness, email: string): Promise<{ token: string; userId: string }> {
   const r = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password: PASSWORD, client: 'app' } });
   assert.equal(r.statusCode, 201, r.body);
+  await verifyEmail(h, email);
   return { token: r.json().token, userId: r.json().user.id };
 }
 

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
+import { verifyEmail } from '../helpers/verify-email.js';
 import { TwilioStandIn, twilioEnv } from './twilio-stand-in.js';
 
 export const PASSWORD = 'correct horse battery staple';
@@ -64,6 +65,7 @@ export function get(h: Harness, url: string, token: string): Promise<LightMyRequ
 export async function signup(h: Harness, email: string, remoteAddress?: string): Promise<string> {
   const r = await post(h, '/v1/auth/signup', { email, password: PASSWORD, client: 'app' }, undefined, remoteAddress);
   assert.equal(r.statusCode, 201, r.body);
+  await verifyEmail(h, email);
   return r.json().token;
 }
 

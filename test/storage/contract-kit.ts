@@ -53,7 +53,7 @@ export function eachEngine(title: string, body: (kit: StorageKit) => void): void
         },
         async newUser(o = {}) {
           const id = o.id ?? uid();
-          const u: UserRecord = { id, email: `${id.toLowerCase()}@example.com`, passwordHash: '$argon2id$v=19$fake', createdAt: T0, ...o };
+          const u: UserRecord = { id, email: `${id.toLowerCase()}@example.com`, passwordHash: '$argon2id$v=19$fake', createdAt: T0, emailVerifiedAt: null, ...o };
           assert.equal(await kit.s.users.create(u), 'created');
           return u;
         },

@@ -30,7 +30,7 @@ eachEngine('Storage contract', (kit) => {
 
     test('20 concurrent sign-ups of one email create exactly one account', async () => {
       const email = `race-${uid().toLowerCase()}@example.com`;
-      const results = await race(20, () => kit.s.users.create({ id: uid(), email, passwordHash: 'h', createdAt: T0 }));
+      const results = await race(20, () => kit.s.users.create({ id: uid(), email, passwordHash: 'h', createdAt: T0, emailVerifiedAt: null }));
       assert.equal(results.filter((r) => r === 'created').length, 1);
       assert.equal(results.filter((r) => r === 'email_taken').length, 19);
     });
@@ -156,7 +156,7 @@ eachEngine('Storage contract', (kit) => {
 
   describe('transaction', () => {
     test('a throw inside rolls back every write and reaches the caller', async () => {
-      const u: UserRecord = { id: uid(), email: `tx-${uid().toLowerCase()}@example.com`, passwordHash: 'h', createdAt: T0 };
+      const u: UserRecord = { id: uid(), email: `tx-${uid().toLowerCase()}@example.com`, passwordHash: 'h', createdAt: T0, emailVerifiedAt: null };
       const x = session(u.id);
       await assert.rejects(
         kit.s.transaction(async (tx) => {
@@ -174,7 +174,7 @@ eachEngine('Storage contract', (kit) => {
     });
 
     test('a transaction that returns commits its writes and hands back the value', async () => {
-      const u: UserRecord = { id: uid(), email: `tx-${uid().toLowerCase()}@example.com`, passwordHash: 'h', createdAt: T0 };
+      const u: UserRecord = { id: uid(), email: `tx-${uid().toLowerCase()}@example.com`, passwordHash: 'h', createdAt: T0, emailVerifiedAt: null };
       const got = await kit.s.transaction(async (tx) => {
         await tx.users.create(u);
         await tx.passwordResets.create({ tokenHash: u.id, userId: u.id, createdAt: T0, expiresAt: T0 + MIN });

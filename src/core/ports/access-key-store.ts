@@ -18,6 +18,10 @@ export interface AccessKeyStore {
   countForUser(userId: string): Promise<number>;
   setEnabled(userId: string, id: string, enabled: boolean): Promise<AccessKeyRecord | null>;
   delete(userId: string, id: string): Promise<boolean>;
+  /** Disables every enabled key of the user (they stay listed); answers how many were enabled. */
+  disableAllForUser(userId: string): Promise<number>;
+  /** Deletes every key of the user; answers how many. */
+  deleteAllForUser(userId: string): Promise<number>;
   /** Moves last_used_at forward when it is older than `olderThan` (at most one write a minute). */
   touch(id: string, at: number, olderThan: number): Promise<void>;
   listAll(afterId: string | null, limit: number): Promise<AccessKeyRecord[]>;

@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
 import type { AccessKeyStore } from './access-key-store.js';
+import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type { MfaStore } from './mfa-stores.js';
 import type { PrincipalStore } from './principal-store.js';
@@ -14,6 +15,8 @@ export interface UserRecord {
   /** null for accounts made by Google Sign-In that never set a password. */
   passwordHash: string | null;
   createdAt: number;
+  /** When the mailbox was proven (link, reset, Google); null while it never was. */
+  emailVerifiedAt: number | null;
 }
 
 export interface UserStore {
@@ -22,6 +25,18 @@ export interface UserStore {
   findById(id: string): Promise<UserRecord | null>;
   findByEmail(email: string): Promise<UserRecord | null>;
   setPasswordHash(id: string, passwordHash: string): Promise<void>;
+  /** Removes the password (an unproven account claimed by Google); a reset sets a new one. */
+  clearPasswordHash(id: string): Promise<void>;
+  /** Marks the email verified, only while it is not (one conditional UPDATE): true when it was marked now. */
+  markEmailVerified(id: string, at: number): Promise<boolean>;
+  /** Changes the email and marks it verified; 'email_taken' when the unique index refuses it. */
+  changeEmail(id: string, email: string, at: number): Promise<'changed' | 'email_taken'>;
+  /**
+   * Deletes the account and every row of it in every table (factor, set-ups, recovery code,
+   * challenges, attempts, access keys, sessions, identities, email tokens, resets, events).
+   * Run it in a transaction; false when there was no such account.
+   */
+  deleteWithEverything(id: string): Promise<boolean>;
   count(): Promise<number>;
 }
 
@@ -94,6 +109,7 @@ export interface Stores {
   sessions: SessionStore;
   events: EventStore;
   passwordResets: PasswordResetStore;
+  emailTokens: EmailTokenStore;
   principals: PrincipalStore;
 }
 

@@ -90,14 +90,15 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
   r.post('/v1/auth/password/reset', {
     schema: {
       tags: ['auth'],
-      summary: 'Set a new password with the mailed token; ends every session',
+      summary: 'Set a new password with the mailed token; ends every session and challenge, disables every access key',
       body: z.object({ token: z.string().max(256), password: passwordInput }),
-      response: { 200: z.object({ status: z.literal('password_reset') }), ...problems(400, 410, 422) },
+      // `status` kept for clients of the earlier answer; `access_keys_disabled` is the contract's.
+      response: { 200: z.object({ status: z.literal('password_reset'), access_keys_disabled: z.number().int() }), ...problems(400, 410, 422) },
     },
     handler: async (req, reply) => {
-      await services.passwordReset.reset(req.body.token, req.body.password, requestContext(req));
+      const done = await services.passwordReset.reset(req.body.token, req.body.password, requestContext(req));
       clearSessionCookie(reply, config.secure);
-      return reply.status(200).send({ status: 'password_reset' });
+      return reply.status(200).send({ status: 'password_reset', access_keys_disabled: done.accessKeysDisabled });
     },
   });
 }

@@ -50,6 +50,16 @@ export class AccessKeyRepository implements AccessKeyStore {
     return Number(r.numDeletedRows) > 0;
   }
 
+  async disableAllForUser(userId: string): Promise<number> {
+    const r = await this.db.updateTable('access_keys').set({ enabled: 0 }).where('user_id', '=', userId).where('enabled', '=', 1).executeTakeFirst();
+    return Number(r.numUpdatedRows);
+  }
+
+  async deleteAllForUser(userId: string): Promise<number> {
+    const r = await this.db.deleteFrom('access_keys').where('user_id', '=', userId).executeTakeFirst();
+    return Number(r.numDeletedRows);
+  }
+
   async touch(id: string, at: number, olderThan: number): Promise<void> {
     await this.db
       .updateTable('access_keys')

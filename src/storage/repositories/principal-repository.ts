@@ -18,6 +18,7 @@ interface AccountColumns {
   u_email: string;
   u_password_hash: string | null;
   u_created_at: number;
+  u_email_verified_at: number | null;
   f_method: string | null;
   f_phone_hint: string | null;
   google_linked: unknown;
@@ -31,6 +32,7 @@ function accountColumns(eb: ExpressionBuilder<Joined, 'u' | 'f'>) {
     eb.ref('u.email').as('u_email'),
     eb.ref('u.password_hash').as('u_password_hash'),
     eb.ref('u.created_at').as('u_created_at'),
+    eb.ref('u.email_verified_at').as('u_email_verified_at'),
     eb.ref('f.method').as('f_method'),
     eb.ref('f.phone_hint').as('f_phone_hint'),
     eb.exists(eb.selectFrom('user_identities as i').select('i.user_id').whereRef('i.user_id', '=', 'u.id')).as('google_linked'),
@@ -39,7 +41,13 @@ function accountColumns(eb: ExpressionBuilder<Joined, 'u' | 'f'>) {
 
 function account(r: AccountColumns): AccountSummary {
   return {
-    user: { id: r.u_id, email: r.u_email, passwordHash: r.u_password_hash, createdAt: Number(r.u_created_at) },
+    user: {
+      id: r.u_id,
+      email: r.u_email,
+      passwordHash: r.u_password_hash,
+      createdAt: Number(r.u_created_at),
+      emailVerifiedAt: r.u_email_verified_at === null ? null : Number(r.u_email_verified_at),
+    },
     factor: r.f_method === null ? null : { method: r.f_method as MfaMethod, phoneHint: r.f_phone_hint },
     // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
     googleLinked: r.google_linked === true || Number(r.google_linked) === 1,

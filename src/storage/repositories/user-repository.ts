@@ -4,7 +4,13 @@ import type { Database, UsersTable } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
 
 function toRecord(row: UsersTable): UserRecord {
-  return { id: row.id, email: row.email, passwordHash: row.password_hash, createdAt: row.created_at };
+  return {
+    id: row.id,
+    email: row.email,
+    passwordHash: row.password_hash,
+    createdAt: Number(row.created_at),
+    emailVerifiedAt: row.email_verified_at === null ? null : Number(row.email_verified_at),
+  };
 }
 
 export class UserRepository implements UserStore {
@@ -20,6 +26,7 @@ export class UserRepository implements UserStore {
           password_hash: user.passwordHash,
           created_at: user.createdAt,
           updated_at: user.createdAt,
+          email_verified_at: user.emailVerifiedAt,
         })
         .execute();
       return 'created';
@@ -45,6 +52,44 @@ export class UserRepository implements UserStore {
       .set({ password_hash: passwordHash, updated_at: Date.now() })
       .where('id', '=', id)
       .execute();
+  }
+
+  async clearPasswordHash(id: string): Promise<void> {
+    await this.db.updateTable('users').set({ password_hash: null, updated_at: Date.now() }).where('id', '=', id).execute();
+  }
+
+  async markEmailVerified(id: string, at: number): Promise<boolean> {
+    // Conditional: of two racing proofs (a link and a Google claim) only one sees a row change.
+    const r = await this.db
+      .updateTable('users')
+      .set({ email_verified_at: at, updated_at: at })
+      .where('id', '=', id)
+      .where('email_verified_at', 'is', null)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
+  async changeEmail(id: string, email: string, at: number): Promise<'changed' | 'email_taken'> {
+    try {
+      await this.db.updateTable('users').set({ email, email_verified_at: at, updated_at: at }).where('id', '=', id).execute();
+      return 'changed';
+    } catch (e) {
+      // The unique index decides, at the moment of the change, whether the address is free.
+      if (isUniqueViolation(e)) return 'email_taken';
+      throw e;
+    }
+  }
+
+  async deleteWithEverything(id: string): Promise<boolean> {
+    // Every table that names the account, children first; not left to ON DELETE CASCADE, which
+    // SQLite applies only with its foreign_keys pragma on.
+    const children = [
+      'mfa_factors', 'mfa_setups', 'recovery_codes', 'mfa_challenges', 'mfa_attempts', 'access_keys',
+      'sessions', 'user_identities', 'email_tokens', 'password_resets', 'events',
+    ] as const;
+    for (const table of children) await this.db.deleteFrom(table).where('user_id', '=', id).execute();
+    const r = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
+    return Number(r.numDeletedRows) > 0;
   }
 
   async count(): Promise<number> {
