@@ -75,7 +75,11 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
       : new LogMailer(logger, { redactLinks: config.production }));
   commonPasswords ??= loadCommonPasswords();
   const hasher = overrides.hasher ?? new Argon2Hasher();
-  if (hasher instanceof Argon2Hasher) await hasher.warmUp();
+  if (hasher instanceof Argon2Hasher) {
+    await hasher.warmUp();
+    const { hashMs, maxWaiting } = hasher.queueBound;
+    logger.debug({ verifyMs: Math.round(hashMs), maxWaiting }, 'password checks past this queue answer 503');
+  }
   const services = createServices({
     clock,
     random: cryptoRandom,

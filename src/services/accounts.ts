@@ -1,4 +1,5 @@
 // Sign-up, sign-in (the password step), sign-out and password change.
+import { addressKey } from '../core/address-key.js';
 import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import { checkPassword } from '../core/password-policy.js';
@@ -23,6 +24,9 @@ export interface Authenticated {
 }
 
 export type LoginOutcome = Authenticated;
+
+/** shared/API.md: at most 20 sign-ups an hour from one address (an IPv6 /64). */
+export const SIGNUP_LIMIT = { max: 20, windowMs: 60 * 60_000 } as const;
 
 export class AccountService {
   private readonly throttle: PasswordThrottle;
@@ -52,7 +56,13 @@ export class AccountService {
   async signup(emailInput: string, password: string, client: ClientKind, ctx: RequestContext): Promise<Authenticated> {
     const email = this.requireEmail(emailInput);
     this.assertStrongPassword(password, email);
-    const { storage, clock, random, hasher } = this.deps;
+    const { storage, clock, random, hasher, limits } = this.deps;
+    // Counted before the look-up and the hash, so parallel sign-ups cannot pass it either.
+    const slot = { key: `signup:addr:${addressKey(ctx.ip)}`, ...SIGNUP_LIMIT };
+    const reserved = await limits.reserve([slot]);
+    if (!reserved.ok) {
+      throw new AppError('too_many_requests', 'Too many sign-ups from this network. Try again later.', { retryAfter: Math.max(1, Math.ceil(reserved.resetInMs / 1000)) });
+    }
     if (await storage.users.findByEmail(email)) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
     const user: UserRecord = { id: newId(random), email, passwordHash: await hasher.hash(password), createdAt: clock.now(), emailVerifiedAt: null };
     const started = await storage.transaction(async (tx) => {
@@ -74,12 +84,11 @@ export class AccountService {
    */
   async verifyPassword(emailInput: string, password: string, ctx: RequestContext): Promise<UserRecord> {
     const email = normalizeEmail(emailInput) ?? emailInput.trim().toLowerCase().slice(0, 320);
-    await this.throttle.check(email, ctx.ip);
+    await this.throttle.reserve(email, ctx.ip);
     const { storage, hasher } = this.deps;
     const user = normalizeEmail(emailInput) ? await storage.users.findByEmail(email) : null;
-    const ok = user?.passwordHash ? await hasher.verify(user.passwordHash, password) : await hasher.verifyDummy(password);
+    const ok = await this.checked(email, ctx, () => (user?.passwordHash ? hasher.verify(user.passwordHash, password) : hasher.verifyDummy(password)));
     if (!user || !ok) {
-      await this.throttle.failed(email, ctx.ip);
       if (user) await this.events.record(user.id, 'signin.failed', ctx, { reason: 'password' });
       throw new AppError('invalid_credentials', 'The email or password is not correct.');
     }
@@ -91,19 +100,30 @@ export class AccountService {
     return user;
   }
 
+  /** Runs the hash check of a reserved attempt; one that could not run (503 busy) gives its places back. */
+  private async checked(email: string, ctx: RequestContext, verify: () => Promise<boolean>): Promise<boolean> {
+    try {
+      return await verify();
+    } catch (e) {
+      await this.throttle.unchecked(email, ctx.ip);
+      throw e;
+    }
+  }
+
   /** Checks the password of a signed-in user before a sensitive change (403 reauthentication_failed). */
   async reauthenticate(user: UserRecord, password: string, ctx: RequestContext): Promise<void> {
     if (!user.passwordHash) {
       // A Google-only account: no password can be right, and saying so is more useful than a 403.
       throw new AppError('password_required', 'This account has no password yet. Set one with "Forgot password" on the sign-in page, then try again.');
     }
-    await this.throttle.check(user.email, ctx.ip);
-    const ok = user.passwordHash ? await this.deps.hasher.verify(user.passwordHash, password) : false;
+    await this.throttle.reserve(user.email, ctx.ip);
+    const hash = user.passwordHash;
+    const ok = await this.checked(user.email, ctx, () => this.deps.hasher.verify(hash, password));
     if (!ok) {
-      await this.throttle.failed(user.email, ctx.ip);
       await this.events.record(user.id, 'reauthentication.failed', ctx);
       throw new AppError('reauthentication_failed', 'The password is not correct.');
     }
+    await this.throttle.succeeded(user.email, ctx.ip);
   }
 
   async changePassword(user: UserRecord, current: string, next: string, currentSessionId: string | null, ctx: RequestContext): Promise<void> {

@@ -1,12 +1,24 @@
 // The per-account run of wrong second-factor codes, shared by every instance through the
-// database: check the lock before a code is looked at, count every refusal, reset on success.
+// database. Every code attempt is counted BEFORE the code is checked (one conditional upsert that
+// refuses while the account is locked), so parallel guesses can never get more codes checked
+// than the contract allows; a right code then resets the run.
 import { AppError } from '../core/errors.js';
-import { lockAfterFailure, lockRemainingSec } from '../core/second-factor-lock.js';
-import type { MfaAttemptState } from '../core/ports/mfa-stores.js';
-import type { ServiceDeps } from './deps.js';
+import type { Logger } from '../core/ports/logger.js';
+import type { Clock } from '../core/ports/clock.js';
+import type { LockPlan, MfaAttemptState } from '../core/ports/mfa-stores.js';
+import type { Stores } from '../core/ports/stores.js';
+import { MFA_LIMITS, lockPlan, lockRemainingSec, setsLock } from '../core/second-factor-lock.js';
+
+const plan = lockPlan();
+export const LOCK_PLAN: LockPlan = { inARow: MFA_LIMITS.inARow, lockMs: plan.byRound, beyondMs: plan.beyond };
+
+/** 429 too_many_attempts with the time left as Retry-After. */
+export function lockedError(retryAfterSec: number): AppError {
+  return new AppError('too_many_attempts', `Too many wrong codes. Try again in ${Math.ceil(retryAfterSec / 60)} minutes.`, { retryAfter: Math.max(1, retryAfterSec) });
+}
 
 export class AttemptGuard {
-  constructor(private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'logger'>) {}
+  constructor(private readonly deps: { storage: Pick<Stores, 'mfa'>; clock: Clock; logger: Logger }) {}
 
   /** 429 too_many_attempts with Retry-After while the account's second-factor step is locked. */
   async assertOpen(userId: string): Promise<void> {
@@ -16,19 +28,27 @@ export class AttemptGuard {
   /** The same check over a state already read (with the challenge, in one query). */
   assertOpenState(state: MfaAttemptState): void {
     const left = lockRemainingSec(state, this.deps.clock.now());
-    if (left > 0) {
-      throw new AppError('too_many_attempts', `Too many wrong codes. Try again in ${Math.ceil(left / 60)} minutes.`, { retryAfter: left });
-    }
+    if (left > 0) throw lockedError(left);
   }
 
-  /** Counts one refused code; sets the lock when the run reaches a multiple of 10. */
-  async fail(userId: string): Promise<void> {
-    const { storage, clock, logger } = this.deps;
-    const state = await storage.mfa.addFailure(userId);
-    const lock = lockAfterFailure(state, clock.now());
-    if (lock) {
-      await storage.mfa.setLock(userId, lock.lockedUntil, lock.rounds);
-      logger.warn({ userId, failures: state.failures, lockedUntil: new Date(lock.lockedUntil).toISOString() }, 'second-factor step locked');
+  /** Counts one code attempt in the account's run before it is checked; 429 when locked. */
+  async reserve(userId: string): Promise<MfaAttemptState> {
+    const state = await this.deps.storage.mfa.reserveAccountAttempt(userId, this.deps.clock.now(), LOCK_PLAN);
+    if (state) return state;
+    return this.refuseLocked(userId);
+  }
+
+  /** The 429 for a reservation refused because the account is locked (read after the refusal). */
+  async refuseLocked(userId: string): Promise<never> {
+    await this.assertOpen(userId);
+    // Unlocked between the two statements: the caller may simply try again at once.
+    throw lockedError(1);
+  }
+
+  /** After a reserved attempt proved wrong: logs the lock its reservation set, if it did. */
+  refused(userId: string, state: MfaAttemptState): void {
+    if (setsLock(state.failures) && state.lockedUntil !== null) {
+      this.deps.logger.warn({ userId, failures: state.failures, lockedUntil: new Date(state.lockedUntil).toISOString() }, 'second-factor step locked');
     }
   }
 

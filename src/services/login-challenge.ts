@@ -4,13 +4,13 @@
 // code counts against the challenge (5) and the account's run (10 in a row). See shared/API.md.
 import { AppError } from '../core/errors.js';
 import { open } from '../core/envelope.js';
-import { challengeDiesAt } from '../core/second-factor-lock.js';
+import { MFA_LIMITS, challengeDiesAt } from '../core/second-factor-lock.js';
 import { verifyTotp } from '../core/totp.js';
 import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
-import type { ChallengeRecord, MfaFactorRecord, PendingLink } from '../core/ports/mfa-stores.js';
+import type { ChallengeRecord, MfaAttemptState, MfaFactorRecord, PendingLink } from '../core/ports/mfa-stores.js';
 import type { ClientKind, Storage, Stores, UserRecord } from '../core/ports/stores.js';
 import type { Authenticated } from './accounts.js';
-import type { AttemptGuard } from './attempt-guard.js';
+import { LOCK_PLAN, type AttemptGuard } from './attempt-guard.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
 import { linkInTransaction, noticeLinked } from './identity-link.js';
@@ -48,6 +48,14 @@ async function rollbackUnless<T extends string>(storage: Storage, fn: (tx: Store
     throw e;
   }
 }
+
+/** What a reserved attempt holds: its number on the challenge, and the account's run after it. */
+interface Reserved {
+  attempt: number;
+  run: MfaAttemptState;
+}
+
+const tooManyForChallenge = () => new AppError('too_many_attempts', 'Too many wrong codes for this sign-in. Sign in again with your email and password.');
 
 const expired = () => new AppError('challenge_expired', 'This sign-in has expired. Sign in again with your email and password.');
 
@@ -111,16 +119,38 @@ export class ChallengeService {
     return c;
   }
 
-  /** Counts a refused code; the 5th on a challenge kills it and answers 429 instead of 401. */
-  private async refuse(c: ChallengeRecord, ctx: RequestContext, code: 'invalid_code' | 'invalid_recovery_code'): Promise<never> {
+  /**
+   * Counts the attempt on the challenge (5 at most) and in the account's run (locked at 10) in one
+   * transaction, BEFORE the code is checked: of any number of parallel codes, only as many are
+   * checked as the limits allow, and one refused by either limit counts in neither.
+   */
+  private async reserve(c: ChallengeRecord): Promise<Reserved> {
     const { storage, clock } = this.deps;
-    await this.guard.fail(c.userId);
-    const failures = await storage.mfa.failChallenge(c.idHash);
+    const now = clock.now();
+    let reserved: Reserved | undefined;
+    const verdict = await rollbackUnless(storage, async (tx) => {
+      const attempt = await tx.mfa.reserveChallengeAttempt(c.idHash, now, MFA_LIMITS.perChallenge);
+      if (attempt === null) return 'challenge';
+      const run = await tx.mfa.reserveAccountAttempt(c.userId, now, LOCK_PLAN);
+      if (!run) return 'locked';
+      reserved = { attempt, run };
+      return 'ok';
+    });
+    if (verdict === 'locked') return this.guard.refuseLocked(c.userId);
+    // Closed, expired, or its 5 attempts all taken (the last ones are being checked right now):
+    // either way it can take no more codes, which is what a dead challenge answers.
+    if (verdict === 'challenge' || !reserved) throw expired();
+    return reserved;
+  }
+
+  /** A reserved attempt proved wrong: 401, or at the challenge's 5th attempt 429 and the challenge dies. */
+  private async refuse(c: ChallengeRecord, reserved: Reserved, ctx: RequestContext, code: 'invalid_code' | 'invalid_recovery_code'): Promise<never> {
+    const { storage, clock } = this.deps;
+    this.guard.refused(c.userId, reserved.run);
     await this.events.record(c.userId, 'signin.failed', ctx, { reason: code === 'invalid_code' ? 'second_factor' : 'recovery_code' });
-    if (failures === null) throw expired();
-    if (challengeDiesAt(failures)) {
+    if (challengeDiesAt(reserved.attempt)) {
       await storage.mfa.closeChallenge(c.idHash, clock.now());
-      throw new AppError('too_many_attempts', 'Too many wrong codes for this sign-in. Sign in again with your email and password.');
+      throw tooManyForChallenge();
     }
     if (code === 'invalid_recovery_code') throw new AppError('invalid_recovery_code', 'That recovery code is not right. Check it and try again.');
     throw new AppError('invalid_code', 'That code is not right. Enter the current 6-digit code.');
@@ -136,6 +166,7 @@ export class ChallengeService {
     const { challenge: c, user, factorRecord: factor } = found;
     this.guard.assertOpenState(found.attempts);
     if (!factor || factor.method !== c.method) throw expired();
+    const reserved = await this.reserve(c);
     const digits = code.replace(/\s+/g, '');
     let step: number | null = null;
     if (factor.method === 'totp' && factor.secretEnc) {
@@ -145,7 +176,7 @@ export class ChallengeService {
       if (r.ok) step = r.step;
     }
     const smsOk = factor.method === 'sms' && this.sms.matches({ kind: 'challenge', idHash: c.idHash }, digits, c);
-    if (step === null && !smsOk) return this.refuse(c, ctx, 'invalid_code');
+    if (step === null && !smsOk) return this.refuse(c, reserved, ctx, 'invalid_code');
     // One transaction: close the challenge, spend the time step, end the run of wrong codes,
     // create the session and log it. Of 20 parallel sign-ins with one code, one advances
     // last_step and the rest find it taken (RFC 6238 §5.2); and no session exists unless the
@@ -162,7 +193,7 @@ export class ChallengeService {
       return 'ok';
     });
     if (won === 'closed') throw expired();
-    if (won === 'replayed' || !started) return this.refuse(c, ctx, 'invalid_code');
+    if (won === 'replayed' || !started) return this.refuse(c, reserved, ctx, 'invalid_code');
     if (linked) await noticeLinked(this.notices, user, ctx);
     const account = { user, factor: found.factor, googleLinked: found.googleLinked || linked };
     return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client, account };
@@ -174,8 +205,9 @@ export class ChallengeService {
     const { storage, clock } = this.deps;
     const user = await storage.users.findById(c.userId);
     if (!user) throw expired();
+    const reserved = await this.reserve(c);
     const hash = await this.recovery.match(user.id, recoveryCode);
-    if (!hash) return this.refuse(c, ctx, 'invalid_recovery_code');
+    if (!hash) return this.refuse(c, reserved, ctx, 'invalid_recovery_code');
     const now = clock.now();
     let linked = false;
     const won = await rollbackUnless(storage, async (tx) => {
@@ -190,7 +222,7 @@ export class ChallengeService {
       return 'ok';
     });
     if (won === 'closed') throw expired();
-    if (won === 'spent') return this.refuse(c, ctx, 'invalid_recovery_code');
+    if (won === 'spent') return this.refuse(c, reserved, ctx, 'invalid_recovery_code');
     if (linked) await noticeLinked(this.notices, user, ctx);
     await this.guard.reset(user.id);
     await this.events.record(user.id, 'mfa.recovery_used', ctx);

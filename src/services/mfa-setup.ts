@@ -118,7 +118,8 @@ export class MfaSetupService {
   /** Confirms a pending set-up with a current code; answers the new recovery code, shown once. */
   async verify(user: UserRecord, currentSessionId: string, setupId: string, codeInput: string, ctx: RequestContext) {
     const setup = await this.openSetup(user, setupId);
-    await this.guard.assertOpen(user.id);
+    // Counted before the code is checked, like every second-factor code (attempt-guard.ts).
+    const run = await this.guard.reserve(user.id);
     const { keyring, clock } = this.deps;
     const code = codeInput.replace(/\s+/g, '');
     const sealedSecret = setup.method === 'totp' ? setup.secretEnc : setup.phoneEnc;
@@ -134,7 +135,7 @@ export class MfaSetupService {
       ok = this.sms.matches({ kind: 'setup', id: setup.id }, code, setup);
     }
     if (!ok) {
-      await this.guard.fail(user.id);
+      this.guard.refused(user.id, run);
       await this.events.record(user.id, 'mfa.setup_failed', ctx, { method: setup.method });
       const hint = setup.method === 'totp' ? 'Enter the current 6-digit code from your authenticator app.' : 'Enter the 6-digit code from the latest text message; codes expire after 3 minutes.';
       throw new AppError('invalid_code', `That code is not right. ${hint}`);

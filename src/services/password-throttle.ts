@@ -3,8 +3,14 @@
 // limit is the tight one, so a flood from one address slows that address and cannot keep the
 // owner out from another. Unknown emails are counted under their normalised email, so an
 // attacker learns nothing from which answers come back.
+//
+// Every attempt takes its place in all three limits before the hash is checked, in one atomic
+// step (RateLimitStore.reserve); a right password gives the places back. Parallel guesses can
+// therefore never get more answers than the limits allow, and an attempt refused by the pair's
+// limit costs the account's hourly budget nothing.
+import { addressKey } from '../core/address-key.js';
 import { AppError } from '../core/errors.js';
-import type { RateLimitStore } from '../core/ports/rate-limit.js';
+import type { LimitSlot, RateLimitStore } from '../core/ports/rate-limit.js';
 
 const MIN = 60_000;
 export const PASSWORD_LIMITS = {
@@ -13,44 +19,35 @@ export const PASSWORD_LIMITS = {
   account: { max: 100, windowMs: 60 * MIN },
 } as const;
 
-function keys(account: string, ip: string | null) {
-  const addr = ip ?? 'unknown';
-  return {
-    pair: `pw:pair:${account}:${addr}`,
-    address: `pw:addr:${addr}`,
-    account: `pw:acct:${account}`,
-  };
+function slots(account: string, ip: string | null): [pair: LimitSlot, address: LimitSlot, account: LimitSlot] {
+  const addr = addressKey(ip);
+  return [
+    { key: `pw:pair:${account}:${addr}`, ...PASSWORD_LIMITS.pair },
+    { key: `pw:addr:${addr}`, ...PASSWORD_LIMITS.address },
+    { key: `pw:acct:${account}`, ...PASSWORD_LIMITS.account },
+  ];
 }
 
 export class PasswordThrottle {
   constructor(private readonly store: RateLimitStore) {}
 
-  /** Throws 429 too_many_requests with Retry-After when any limit is reached. */
-  async check(account: string, ip: string | null): Promise<void> {
-    const k = keys(account, ip);
-    const [pair, address, acct] = await Promise.all([this.store.peek(k.pair), this.store.peek(k.address), this.store.peek(k.account)]);
-    const blocked = [
-      pair.count >= PASSWORD_LIMITS.pair.max ? pair.resetInMs : 0,
-      address.count >= PASSWORD_LIMITS.address.max ? address.resetInMs : 0,
-      acct.count >= PASSWORD_LIMITS.account.max ? acct.resetInMs : 0,
-    ].filter((ms) => ms > 0);
-    if (blocked.length > 0) {
-      const retryAfter = Math.max(1, Math.ceil(Math.max(...blocked) / 1000));
+  /** Counts the attempt before the password is checked; 429 too_many_requests with Retry-After when a limit is full. */
+  async reserve(account: string, ip: string | null): Promise<void> {
+    const r = await this.store.reserve(slots(account, ip));
+    if (!r.ok) {
+      const retryAfter = Math.max(1, Math.ceil(r.resetInMs / 1000));
       throw new AppError('too_many_requests', 'Too many wrong passwords. Try again later.', { retryAfter });
     }
   }
 
-  async failed(account: string, ip: string | null): Promise<void> {
-    const k = keys(account, ip);
-    await Promise.all([
-      this.store.hit(k.pair, PASSWORD_LIMITS.pair.windowMs),
-      this.store.hit(k.address, PASSWORD_LIMITS.address.windowMs),
-      this.store.hit(k.account, PASSWORD_LIMITS.account.windowMs),
-    ]);
+  /** An attempt that could not be checked (the server was too busy to hash) gives its places back. */
+  async unchecked(account: string, ip: string | null): Promise<void> {
+    await this.store.release(slots(account, ip).map((s) => ({ key: s.key })));
   }
 
-  /** A right password clears the pair's count (the owner's own typos are forgiven). */
+  /** A right password gives back its places and clears the pair's count (the owner's own typos are forgiven). */
   async succeeded(account: string, ip: string | null): Promise<void> {
-    await this.store.reset(keys(account, ip).pair);
+    const [pair, address, acct] = slots(account, ip);
+    await this.store.release([{ key: pair.key, clear: true }, { key: address.key }, { key: acct.key }]);
   }
 }

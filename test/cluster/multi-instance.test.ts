@@ -38,6 +38,31 @@ if (enabled) {
       return { email, token, ...factor };
     }
 
+    test('60 wrong codes sent at once over 6 challenges and every instance: exactly 10 are checked, then the account is locked everywhere', async () => {
+      const a = await totpAccount('par60');
+      const challenges = await Promise.all(Array.from({ length: 6 }, () => challengeAt(c.next(), a.email)));
+      const wrong = wrongTotp(a.secret);
+      const answers = await Promise.all(challenges.flatMap((ch) => Array.from({ length: 10 }, (_, i) => verifyAt(urls()[i % urls().length]!, ch, wrong))));
+      const statuses = answers.map((r) => r.status).join(',');
+      const unauthorized = answers.filter((r) => r.status === 401).length;
+      // Checked codes answer 401, or 429 without Retry-After when one was its challenge's 5th.
+      const killers = answers.filter((r) => r.status === 429 && r.headers.get('retry-after') === null).length;
+      assert.ok(unauthorized <= 10, statuses);
+      assert.equal(unauthorized + killers, 10, statuses);
+      for (const u of urls()) assertProblem(await login(u, a.email), 429, 'too_many_attempts');
+    });
+
+    test('40 wrong passwords sent at once from one address over every instance: exactly 10 answer 401', async () => {
+      const email = uniqueEmail('pw40');
+      await signUp(c.next(), email);
+      const answers = await Promise.all(
+        Array.from({ length: 40 }, (_, i) => call(urls()[i % urls().length]!, 'POST', '/v1/auth/login', { json: { email, password: 'a wrong password here', client: 'app' } })),
+      );
+      const statuses = answers.map((r) => r.status).join(',');
+      assert.equal(answers.filter((r) => r.status === 401).length, 10, statuses);
+      for (const r of answers.filter((x) => x.status !== 401)) assertProblem(r, 429, 'too_many_requests');
+    });
+
     test('a challenge dies at its 5th wrong code although each code goes to another instance', async () => {
       const a = await totpAccount('cap5');
       const challenge = await challengeAt(c.next(), a.email);

@@ -1,6 +1,7 @@
 // The Storage contract for the second factor (src/core/ports/mfa-stores.ts), on every engine:
 // a TOTP step, a set-up, a recovery code and a challenge are each spent once, and the run of wrong
 // codes loses no count, even when 20 requests race.
+import { LOCK_PLAN } from '../../src/services/attempt-guard.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ChallengeRecord, MfaFactorRecord, MfaSetupRecord } from '../../src/core/ports/mfa-stores.js';
@@ -105,18 +106,30 @@ eachEngine('MfaStore contract', (kit) => {
     assert.equal((await race(20, () => kit.s.mfa.spendRecoveryCode(u.id, 'hash', T0 + 1))).filter(Boolean).length, 1);
   });
 
-  test('a challenge counts failures while open, closes once, and then refuses failures', async () => {
+  test('a challenge reserves attempts while open and unexpired, up to its max, then refuses', async () => {
     const u = await newUser();
     const c = challengeOf(u.id);
     await kit.s.mfa.createChallenge(c);
     assertFields(await kit.s.mfa.getChallenge(c.idHash), c);
-    assert.deepEqual([await kit.s.mfa.failChallenge(c.idHash), await kit.s.mfa.failChallenge(c.idHash), await kit.s.mfa.failChallenge(c.idHash)], [1, 2, 3]);
+    const r = (now = T0 + 1, max = 5) => kit.s.mfa.reserveChallengeAttempt(c.idHash, now, max);
+    assert.deepEqual([await r(), await r(), await r()], [1, 2, 3]);
+    assert.equal(await r(T0 + 1, 3), null, 'at its max');
+    assert.equal(await r(c.expiresAt), null, 'expired');
     assert.equal(await kit.s.mfa.closeChallenge(c.idHash, T0 + 9), true);
     assert.equal(await kit.s.mfa.closeChallenge(c.idHash, T0 + 10), false);
-    assert.equal(await kit.s.mfa.failChallenge(c.idHash), null);
+    assert.equal(await r(), null, 'closed');
     assertFields(await kit.s.mfa.getChallenge(c.idHash), { ...c, failures: 3, closedAt: T0 + 9 });
-    assert.equal(await kit.s.mfa.failChallenge('unknown'), null);
+    assert.equal(await kit.s.mfa.reserveChallengeAttempt('unknown', T0, 5), null);
     assert.equal(await kit.s.mfa.getChallenge('unknown'), null);
+  });
+
+  test('60 parallel attempts on one challenge reserve exactly 5 places, numbered 1 to 5', async () => {
+    const u = await newUser();
+    const c = challengeOf(u.id);
+    await kit.s.mfa.createChallenge(c);
+    const got = await race(60, () => kit.s.mfa.reserveChallengeAttempt(c.idHash, T0 + 1, 5));
+    assert.deepEqual(got.filter((x) => x !== null).sort(), [1, 2, 3, 4, 5]);
+    assert.equal((await kit.s.mfa.getChallenge(c.idHash))!.failures, 5);
   });
 
   test("closeChallengesForUser closes that user's open challenges only", async () => {
@@ -129,21 +142,42 @@ eachEngine('MfaStore contract', (kit) => {
     assert.equal((await kit.s.mfa.getChallenge(b1.idHash))!.closedAt, null);
   });
 
-  test('the run of wrong codes counts 1..n, keeps the lock set on it, and resets to zero', async () => {
+  test('the run reserves 1..9, the 10th sets the 15-minute lock, nothing is reserved while locked, and it resets to zero', async () => {
     const u = await newUser();
+    const reserve = (now: number) => kit.s.mfa.reserveAccountAttempt(u.id, now, LOCK_PLAN);
     assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 0, rounds: 0, lockedUntil: null });
-    for (let i = 1; i <= 3; i++) assertFields(await kit.s.mfa.addFailure(u.id), { failures: i, rounds: 0, lockedUntil: null });
-    await kit.s.mfa.setLock(u.id, T0 + 15 * MIN, 1);
-    assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 3, rounds: 1, lockedUntil: T0 + 15 * MIN });
-    assertFields(await kit.s.mfa.addFailure(u.id), { failures: 4, rounds: 1, lockedUntil: T0 + 15 * MIN });
+    for (let i = 1; i <= 9; i++) assertFields(await reserve(T0), { failures: i, rounds: 0, lockedUntil: null });
+    assertFields(await reserve(T0 + 1), { failures: 10, rounds: 1, lockedUntil: T0 + 1 + 15 * MIN });
+    assert.equal(await reserve(T0 + 2), null);
+    assert.equal(await reserve(T0 + 1 + 15 * MIN - 1), null);
+    assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 10, rounds: 1, lockedUntil: T0 + 1 + 15 * MIN });
+    // The lock passed: the run goes on, and its next 10th doubles the lock.
+    const after = T0 + 1 + 15 * MIN;
+    for (let i = 11; i <= 19; i++) assertFields(await reserve(after), { failures: i, rounds: 1, lockedUntil: T0 + 1 + 15 * MIN });
+    assertFields(await reserve(after), { failures: 20, rounds: 2, lockedUntil: after + 30 * MIN });
     await kit.s.mfa.resetAttempts(u.id);
     assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 0, rounds: 0, lockedUntil: null });
   });
 
-  test('20 parallel wrong codes are all counted: each sees a distinct count and the run ends at 20', async () => {
+  test('the lock doubles each round up to a week, never longer', async () => {
     const u = await newUser();
-    const states = await race(20, () => kit.s.mfa.addFailure(u.id));
-    assert.deepEqual(states.map((x) => x.failures).sort((x, y) => x - y), Array.from({ length: 20 }, (_, i) => i + 1));
-    assert.equal((await kit.s.mfa.getAttempts(u.id)).failures, 20);
+    let now = T0;
+    let expected = 15 * MIN;
+    for (let round = 1; round <= 12; round++) {
+      let last = null;
+      for (let i = 0; i < 10; i++) last = await kit.s.mfa.reserveAccountAttempt(u.id, now, LOCK_PLAN);
+      assert.equal(last?.rounds, round);
+      assert.equal(last!.lockedUntil! - now, Math.min(expected, 7 * 24 * 60 * MIN), `round ${round}`);
+      now = last!.lockedUntil!;
+      expected *= 2;
+    }
+  });
+
+  test('parallel attempts: of 50 at once, exactly 10 are reserved and the 10th locks', async () => {
+    const u = await newUser();
+    const states = await race(50, () => kit.s.mfa.reserveAccountAttempt(u.id, T0, LOCK_PLAN));
+    const taken = states.filter((x) => x !== null);
+    assert.deepEqual(taken.map((x) => x.failures).sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1));
+    assertFields(await kit.s.mfa.getAttempts(u.id), { failures: 10, rounds: 1, lockedUntil: T0 + 15 * MIN });
   });
 });

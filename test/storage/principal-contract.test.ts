@@ -2,6 +2,7 @@
 // every engine: it must show exactly what the separate stores show — the same session, key and
 // user fields, the current second factor, whether Google is linked — and nothing of another
 // account, because GET /v1/me answers from it without a second look.
+import { LOCK_PLAN } from '../../src/services/attempt-guard.js';
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AccessKeyRecord } from '../../src/core/ports/access-key-store.js';
@@ -73,10 +74,9 @@ eachEngine('PrincipalStore contract', (kit) => {
     assert.deepEqual([bare?.user, bare?.factor, bare?.factorRecord, bare?.attempts], [u, null, null, { failures: 0, rounds: 0, lockedUntil: null }]);
     const f = { userId: u.id, method: 'totp' as const, secretEnc: 'v1.k1.s.t', phoneEnc: null, phoneHint: null, lastStep: 95_000_000_123, enabledAt: T0 };
     await kit.s.mfa.putFactor(f);
-    await kit.s.mfa.addFailure(u.id);
-    await kit.s.mfa.addFailure(u.id);
-    await kit.s.mfa.setLock(u.id, T0 + 900_000, 1);
-    await kit.s.mfa.failChallenge(c.idHash);
+    await kit.s.mfa.reserveAccountAttempt(u.id, T0, LOCK_PLAN);
+    await kit.s.mfa.reserveAccountAttempt(u.id, T0, LOCK_PLAN);
+    await kit.s.mfa.reserveChallengeAttempt(c.idHash, T0, 5);
     const full = await kit.s.principals.byChallengeIdHash(c.idHash);
     assert.deepEqual(full?.factorRecord, await kit.s.mfa.getFactor(u.id));
     assert.deepEqual(full?.factorRecord, f);

@@ -68,6 +68,13 @@ export interface MfaAttemptState {
   lockedUntil: number | null;
 }
 
+/** The lock rule handed to storage (core/second-factor-lock.ts is its one definition). */
+export interface LockPlan {
+  inARow: number;
+  lockMs: readonly number[];
+  beyondMs: number;
+}
+
 export interface MfaStore {
   getFactor(userId: string): Promise<MfaFactorRecord | null>;
   /** Replaces the account's factor (one per account). */
@@ -105,8 +112,12 @@ export interface MfaStore {
 
   createChallenge(c: ChallengeRecord): Promise<void>;
   getChallenge(idHash: string): Promise<ChallengeRecord | null>;
-  /** Adds one failure to an open challenge; returns the new count, or null if it is closed. */
-  failChallenge(idHash: string): Promise<number | null>;
+  /**
+   * Counts an attempt on an open, unexpired challenge before its code is checked, only while
+   * fewer than `max` were made: one conditional UPDATE. The attempt's number, or null when the
+   * challenge is closed, expired or used up.
+   */
+  reserveChallengeAttempt(idHash: string, now: number, max: number): Promise<number | null>;
   /** Closes an open challenge; false if it was already closed (the race was lost). */
   closeChallenge(idHash: string, now: number): Promise<boolean>;
   closeChallengesForUser(userId: string, now: number): Promise<void>;
@@ -126,8 +137,12 @@ export interface MfaStore {
   deleteSetup(id: string): Promise<void>;
 
   getAttempts(userId: string): Promise<MfaAttemptState>;
-  /** Adds one wrong code; returns the state after it (the lock is set by the caller's rule). */
-  addFailure(userId: string): Promise<MfaAttemptState>;
-  setLock(userId: string, lockedUntil: number, rounds: number): Promise<void>;
+  /**
+   * Counts a code attempt in the account's run before the code is checked, in one conditional
+   * upsert, only while the account is not locked; the attempt that makes the run a multiple of
+   * `plan.inARow` sets the lock (`plan.lockMs` by rounds so far, `plan.beyondMs` past them).
+   * The state after it, or null when the account is locked.
+   */
+  reserveAccountAttempt(userId: string, now: number, plan: LockPlan): Promise<MfaAttemptState | null>;
   resetAttempts(userId: string): Promise<void>;
 }

@@ -7,8 +7,8 @@ import type { Database, MfaChallengesTable } from '../schema.js';
 type Part = Pick<
   MfaStore,
   | 'putRecoveryCode' | 'getRecoveryCode' | 'spendRecoveryCode' | 'deleteRecoveryCode'
-  | 'createChallenge' | 'getChallenge' | 'failChallenge' | 'closeChallenge' | 'closeChallengesForUser'
-  | 'getAttempts' | 'addFailure' | 'setLock' | 'resetAttempts'
+  | 'createChallenge' | 'getChallenge' | 'reserveChallengeAttempt' | 'closeChallenge' | 'closeChallengesForUser'
+  | 'getAttempts' | 'reserveAccountAttempt' | 'resetAttempts'
 >;
 
 export const NO_ATTEMPTS: MfaAttemptState = { failures: 0, rounds: 0, lockedUntil: null };
@@ -80,12 +80,14 @@ export function mfaChallengeRepository(db: Kysely<Database>): Part {
       if (!r) return null;
       return challengeRecord(r);
     },
-    async failChallenge(idHash) {
+    async reserveChallengeAttempt(idHash, now, max) {
       const r = await db
         .updateTable('mfa_challenges')
         .set({ failures: sql<number>`failures + 1` })
         .where('id_hash', '=', idHash)
         .where('closed_at', 'is', null)
+        .where('expires_at', '>', now)
+        .where('failures', '<', max)
         .returning('failures')
         .executeTakeFirst();
       return r ? Number(r.failures) : null;
@@ -102,18 +104,31 @@ export function mfaChallengeRepository(db: Kysely<Database>): Part {
       const r = await db.selectFrom('mfa_attempts').selectAll().where('user_id', '=', userId).executeTakeFirst();
       return r ? { failures: Number(r.failures), rounds: Number(r.rounds), lockedUntil: r.locked_until === null ? null : Number(r.locked_until) } : NO_ATTEMPTS;
     },
-    async addFailure(userId) {
-      // Upsert-and-increment in one statement on both engines (ON CONFLICT … DO UPDATE).
+    async reserveAccountAttempt(userId, now, plan) {
+      // Every SET sees the row as it was (SQL semantics on both engines). The plan's numbers are
+      // constants, inlined so the SQL text stays one prepared statement; `now` is a bigint parameter.
+      const lit = (n: number) => sql.lit(Math.trunc(n));
+      const reachesLock = sql<boolean>`(mfa_attempts.failures + 1) % ${lit(plan.inARow)} = 0`;
+      const lockMs = sql<number>`case mfa_attempts.rounds ${sql.join(
+        plan.lockMs.map((ms, i) => sql`when ${lit(i)} then ${lit(ms)}`),
+        sql` `,
+      )} else ${lit(plan.beyondMs)} end`;
       const r = await db
         .insertInto('mfa_attempts')
         .values({ user_id: userId, failures: 1, rounds: 0, locked_until: null })
-        .onConflict((oc) => oc.column('user_id').doUpdateSet({ failures: sql<number>`mfa_attempts.failures + 1` }))
+        .onConflict((oc) =>
+          oc
+            .column('user_id')
+            .doUpdateSet({
+              failures: sql<number>`mfa_attempts.failures + 1`,
+              locked_until: sql<number | null>`case when ${reachesLock} then cast(${now} as bigint) + ${lockMs} else mfa_attempts.locked_until end`,
+              rounds: sql<number>`case when ${reachesLock} then mfa_attempts.rounds + 1 else mfa_attempts.rounds end`,
+            })
+            .where((eb) => eb.or([eb('mfa_attempts.locked_until', 'is', null), eb('mfa_attempts.locked_until', '<=', now)])),
+        )
         .returning(['failures', 'rounds', 'locked_until'])
-        .executeTakeFirstOrThrow();
-      return { failures: Number(r.failures), rounds: Number(r.rounds), lockedUntil: r.locked_until === null ? null : Number(r.locked_until) };
-    },
-    async setLock(userId, lockedUntil, rounds) {
-      await db.updateTable('mfa_attempts').set({ locked_until: lockedUntil, rounds }).where('user_id', '=', userId).execute();
+        .executeTakeFirst();
+      return r ? { failures: Number(r.failures), rounds: Number(r.rounds), lockedUntil: r.locked_until === null ? null : Number(r.locked_until) } : null;
     },
     async resetAttempts(userId) {
       await db.deleteFrom('mfa_attempts').where('user_id', '=', userId).execute();
