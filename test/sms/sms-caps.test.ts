@@ -130,3 +130,18 @@ test('refused attempts do not use up the caps: a capped address cannot burn the 
     const owner = await signup(w.h, 'ida@example.com');
     await setupOk(w, owner, phone(20), '198.51.100.10');
   }, { TWOFOLD_SMS_DAILY_LIMIT: '12' }));
+
+test('per client address, in parallel and across one IPv6 /64: of 60 set-ups sent at once, exactly 50 texts go', () =>
+  withSmsWorld(async (w) => {
+    const net = (i: number) => `2001:db8:5:7:${(i + 1).toString(16)}::1`;
+    const tokens = [];
+    for (let a = 0; a < 6; a++) tokens.push(await signup(w.h, `v6-${a}@example.com`, net(a)));
+    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => startSmsSetup(w.h, tokens[i % 6]!, phone(i), net(i))));
+    const statuses = answers.map((r) => r.statusCode);
+    assert.equal(statuses.filter((s) => s === 201).length, 50, statuses.join(','));
+    for (const r of answers.filter((x) => x.statusCode !== 201)) assertProblem(r, 429, 'sms_rate_limited');
+    assert.equal(w.twilio.count, 50, 'nothing was sent past the cap');
+    // Another /64 still goes.
+    const other = await startSmsSetup(w.h, tokens[0]!, phone(70), '2001:db8:5:8::1');
+    assert.equal(other.statusCode, 201, other.body);
+  }));
