@@ -58,12 +58,14 @@ export function registerRawJsonParser(app: FastifyInstance): void {
   });
   // Answers given before any parser ran (a malformed Content-Type header, a body on a route that
   // reads none) wait for the rest of the body too; an answer that closes the connection does not.
-  app.addHook('onSend', async (req, reply, payload) => {
+  // A callback hook: the common case (the body was read) costs no promise.
+  app.addHook('onSend', (req, reply, payload, done) => {
     const raw = req.raw;
     // `complete` is false only while bytes are still on their way (undefined under inject()).
-    if (raw.complete === false && !raw.readableEnded && !raw.destroyed && reply.getHeader('connection') !== 'close') {
-      if (!(await drainRest(raw, req.headers))) reply.header('connection', 'close');
-    }
-    return payload;
+    if (raw.complete !== false || raw.readableEnded || raw.destroyed || reply.getHeader('connection') === 'close') return done(null, payload);
+    void drainRest(raw, req.headers).then((ended) => {
+      if (!ended) reply.header('connection', 'close');
+      done(null, payload);
+    });
   });
 }
