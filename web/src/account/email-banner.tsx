@@ -30,7 +30,7 @@ export function EmailBanner() {
   const recheck = useRecheckUser();
   const [busy, setBusy] = useState(false);
   const [sent, setSent] = useState(false);
-  const [error, setError] = useState<string | null>(null);
+  const [error, setError] = useState<{ text: string; untilWaitEnds?: boolean } | null>(null);
   const [waitUntil, setWaitUntil] = useState(0);
   const left = useCountdown(waitUntil);
   const recheckRef = useRef(recheck);
@@ -45,6 +45,8 @@ export function EmailBanner() {
   }, []);
 
   if (user.email_verified !== false) return null;
+  // "Too soon" holds only while the wait lasts; then the button is ready again and says so.
+  const shownError = error && !(error.untilWaitEnds && left === 0) ? error.text : null;
 
   const resend = async () => {
     if (busy || left > 0) return;
@@ -59,10 +61,14 @@ export function EmailBanner() {
       if (isCode(err, 'already_verified')) {
         await recheck(); // confirmed meanwhile (another tab, another device): the banner goes
       } else if (isCode(err, 'resend_too_soon', 'too_many_requests')) {
-        if (err.retryAfter) setWaitUntil(Date.now() + err.retryAfter * 1000);
-        setError(isCode(err, 'resend_too_soon') ? 'We sent a link less than a minute ago. Check your mailbox, including spam, or wait a little before asking again.' : errorMessage(err));
+        setWaitUntil(Date.now() + (err.retryAfter ?? 60) * 1000);
+        setError(
+          isCode(err, 'resend_too_soon')
+            ? { text: 'We sent a link less than a minute ago. Check your mailbox, including spam, or wait a little before asking again.', untilWaitEnds: true }
+            : { text: errorMessage(err) },
+        );
       } else {
-        setError(errorMessage(err));
+        setError({ text: errorMessage(err) });
       }
     } finally {
       setBusy(false);
@@ -81,8 +87,8 @@ export function EmailBanner() {
             {left > 0 ? `Resend the link in ${formatCountdown(left)}` : 'Resend the link'}
           </Button>
         </div>
-        <p id="email-banner-result" className={error ? 'email-banner-error' : 'email-banner-ok'} role="status">
-          {error ?? (sent ? `We sent a new link to ${user.email}. The earlier one no longer works.` : '')}
+        <p id="email-banner-result" className={shownError ? 'email-banner-error' : 'email-banner-ok'} role="status">
+          {shownError ?? (sent ? `We sent a new link to ${user.email}. The earlier one no longer works.` : '')}
         </p>
       </Notice>
     </section>
