@@ -89,7 +89,7 @@ function DeleteForm({ onCancel }: { onCancel: () => void }) {
         </ul>
       </Notice>
       <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
-      <Field ref={passwordRef} label="Password" type="password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} tallError />
+      <Field ref={passwordRef} label="Password" type="password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} />
       {mfa && (
         <Field
           ref={codeRef}

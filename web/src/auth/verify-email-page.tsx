@@ -91,8 +91,8 @@ export function VerifyEmailPage() {
         title="Your email address is confirmed"
         lead={
           signedIn
-            ? `Your account uses ${state.user.email}. You can now turn on two-factor authentication and create access keys.`
-            : 'Sign in to turn on two-factor authentication and create access keys.'
+            ? `Your account uses ${state.user.email}.${state.user.mfa.enabled ? '' : ' You can now turn on two-factor authentication and create access keys.'}`
+            : 'From now on, sign in with this address.'
         }
       >
         <Notice tone="success" role="status" className="form-notice">
