@@ -109,7 +109,10 @@ if (enabled) {
 
     test('20 parallel sign-ins with one TOTP code spread over the three instances: exactly one succeeds', async () => {
       const a = await totpAccount('race20');
-      const challenges = await Promise.all(Array.from({ length: 20 }, () => challengeAt(c.next(), a.email)));
+      // Two rounds of 10 sign-ins: passwords are counted before they are checked, and more than 10 at
+      // once from one address (every instance sees 127.0.0.1) would be refused past the 10th.
+      const challenges = [];
+      for (let round = 0; round < 2; round++) challenges.push(...(await Promise.all(Array.from({ length: 10 }, () => challengeAt(c.next(), a.email)))));
       const code = totpNow(a.secret, 1);
       const answers = await Promise.all(challenges.map((ch, n) => verifyAt(urls()[n % 3]!, ch, code)));
       const statuses = answers.map((r) => r.status);

@@ -134,7 +134,7 @@ test('refused attempts do not use up the caps: a capped address cannot burn the 
 test('per client address, in parallel and across one IPv6 /64: of 60 set-ups sent at once, exactly 50 texts go', () =>
   withSmsWorld(async (w) => {
     const net = (i: number) => `2001:db8:5:7:${(i + 1).toString(16)}::1`;
-    const tokens = [];
+    const tokens: string[] = [];
     for (let a = 0; a < 6; a++) tokens.push(await signup(w.h, `v6-${a}@example.com`, net(a)));
     const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => startSmsSetup(w.h, tokens[i % 6]!, phone(i), net(i))));
     const statuses = answers.map((r) => r.statusCode);
