@@ -2,8 +2,8 @@
 // migrations have created the schema.
 //
 // Every account gets a user row (the ONE argon2id hash, made once by the server's Argon2Hasher,
-// reused for all) and a session; every totpEvery-th a TOTP factor, every keyEvery-th an access
-// key. The rows the load generator uses (the pools) are made with the server's code paths:
+// reused for all; the mailbox counts as proven) and a session; every totpEvery-th a TOTP factor,
+// every keyEvery-th an access key. The rows the load generator uses (the pools) are made with the server's code paths:
 // session token hashes by src/core/tokens.ts hashToken, TOTP and access-key secrets sealed by
 // src/core/envelope.ts seal under the server's AADs ('totp:'+userId, 'access-key:'+id). The
 // other rows, which no request ever reads, are filled in SQL with random bytes of the same shape
@@ -140,8 +140,8 @@ function seedSqlite(input: SeedInput): Counts {
 
       const accounts = db
         .prepare(
-          `${seq} INSERT INTO users (rowid, id, email, password_hash, created_at, updated_at)
-           SELECT n + 1, ${SQLITE_FILL.id('n')}, 'bench' || printf('%07d', n) || '.' || @salt || '@example.test', @hash, @now, @now FROM seq`,
+          `${seq} INSERT INTO users (rowid, id, email, password_hash, created_at, updated_at, email_verified_at)
+           SELECT n + 1, ${SQLITE_FILL.id('n')}, 'bench' || printf('%07d', n) || '.' || @salt || '@example.test', @hash, @now, @now, @now FROM seq`,
         )
         .run(p).changes;
       const ids = new Map<number, string>();
@@ -216,8 +216,8 @@ async function seedPostgres(input: SeedInput): Promise<Counts> {
     await client.query('INSERT INTO pool_totp SELECT * FROM unnest($1::bigint[], $2::text[])', [totp.map((t) => t.n), totp.map((t) => t.secretEnc)]);
     const series = 'generate_series(0, $1::bigint) AS g(i)';
     const accounts = (await client.query(
-      `INSERT INTO users (id, email, password_hash, created_at, updated_at)
-       SELECT ${uid('g.i')}, 'bench' || lpad(g.i::text, 7, '0') || '.' || $2 || '@example.test', $3, $4, $4 FROM ${series}`,
+      `INSERT INTO users (id, email, password_hash, created_at, updated_at, email_verified_at)
+       SELECT ${uid('g.i')}, 'bench' || lpad(g.i::text, 7, '0') || '.' || $2 || '@example.test', $3, $4, $4, $4 FROM ${series}`,
       [plan.accounts - 1, salt, passwordHash, now],
     )).rowCount ?? 0;
     const sessions = (await client.query(

@@ -23,6 +23,7 @@ import { fileURLToPath } from 'node:url';
 import { signRequest } from '../src/client/signer.js';
 import { base32Decode } from '../src/core/base32.js';
 import { timeStep, totpAt } from '../src/core/totp.js';
+import { markVerifiedInDatabase } from '../test/helpers/verify-email.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -56,6 +57,8 @@ async function freePort(): Promise<number> {
 }
 
 let base = '';
+/** The server's database: sign-ups' mailboxes are proven there (its mails are logged, links redacted). */
+let databaseUrl = '';
 async function call(method: string, path: string, o: { token?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {}) {
   const headers: Record<string, string> = { ...(o.headers ?? {}) };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
@@ -75,6 +78,7 @@ async function account(n: number, withTotp: boolean): Promise<Account> {
   const email = `soak${n}.${randomBytes(3).toString('hex')}@example.test`;
   const up = await call('POST', '/v1/auth/signup', { json: { email, password: PASSWORD, client: 'app' } });
   if (up.status !== 201) throw new Error(`sign-up answered ${up.status}`);
+  await markVerifiedInDatabase(databaseUrl, email); // 2FA set-up and keys need a proven mailbox
   const a: Account = { email, token: up.json.token as string, lastStep: 0 };
   if (withTotp) {
     const s = await call('POST', '/v1/me/mfa/setup', { token: a.token, json: { method: 'totp', password: PASSWORD } });
@@ -148,6 +152,7 @@ async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twofold-soak-'));
   const port = await freePort();
   base = `http://127.0.0.1:${port}`;
+  databaseUrl = arg('database') ?? `sqlite:${join(dataDir, 'twofold.db')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', TWOFOLD_DATA_DIR: dataDir,
     TWOFOLD_PUBLIC_URL: PUBLIC_URL, TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
