@@ -2,11 +2,11 @@
 // migrations have created the schema.
 //
 // Every account gets a user row (the ONE argon2id hash, made once by the server's Argon2Hasher,
-// reused for all; the mailbox counts as proven) and a session; every totpEvery-th a TOTP factor,
-// every keyEvery-th an access key. The rows the load generator uses (the pools) are made with the server's code paths:
-// session token hashes by src/core/tokens.ts hashToken, TOTP and access-key secrets sealed by
-// src/core/envelope.ts seal under the server's AADs ('totp:'+userId, 'access-key:'+id). The
-// other rows, which no request ever reads, are filled in SQL with random bytes of the same shape
+// reused for all; its mailbox counts as proven) and a session; every totpEvery-th a TOTP factor,
+// every keyEvery-th an access key. The rows the load generator uses (the pools) are made with the
+// server's code paths: session token hashes by src/core/tokens.ts hashToken, TOTP and access-key
+// secrets sealed by src/core/envelope.ts seal under the server's AADs ('totp:'+userId,
+// 'access-key:'+id). The other rows, which no request ever reads, are filled in SQL with random bytes of the same shape
 // and length (a random 64-hex token hash IS what a real one looks like), so that a million
 // accounts seed in seconds: no JavaScript runs per row.
 //
