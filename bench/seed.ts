@@ -6,9 +6,9 @@
 // every keyEvery-th an access key. The rows the load generator uses (the pools) are made with the
 // server's code paths: session token hashes by src/core/tokens.ts hashToken, TOTP and access-key
 // secrets sealed by src/core/envelope.ts seal under the server's AADs ('totp:'+userId,
-// 'access-key:'+id). The other rows, which no request ever reads, are filled in SQL with random bytes of the same shape
-// and length (a random 64-hex token hash IS what a real one looks like), so that a million
-// accounts seed in seconds: no JavaScript runs per row.
+// 'access-key:'+id). The other rows, which no request ever reads, are filled in SQL with random
+// bytes of the same shape and length (a random 64-hex token hash IS what a real one looks like),
+// so that a million accounts seed in seconds: no JavaScript runs per row.
 //
 // SQLite: one transaction of `INSERT … SELECT` over a recursive CTE, no journal while seeding.
 // PostgreSQL: the same statements over generate_series, one transaction, synchronous_commit off.
