@@ -10,7 +10,7 @@ import { signRequest } from '../../src/client/signer.js';
 import { startLocalProvider, type LocalProvider } from '../google/local-provider.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { TwilioStandIn, twilioEnv } from '../sms/twilio-stand-in.js';
-import { capture, focusedText, freePort, launchChromium, Phone, readQr, SHOTS, shots, sleep, startServer, tabTo, watchPage, type ServerProcess } from './support.js';
+import { capture, focusedText, freePort, launchChromium, Phone, proveMailbox, readQr, SHOTS, shots, sleep, startServer, tabTo, watchPage, type ServerProcess } from './support.js';
 
 const RUN = Date.now().toString(36);
 const EMAIL = `ada.${RUN}@example.com`;
@@ -135,6 +135,10 @@ describe('the Twofold portal in Chromium', () => {
     await page.getByText('Your account is ready.', { exact: false }).waitFor();
     await heading('Two-factor authentication is off').waitFor();
     await capture(page, '04-two-factor-off');
+    // The mailed confirmation link, followed outside the page (the portal's own flow: mailbox.e2e.ts).
+    await proveMailbox(smtp.messages, server.url, EMAIL);
+    await page.reload();
+    await heading('Two-factor authentication is off').waitFor();
   });
 
   it('Turn On with the Authenticator App: the QR code decodes to the key shown, a wrong code is refused in place, the right one shows the recovery code once', async () => {
@@ -517,6 +521,9 @@ describe('the Twofold portal in Chromium', () => {
     await field('Password').fill(password);
     await button('Create account').click();
     await page.waitForURL('**/account/two-factor');
+    await proveMailbox(smtp.messages, server.url, SMS_EMAIL);
+    await page.reload();
+    await heading('Two-factor authentication is off').waitFor();
     await button('Turn On').click();
     await page.getByLabel(/SMS Number/).check();
     await button('Next').click();

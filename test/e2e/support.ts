@@ -13,6 +13,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import jsQRModule from 'jsqr';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
+import { verifyTokenIn } from '../helpers/verify-email.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -210,4 +211,19 @@ export async function tabTo(page: Page, test: string, max = 40): Promise<void> {
 
 export async function focusedText(page: Page): Promise<string> {
   return page.evaluate<string>('(document.activeElement && (document.activeElement.getAttribute("aria-label") || document.activeElement.textContent || document.activeElement.id)) || ""');
+}
+
+/**
+ * Proves a mailbox as its confirmation link would (issue 13): 2FA set-up and access keys answer
+ * 403 email_unverified until then. Takes the newest link mailed to `email` and posts its token.
+ */
+export async function proveMailbox(messages: ReadonlyArray<{ to: string[]; text: string }>, url: string, email: string): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  let token: string | undefined;
+  while (!(token = verifyTokenIn(messages.filter((m) => m.to.includes(email)).map((m) => m.text)))) {
+    if (Date.now() > deadline) throw new Error(`no confirmation link was mailed to ${email}`);
+    await sleep(50);
+  }
+  const r = await fetch(`${url}/v1/auth/email/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  if (r.status !== 200) throw new Error(`the confirmation link answered ${r.status}: ${await r.text()}`);
 }
