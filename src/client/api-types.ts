@@ -7,6 +7,8 @@ export type SessionClient = 'web' | 'app';
 export interface User {
   id: string;
   email: string;
+  /** false until the mailbox is proven (shared/API.md "Proving the mailbox"). */
+  email_verified: boolean;
   created_at: string;
   mfa: { enabled: boolean; method: MfaMethod | null; phone_hint?: string };
   google_linked: boolean;
