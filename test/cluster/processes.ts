@@ -106,7 +106,8 @@ export class Instance {
     const p = port ?? (await freePort());
     const proc = spawnTracked(process.execPath, [...TWOFOLD, 'serve'], cleanEnv({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(p) }));
     const instance = new Instance(name, p, proc);
-    if (env.TWOFOLD_DATABASE_URL) databaseOf.set(instance.url, env.TWOFOLD_DATABASE_URL);
+    const database = env.TWOFOLD_DATABASE_URL ?? (env.TWOFOLD_DATA_DIR ? `sqlite:${join(env.TWOFOLD_DATA_DIR, 'twofold.db')}` : undefined);
+    if (database) databaseOf.set(instance.url, database);
     const deadline = Date.now() + START_TIMEOUT_MS;
     let gone = false;
     void proc.exited.then(() => (gone = true));

@@ -10,6 +10,7 @@ import { totpAt } from '../../src/core/totp.js';
 import { TwofoldApiError, TwofoldClient } from '../../src/client/twofold-client.js';
 import { UsageError, describeFailure } from '../../src/cli/client-context.js';
 import { TEST_PUBLIC_URL, startHarness, type Harness } from '../helpers/harness.js';
+import { verifyEmail } from '../helpers/verify-email.js';
 import { PASSWORD, bearer, createKey, injectFetch, signup } from './support.js';
 
 let h: Harness;
@@ -162,6 +163,7 @@ describe('app sign-in with a bearer token', () => {
   test('with TOTP on: login asks for the code, verify and recover finish the sign-in', async () => {
     const c = new TwofoldClient({ endpoint: TEST_PUBLIC_URL, fetch: injectFetch(h) });
     await c.signup('app-totp@example.com', PASSWORD);
+    await verifyEmail(h, 'app-totp@example.com');
     const setup = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: bearer(c.token ?? ''), payload: { method: 'totp', password: PASSWORD } });
     const secret = base32Decode(setup.json().secret);
     const on = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup/verify', headers: bearer(c.token ?? ''), payload: { setup_id: setup.json().setup_id, code: totpAt(secret, h.clock.now()) } });

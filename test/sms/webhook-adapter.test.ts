@@ -12,6 +12,7 @@ import { verifySignedRequest } from '../../src/core/signatures/policy.js';
 import { SmsDeliveryError } from '../../src/core/ports/sms-sender.js';
 import { loadConfig } from '../../src/server/config.js';
 import { startHarnessRetrying } from './sms-support.js';
+import { verifyEmail } from '../helpers/verify-email.js';
 
 const SECRET = randomBytes(32).toString('base64');
 const MESSAGE = { to: '+14155550123', body: 'Your Twofold code is 123456. It expires in 3 minutes.\n\n@127.0.0.1:8080 #123456', code: '123456' };
@@ -196,6 +197,7 @@ test('TWOFOLD_SMS_PROVIDER=webhook: an SMS set-up texts through the receiver and
     const h = await startHarnessRetrying({ env: { TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_URL: rx.url(), TWOFOLD_SMS_WEBHOOK_SECRET: SECRET } });
     try {
       const s = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: 'wendy@example.com', password: 'correct horse battery staple', client: 'app' } });
+      await verifyEmail(h, 'wendy@example.com');
       const auth = { authorization: `Bearer ${s.json().token}` };
       const r = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: auth, payload: { method: 'sms', phone: '+1 415 555 0123', password: 'correct horse battery staple' } });
       assert.equal(r.statusCode, 201, r.body);
