@@ -24,6 +24,8 @@ export interface VerifiedEmail {
   purpose: EmailTokenPurpose;
   /** For a change: the address the account had before. */
   previousEmail?: string;
+  /** False when the address was already proven (a reset came first): nothing new to log. */
+  newly: boolean;
 }
 
 export class EmailVerificationService {
@@ -56,7 +58,10 @@ export class EmailVerificationService {
 
   /** Sign-up's link; it also starts the minute before a resend may follow. */
   async issueAtSignup(user: UserRecord, ctx: RequestContext): Promise<void> {
-    await this.deps.limits.reserve([gapSlot(user.id)]);
+    // Only starts the minute before a resend: a store outage must not fail a sign-up already made.
+    await this.deps.limits.reserve([gapSlot(user.id)]).catch((err: unknown) => {
+      this.deps.logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'resend window not started');
+    });
     const token = await this.issue(user.id, 'verify', user.email);
     await this.events.record(user.id, 'email.verification_sent', ctx);
     await this.notices.sendLink(user.email, 'verify_email', this.link(token), EMAIL_LINK_TTL_MS / 3_600_000);
@@ -94,15 +99,15 @@ export class EmailVerificationService {
       if (t.purpose === 'verify') {
         // A link mailed to an address the account has left since proves nothing about the new one.
         if (user.email !== t.email) return null;
-        await tx.users.markEmailVerified(user.id, now);
+        const newly = await tx.users.markEmailVerified(user.id, now);
         await tx.emailTokens.killForUser(user.id, now, 'verify');
-        return { user: { ...user, emailVerifiedAt: user.emailVerifiedAt ?? now }, purpose: 'verify' };
+        return { user: { ...user, emailVerifiedAt: user.emailVerifiedAt ?? now }, purpose: 'verify', newly };
       }
       if ((await tx.users.changeEmail(user.id, t.email, now)) === 'email_taken') {
         throw new AppError('email_taken', 'Another account uses this email address now; the change was not made.');
       }
       await tx.emailTokens.killForUser(user.id, now);
-      return { user: { ...user, email: t.email, emailVerifiedAt: now }, purpose: 'change', previousEmail: user.email };
+      return { user: { ...user, email: t.email, emailVerifiedAt: now }, purpose: 'change', previousEmail: user.email, newly: true };
     });
     if (!done) throw linkGone();
     const { user } = done;
@@ -110,7 +115,7 @@ export class EmailVerificationService {
       await this.events.record(user.id, 'email.changed', ctx, { from: done.previousEmail, to: user.email });
       await this.notices.send(done.previousEmail, 'email_changed', ctx, `New address: ${user.email}`);
     }
-    await this.events.record(user.id, 'email.verified', ctx, { via: done.purpose === 'change' ? 'change_link' : 'link' });
+    if (done.newly) await this.events.record(user.id, 'email.verified', ctx, { via: done.purpose === 'change' ? 'change_link' : 'link' });
     return done;
   }
 }
