@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { get, post } from '../api';
 import { useCountdown } from '../lib/countdown';
-import { errorMessage, isCode } from '../lib/errors';
+import { errorMessage, isCode, waitText } from '../lib/errors';
 import { formatCountdown } from '../lib/format';
 import { useSession, useUser } from '../session';
 import type { User } from '../types';
@@ -35,10 +35,12 @@ export function EmailBanner() {
   const left = useCountdown(waitUntil);
   const recheckRef = useRef(recheck);
   recheckRef.current = recheck;
+  const unverifiedRef = useRef(user.email_verified === false);
+  unverifiedRef.current = user.email_verified === false;
 
   useEffect(() => {
     const onVisible = () => {
-      if (document.visibilityState === 'visible') void recheckRef.current();
+      if (document.visibilityState === 'visible' && unverifiedRef.current) void recheckRef.current();
     };
     document.addEventListener('visibilitychange', onVisible);
     return () => document.removeEventListener('visibilitychange', onVisible);
@@ -60,13 +62,12 @@ export function EmailBanner() {
     } catch (err) {
       if (isCode(err, 'already_verified')) {
         await recheck(); // confirmed meanwhile (another tab, another device): the banner goes
-      } else if (isCode(err, 'resend_too_soon', 'too_many_requests')) {
-        setWaitUntil(Date.now() + (err.retryAfter ?? 60) * 1000);
-        setError(
-          isCode(err, 'resend_too_soon')
-            ? { text: 'We sent a link less than a minute ago. Check your mailbox, including spam, or wait a little before asking again.', untilWaitEnds: true }
-            : { text: errorMessage(err) },
-        );
+      } else if (isCode(err, 'resend_too_soon')) {
+        setWaitUntil(Date.now() + (err.retryAfter ?? 60) * 1000); // the button counts the wait down
+        setError({ text: 'We sent a link less than a minute ago. Check your mailbox, including spam, or wait a little before asking again.', untilWaitEnds: true });
+      } else if (isCode(err, 'too_many_requests')) {
+        // The day's links are used up: the wait (hours) is said in words, not counted down.
+        setError({ text: `You asked for many links today. Check your mailbox, including spam, for the newest one. ${waitText(err)}` });
       } else {
         setError({ text: errorMessage(err) });
       }
