@@ -18,7 +18,7 @@ const PAGE = `<!doctype html>
 </body></html>`;
 
 /** The portal's client-side routes (web/src/app.tsx). */
-const APP_ROUTES = ['/login', '/signup', '/forgot-password', '/reset-password', '/account', '/account/*'];
+const APP_ROUTES = ['/login', '/signup', '/forgot-password', '/reset-password', '/verify-email', '/account', '/account/*'];
 
 /** dist/web, seen from the compiled file (dist/server/routes) or from the source (src/server/routes). */
 export function findPortalRoot(): string | null {
