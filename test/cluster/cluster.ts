@@ -48,6 +48,8 @@ export async function startCluster(o: { size: number; redisDb: number; env?: Rec
     TWOFOLD_SECRET_KEYS: newKeyring(),
     TWOFOLD_PUBLIC_URL: PUBLIC_URL,
     TWOFOLD_MAIL_FROM: 'Twofold <no-reply@cluster.test>',
+    // The test client is the load balancer: sign-ups name their own client in X-Forwarded-For.
+    TWOFOLD_TRUST_PROXY: '127.0.0.1',
     ...o.env,
   };
   const pool = new pg.Pool({ connectionString: db.url, max: 2 });
