@@ -26,7 +26,7 @@ import { accessKeyId, accessKeySecret, email, sessionToken, totpSecret, type See
 const DAY = 86_400_000;
 /** The contract's absolute web session lifetime; every seeded session is young. */
 const SESSION_ABSOLUTE_MS = 30 * DAY;
-/** The server's challenge lifetime (src/services/login-challenge.ts CHALLENGE_TTL_MS). */
+/** The server's challenge lifetime (src/services/sign-in-challenge.ts CHALLENGE_TTL_MS). */
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 export interface Pools {
@@ -258,7 +258,7 @@ export interface PreparedChallenge {
 }
 
 /**
- * Sign-in challenges exactly as POST /v1/auth/login leaves them (src/services/login-challenge.ts
+ * Sign-in challenges exactly as POST /v1/auth/login leaves them (src/services/sign-in-challenge.ts
  * create: id_hash = hashToken(token), method totp, the client, via password, 5 minutes), for the
  * verify-only figure: making tens of thousands through the API would cost an argon2id verify
  * each. Written while the server runs (WAL on SQLite), just before that figure is measured.

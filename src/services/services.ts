@@ -9,7 +9,7 @@ import { EmailChangeService } from './email-change.js';
 import { EmailVerificationService } from './email-verification.js';
 import { EventLog } from './event-log.js';
 import { GoogleSignInService } from './google-sign-in.js';
-import { ChallengeService } from './login-challenge.js';
+import { SignInChallengeService } from './sign-in-challenge.js';
 import { MfaManagementService } from './mfa-management.js';
 import { MfaSetupService } from './mfa-setup.js';
 import { SmsCodes } from './sms-codes.js';
@@ -26,7 +26,7 @@ export interface Services {
   sessions: SessionService;
   accounts: AccountService;
   signIn: SignInService;
-  challenges: ChallengeService;
+  challenges: SignInChallengeService;
   mfa: MfaSetupService;
   mfaManagement: MfaManagementService;
   passwordReset: PasswordResetService;
@@ -50,7 +50,7 @@ export function createServices(deps: ServiceDeps): Services {
   const emailChange = new EmailChangeService(deps, accounts, emailVerification, events, notices);
   const accountDeletion = new AccountDeletionService(deps, accounts, guard, recovery, events, notices);
   const sms = new SmsCodes(deps, deps.sms);
-  const challenges = new ChallengeService(deps, guard, recovery, sessions, events, notices, sms);
+  const challenges = new SignInChallengeService(deps, guard, recovery, sessions, events, notices, sms);
   const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices);
   const mfa = new MfaSetupService(deps, accounts, guard, recovery, sms, events, notices);
   const mfaManagement = new MfaManagementService(deps, accounts, recovery, events, notices);

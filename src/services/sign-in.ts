@@ -6,7 +6,7 @@ import type { ClientKind, UserRecord } from '../core/ports/stores.js';
 import type { AccountService, Authenticated } from './accounts.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
-import type { ChallengeService, MfaRequired } from './login-challenge.js';
+import type { SignInChallengeService, MfaRequired } from './sign-in-challenge.js';
 import type { SessionService } from './sessions.js';
 import { linkInTransaction, noticeLinked } from './identity-link.js';
 import type { Notices } from './notices.js';
@@ -18,7 +18,7 @@ export class SignInService {
     private readonly deps: ServiceDeps,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
-    private readonly challenges: ChallengeService,
+    private readonly challenges: SignInChallengeService,
     private readonly events: EventLog,
     private readonly notices: Notices,
   ) {}

@@ -59,7 +59,7 @@ const tooManyForChallenge = () => new AppError('too_many_attempts', 'Too many wr
 
 const expired = () => new AppError('challenge_expired', 'This sign-in has expired. Sign in again with your email and password.');
 
-export class ChallengeService {
+export class SignInChallengeService {
   constructor(
     private readonly deps: ServiceDeps,
     private readonly guard: AttemptGuard,
