@@ -3,7 +3,7 @@
 // line and exits 1; so does a PostgreSQL backup without pg_dump, after printing the procedure.
 import type { Command } from 'commander';
 import 'dotenv/config';
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
+import { ConfigError, loadConfig, type Config } from '../runtime/config.js';
 import type { BackupReport } from '../storage/backup.js';
 // The backup module (with both database drivers) loads inside the actions: `twofold serve` and the
 // client commands register these commands too, and must not pay for pg and better-sqlite3 here.

@@ -12,8 +12,8 @@ import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import 'dotenv/config';
 import { parseKeyring, primaryKid, type Keyring } from '../core/envelope.js';
-import { ConfigError, loadConfig, type Config } from '../server/config.js';
-import { resolveKeyring } from '../server/keyring-file.js';
+import { ConfigError, loadConfig, type Config } from '../runtime/config.js';
+import { resolveKeyring } from '../runtime/keyring-file.js';
 
 function configError(e: unknown): never {
   if (e instanceof ConfigError) {
@@ -66,7 +66,7 @@ export function registerKeysCommand(program: Command): void {
       // Loaded here, not at start-up, so that other commands do not pay for the database drivers.
       const [{ cryptoRandom }, { createLogger }, { rotateKeys }, { openDatabase }, { migrateToLatest }, { createStorage }] = await Promise.all([
         import('../adapters/crypto-random.js'),
-        import('../server/logger.js'),
+        import('../runtime/logger.js'),
         import('../services/key-rotation.js'),
         import('../storage/database.js'),
         import('../storage/migrate.js'),

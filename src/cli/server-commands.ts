@@ -1,7 +1,7 @@
 // Server-side commands: serve and migrate. Config errors print one line and exit 1.
 import type { Command } from 'commander';
 import 'dotenv/config';
-import { ConfigError, loadConfig } from '../server/config.js';
+import { ConfigError, loadConfig } from '../runtime/config.js';
 // The server, database drivers and migrations load inside the actions that need them, so client
 // commands (whoami, access-keys…) start fast.
 

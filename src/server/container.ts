@@ -19,8 +19,8 @@ import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrate.js';
 import { createStorage } from '../storage/storage.js';
 import { DatabaseRateLimitStore } from '../storage/database-rate-limit-store.js';
-import type { Config } from './config.js';
-import { resolveKeyring } from './keyring-file.js';
+import type { Config } from '../runtime/config.js';
+import { resolveKeyring } from '../runtime/keyring-file.js';
 
 export interface Runtime {
   config: Readonly<Config>;

@@ -1,9 +1,9 @@
 // `twofold serve`: start, listen, and shut down gracefully on SIGTERM/SIGINT (finish in-flight
 // requests within 10 s, then close the pools).
 import { buildApp } from './app.js';
-import type { Config } from './config.js';
+import type { Config } from '../runtime/config.js';
 import { createRuntime } from './container.js';
-import { createLogger } from './logger.js';
+import { createLogger } from '../runtime/logger.js';
 
 const DRAIN_MS = 10_000;
 

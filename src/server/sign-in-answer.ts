@@ -4,7 +4,7 @@ import type { FastifyReply } from 'fastify';
 import type { Authenticated } from '../services/accounts.js';
 import type { Services } from '../services/services.js';
 import { accountView } from '../services/user-view.js';
-import type { Config } from './config.js';
+import type { Config } from '../runtime/config.js';
 import { setSessionCookie } from './session-cookie.js';
 
 export async function answerSignIn(

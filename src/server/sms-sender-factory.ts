@@ -4,7 +4,7 @@ import { ConsoleSmsSender } from '../adapters/sms/console-sms.js';
 import { TwilioSmsSender } from '../adapters/sms/twilio-sms.js';
 import { WebhookSmsSender } from '../adapters/sms/webhook-sms.js';
 import type { SmsSender } from '../core/ports/sms-sender.js';
-import type { Config } from './config.js';
+import type { Config } from '../runtime/config.js';
 
 export function createSmsSender(config: Readonly<Config>, logger: pino.Logger): SmsSender {
   const { sms } = config;

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { GoogleOidcClient } from '../../src/adapters/oidc/google-client.js';
 import { checkIssuerUrl } from '../../src/core/oidc-issuer.js';
 import { OidcFailure } from '../../src/core/ports/oidc.js';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { ConfigError, loadConfig } from '../../src/runtime/config.js';
 import { REDIRECT_URI, startLocalProvider, type LocalProvider } from './local-provider.js';
 
 let idp: LocalProvider;

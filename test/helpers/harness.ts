@@ -13,9 +13,9 @@ import type { MailMessage, Mailer } from '../../src/core/ports/mailer.js';
 import type { RateLimitStore } from '../../src/core/ports/rate-limit.js';
 import type { SmsSender } from '../../src/core/ports/sms-sender.js';
 import { buildApp } from '../../src/server/app.js';
-import { loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { createRuntime, type Runtime } from '../../src/server/container.js';
-import { createLogger } from '../../src/server/logger.js';
+import { createLogger } from '../../src/runtime/logger.js';
 
 export const TEST_PUBLIC_URL = 'http://127.0.0.1:8080';
 export const ORIGIN = TEST_PUBLIC_URL;

@@ -2,7 +2,7 @@
 // TWOFOLD_METRICS_TOKEN set, only a scraper with the token reads it; unset, it stays open.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { ConfigError, loadConfig } from '../../src/runtime/config.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { assertProblem } from './http-helpers.js';
 

@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import type { LightMyRequestResponse } from 'fastify';
-import { ConfigError, loadConfig } from '../../src/server/config.js';
+import { ConfigError, loadConfig } from '../../src/runtime/config.js';
 import { TEST_PUBLIC_URL, startHarness, type Harness } from '../helpers/harness.js';
 import { signCavage, type CavageOptions } from './independent-signer.js';
 import { PUBLIC_HOST, assertProblem, bearer, createKey, signup, type CreatedKey } from './support.js';

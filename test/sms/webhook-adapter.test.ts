@@ -10,7 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { WEBHOOK_KEY_ID, WebhookSmsSender } from '../../src/adapters/sms/webhook-sms.js';
 import { verifySignedRequest } from '../../src/core/signatures/policy.js';
 import { SmsDeliveryError } from '../../src/core/ports/sms-sender.js';
-import { loadConfig } from '../../src/server/config.js';
+import { loadConfig } from '../../src/runtime/config.js';
 import { startHarnessRetrying } from './sms-support.js';
 import { verifyEmail } from '../helpers/verify-email.js';
 

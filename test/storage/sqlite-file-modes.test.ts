@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { sql } from 'kysely';
 import type { Logger } from '../../src/core/ports/logger.js';
-import { resolveKeyring } from '../../src/server/keyring-file.js';
+import { resolveKeyring } from '../../src/runtime/keyring-file.js';
 import { openDatabase } from '../../src/storage/database.js';
 
 const root = mkdtempSync(join(tmpdir(), 'twofold-modes-'));

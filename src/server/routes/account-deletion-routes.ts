@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services/services.js';
-import type { Config } from '../config.js';
+import type { Config } from '../../runtime/config.js';
 import { requireSession } from '../plugins/auth.js';
 import { requestContext } from '../request-context.js';
 import { passwordInput } from '../schemas.js';

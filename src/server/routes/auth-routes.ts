@@ -4,7 +4,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Authenticated } from '../../services/accounts.js';
 import type { Services } from '../../services/services.js';
-import type { Config } from '../config.js';
+import type { Config } from '../../runtime/config.js';
 import { requestContext } from '../request-context.js';
 import { authenticatedSchema, clientSchema, emailInput, mfaRequiredSchema, passwordInput, problems } from '../schemas.js';
 import { clearSessionCookie, readSessionCookie } from '../session-cookie.js';

@@ -3,7 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { Services } from '../../services/services.js';
-import type { Config } from '../config.js';
+import type { Config } from '../../runtime/config.js';
 import { requestContext } from '../request-context.js';
 import { authenticatedSchema, problems } from '../schemas.js';
 import { answerSignIn } from '../sign-in-answer.js';

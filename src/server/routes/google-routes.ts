@@ -8,7 +8,7 @@ import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { AppError, isAppError } from '../../core/errors.js';
 import type { Services } from '../../services/services.js';
-import type { Config } from '../config.js';
+import type { Config } from '../../runtime/config.js';
 import { clearOauthCookie, readOauthCookie, setOauthCookie } from '../oauth-cookie.js';
 import { requireSession } from '../plugins/auth.js';
 import { requestContext } from '../request-context.js';

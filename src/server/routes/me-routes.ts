@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { AppError } from '../../core/errors.js';
 import type { Services } from '../../services/services.js';
 import { accountView } from '../../services/user-view.js';
-import type { Config } from '../config.js';
+import type { Config } from '../../runtime/config.js';
 import { requirePrincipal, requireSession } from '../plugins/auth.js';
 import { requestContext } from '../request-context.js';
 import { passwordInput, problems, userSchema } from '../schemas.js';
