@@ -43,4 +43,29 @@ export default tseslint.config(
       }],
     },
   },
+  {
+    // The CLI works over src/runtime (config, keyring, logger), src/client and src/storage; of the
+    // Fastify edge it may only start the server through its public entry, src/server/serve.ts.
+    files: ['src/cli/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { regex: '(^|/)server/(?!serve\\.js$)', message: 'src/cli may import only src/server/serve.ts from the server (config, keyring and logger live in src/runtime)' },
+        ],
+      }],
+    },
+  },
+  {
+    // Adapters implement ports for the services; they never reach into the client or the server.
+    files: ['src/adapters/**/*.ts'],
+    ignores: ['src/**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [
+          { group: ['**/client/**', '../client/*', '../../client/*', '**/server/**', '../server/*', '../../server/*'], message: 'src/adapters must not import src/client or src/server (shared pure code belongs in src/core)' },
+        ],
+      }],
+    },
+  },
 );
