@@ -17,8 +17,7 @@ import pg from 'pg';
 import { cryptoRandom } from '../src/adapters/crypto-random.js';
 import { primaryKid, seal, type Keyring } from '../src/core/envelope.js';
 import { hashToken } from '../src/core/tokens.js';
-import { keyAad } from '../src/services/access-keys.js';
-import { totpAad } from '../src/services/mfa-setup.js';
+import { accessKeyAad, totpAad } from '../src/core/aad.js';
 import { openDatabase, parseDatabaseUrl } from '../src/storage/database.js';
 import { migrateToLatest } from '../src/storage/migrate.js';
 import { accessKeyId, accessKeySecret, email, sessionToken, totpSecret, type SeedPlan } from './fixtures.js';
@@ -85,7 +84,7 @@ function poolRows(input: SeedInput): PoolRows {
     sessions: input.pools.sessions.map((n) => ({ n, tokenHash: hashToken(sessionToken(salt, n)) })),
     keys: input.pools.keys.map((n) => {
       const id = accessKeyId(salt, n);
-      return { n, id, secretEnc: seal(keyring, accessKeySecret(salt, n), keyAad(id), cryptoRandom) };
+      return { n, id, secretEnc: seal(keyring, accessKeySecret(salt, n), accessKeyAad(id), cryptoRandom) };
     }),
   };
 }

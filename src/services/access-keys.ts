@@ -4,6 +4,7 @@
 import { AppError } from '../core/errors.js';
 import { base32Encode } from '../core/base32.js';
 import { assertEmailVerified } from '../core/email-verified.js';
+import { accessKeyAad } from '../core/aad.js';
 import { open, seal } from '../core/envelope.js';
 import type { AccessKeyRecord } from '../core/ports/access-key-store.js';
 import type { UserRecord } from '../core/ports/stores.js';
@@ -11,8 +12,6 @@ import type { AccountService } from './accounts.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
-
-export const keyAad = (id: string) => `access-key:${id}`;
 
 export interface AccessKeyView {
   id: string;
@@ -49,7 +48,7 @@ export class AccessKeyService {
     }
     const id = base32Encode(random.bytes(13)).slice(0, 20);
     const secretBytes = random.bytes(30);
-    const record: AccessKeyRecord = { id, userId: user.id, secretEnc: seal(keyring, secretBytes, keyAad(id), random), enabled: true, createdAt: clock.now(), lastUsedAt: null };
+    const record: AccessKeyRecord = { id, userId: user.id, secretEnc: seal(keyring, secretBytes, accessKeyAad(id), random), enabled: true, createdAt: clock.now(), lastUsedAt: null };
     await storage.accessKeys.create(record);
     await this.events.record(user.id, 'access_key.created', ctx, { key_id: id });
     await this.notices.send(user.email, 'access_key_created', ctx, `Access key: ${id}`);
@@ -76,7 +75,7 @@ export class AccessKeyService {
 
   /** The HMAC key of an access key, decrypted; null when it cannot be opened. */
   secretOf(key: AccessKeyRecord): Uint8Array | null {
-    const r = open(this.deps.keyring, key.secretEnc, keyAad(key.id));
+    const r = open(this.deps.keyring, key.secretEnc, accessKeyAad(key.id));
     return r.ok ? new Uint8Array(r.plaintext) : null;
   }
 }

@@ -3,6 +3,7 @@
 // code. An SMS factor takes the recovery code: no text is sent for this step. Then one
 // transaction removes the account and every row of it, and a notice goes to the address.
 import { AppError } from '../core/errors.js';
+import { totpAad } from '../core/aad.js';
 import { open } from '../core/envelope.js';
 import { verifyTotp } from '../core/totp.js';
 import type { MfaAttemptState } from '../core/ports/mfa-stores.js';
@@ -11,7 +12,6 @@ import type { AccountService } from './accounts.js';
 import type { AttemptGuard } from './attempt-guard.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
-import { totpAad } from './mfa-setup.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 

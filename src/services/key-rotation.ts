@@ -20,18 +20,13 @@
 // PostgreSQL (READ COMMITTED) a re-configure committing between that re-read and the UPDATE would
 // be overwritten with the previous secret; SQLite refuses such a write instead. The ports have no
 // compare-and-set for ciphertexts yet, so the safest time to rotate is a quiet one.
+import { accessKeyAad, phoneAad, setupAad, totpAad } from '../core/aad.js';
 import { envelopeKeyId, needsReseal, open, primaryKid, seal, type Keyring } from '../core/envelope.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Random } from '../core/ports/random.js';
 import type { Storage } from '../core/ports/stores.js';
-import { keyAad } from './access-keys.js';
 
 export const ROTATION_PAGE_SIZE = 500;
-
-// The AADs the envelopes were sealed with (src/services/mfa-setup.ts seals them).
-export const factorSecretAad = (userId: string) => `totp:${userId}`;
-export const factorPhoneAad = (userId: string) => `phone:${userId}`;
-export const setupAad = (setupId: string) => `mfa-setup:${setupId}`;
 
 export interface KeyRotationDeps {
   storage: Storage;
@@ -97,8 +92,8 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
         const f = await tx.mfa.getFactor(listed.userId);
         if (!f || (!stale(keyring, f.secretEnc) && !stale(keyring, f.phoneEnc))) return false;
         const where = (column: string) => `mfa_factors row of user ${f.userId} (${column})`;
-        const secretEnc = stale(keyring, f.secretEnc) ? reseal(keyring, random, f.secretEnc!, factorSecretAad(f.userId), where('secret_enc')) : f.secretEnc;
-        const phoneEnc = stale(keyring, f.phoneEnc) ? reseal(keyring, random, f.phoneEnc!, factorPhoneAad(f.userId), where('phone_enc')) : f.phoneEnc;
+        const secretEnc = stale(keyring, f.secretEnc) ? reseal(keyring, random, f.secretEnc!, totpAad(f.userId), where('secret_enc')) : f.secretEnc;
+        const phoneEnc = stale(keyring, f.phoneEnc) ? reseal(keyring, random, f.phoneEnc!, phoneAad(f.userId), where('phone_enc')) : f.phoneEnc;
         // Compare-and-set: on PostgreSQL (read committed) a re-configure can commit between the
         // read above and this write; its new secret must win, not the old one re-sealed.
         return tx.mfa.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc, { secretEnc: f.secretEnc, phoneEnc: f.phoneEnc });
@@ -138,7 +133,7 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
     const page = await storage.accessKeys.listAll(after, ROTATION_PAGE_SIZE);
     for (const k of page) {
       if (!stale(keyring, k.secretEnc)) continue;
-      await storage.accessKeys.updateCiphertext(k.id, reseal(keyring, random, k.secretEnc, keyAad(k.id), `access_keys row ${k.id} (secret_enc)`));
+      await storage.accessKeys.updateCiphertext(k.id, reseal(keyring, random, k.secretEnc, accessKeyAad(k.id), `access_keys row ${k.id} (secret_enc)`));
       accessKeys++;
     }
     if (page.length < ROTATION_PAGE_SIZE) break;

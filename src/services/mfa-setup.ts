@@ -2,6 +2,7 @@
 // old devices stop working). A set-up is pending (15 minutes) until a current code confirms it;
 // only then does it replace the account's factor and recovery code and end every other session.
 import { AppError } from '../core/errors.js';
+import { totpAad, phoneAad, setupAad } from '../core/aad.js';
 import { open, seal } from '../core/envelope.js';
 import { base32Encode } from '../core/base32.js';
 import { assertEmailVerified } from '../core/email-verified.js';
@@ -36,10 +37,6 @@ export interface SmsSetupStarted {
   phone_hint: string;
   expires_at: string;
 }
-
-export const totpAad = (userId: string) => `totp:${userId}`;
-export const phoneAad = (userId: string) => `phone:${userId}`;
-export const setupAad = (setupId: string) => `mfa-setup:${setupId}`;
 
 const setupGone = () => new AppError('setup_expired', 'This set-up has expired or was already used. Start again with Turn On.');
 

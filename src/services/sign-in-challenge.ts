@@ -3,6 +3,7 @@
 // session. A right code, or the recovery code, closes it and creates the session; every refused
 // code counts against the challenge (5) and the account's run (10 in a row). See shared/API.md.
 import { AppError } from '../core/errors.js';
+import { phoneAad, totpAad } from '../core/aad.js';
 import { open } from '../core/envelope.js';
 import { MFA_LIMITS, challengeDiesAt } from '../core/second-factor-lock.js';
 import { verifyTotp } from '../core/totp.js';
@@ -14,7 +15,6 @@ import { LOCK_PLAN, type AttemptGuard } from './attempt-guard.js';
 import type { RequestContext, ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
 import { linkInTransaction, noticeLinked } from './identity-link.js';
-import { phoneAad, totpAad } from './mfa-setup.js';
 import type { SmsCodes } from './sms-codes.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';

@@ -6,8 +6,8 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { cryptoRandom } from '../../src/adapters/crypto-random.js';
 import { open, parseKeyring, seal } from '../../src/core/envelope.js';
-import { ROTATION_PAGE_SIZE, factorPhoneAad, factorSecretAad, rotateKeys, setupAad } from '../../src/services/key-rotation.js';
-import { totpAad } from '../../src/services/mfa-setup.js';
+import { phoneAad, setupAad, totpAad } from '../../src/core/aad.js';
+import { ROTATION_PAGE_SIZE, rotateKeys } from '../../src/services/key-rotation.js';
 import { startHarness } from './support.js';
 
 const FACTORS = 2 * ROTATION_PAGE_SIZE + 1;
@@ -19,7 +19,6 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
   const old = parseKeyring(k1);
   const h = await startHarness({ env: { TWOFOLD_SECRET_KEYS: `${k2},${k1}` } });
   try {
-    assert.equal(factorSecretAad('u'), totpAad('u'), 'the AAD mfa-setup.ts seals TOTP secrets with');
     const { storage } = h.runtime;
     const now = h.clock.now();
     const plain = new Map<string, { secret: Buffer | null; phone: string | null }>();
@@ -34,8 +33,8 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
         await tx.mfa.putFactor({
           userId,
           method: sms ? 'sms' : 'totp',
-          secretEnc: secret ? seal(old, secret, factorSecretAad(userId), cryptoRandom) : null,
-          phoneEnc: phone ? seal(old, phone, factorPhoneAad(userId), cryptoRandom) : null,
+          secretEnc: secret ? seal(old, secret, totpAad(userId), cryptoRandom) : null,
+          phoneEnc: phone ? seal(old, phone, phoneAad(userId), cryptoRandom) : null,
           phoneHint: phone ? `•••• ${phone.slice(-4)}` : null,
           lastStep: null,
           enabledAt: now,
@@ -56,11 +55,11 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
     for (const f of factors) {
       const want = plain.get(f.user_id)!;
       if (want.secret) {
-        const o = open(onlyK2, f.secret_enc!, factorSecretAad(f.user_id));
+        const o = open(onlyK2, f.secret_enc!, totpAad(f.user_id));
         assert.ok(o.ok && o.plaintext.equals(want.secret), `secret of ${f.user_id}`);
       } else assert.equal(f.secret_enc, null);
       if (want.phone) {
-        const o = open(onlyK2, f.phone_enc!, factorPhoneAad(f.user_id));
+        const o = open(onlyK2, f.phone_enc!, phoneAad(f.user_id));
         assert.ok(o.ok && o.plaintext.toString('utf8') === want.phone, `phone of ${f.user_id}`);
       } else assert.equal(f.phone_enc, null);
     }
