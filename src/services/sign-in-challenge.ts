@@ -186,9 +186,7 @@ export class SignInChallengeService {
     const won = await rollbackUnless(storage, async (tx) => {
       if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
       if (step !== null && !(await tx.mfa.advanceStep(user.id, step))) return 'replayed';
-      await tx.mfa.resetAttempts(user.id);
-      started = await this.sessions.start(user.id, c.client, ctx, tx);
-      await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${factor.method}` }, tx);
+      started = await this.startSession(tx, user, c, ctx, factor.method);
       if (c.pendingLink) linked = await linkInTransaction(tx, this.events, user, c.pendingLink, now, ctx);
       return 'ok';
     });
@@ -196,7 +194,7 @@ export class SignInChallengeService {
     if (won === 'replayed' || !started) return this.refuse(c, reserved, ctx, 'invalid_code');
     if (linked) await noticeLinked(this.notices, user, ctx);
     const account = { user, factor: found.factor, googleLinked: found.googleLinked || linked };
-    return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client, account };
+    return { ...this.authenticated(user, c, started), account };
   }
 
   async recover(challenge: string, recoveryCode: string, ctx: RequestContext): Promise<Authenticated & { mfa_disabled: true }> {
@@ -209,7 +207,10 @@ export class SignInChallengeService {
     const hash = await this.recovery.match(user.id, recoveryCode);
     if (!hash) return this.refuse(c, reserved, ctx, 'invalid_recovery_code');
     const now = clock.now();
+    let started: StartedSession | undefined;
     let linked = false;
+    // One transaction, as verify: spend the code, turn the factor off, end every session, then
+    // create the new session; no session exists unless the code was spent.
     const won = await rollbackUnless(storage, async (tx) => {
       if (!(await tx.mfa.spendRecoveryCode(user.id, hash, now))) return 'spent';
       if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
@@ -219,17 +220,16 @@ export class SignInChallengeService {
       await tx.sessions.deleteAllForUser(user.id);
       // The recovery code proves the account as the second factor would have.
       if (c.pendingLink) linked = await linkInTransaction(tx, this.events, user, c.pendingLink, now, ctx);
+      await this.events.record(user.id, 'mfa.recovery_used', ctx, undefined, tx);
+      await this.events.record(user.id, 'mfa.disabled', ctx, { reason: 'recovery' }, tx);
+      started = await this.startSession(tx, user, c, ctx, 'recovery_code');
       return 'ok';
     });
     if (won === 'closed') throw expired();
-    if (won === 'spent') return this.refuse(c, reserved, ctx, 'invalid_recovery_code');
+    if (won === 'spent' || !started) return this.refuse(c, reserved, ctx, 'invalid_recovery_code');
     if (linked) await noticeLinked(this.notices, user, ctx);
-    await this.guard.reset(user.id);
-    await this.events.record(user.id, 'mfa.recovery_used', ctx);
-    await this.events.record(user.id, 'mfa.disabled', ctx, { reason: 'recovery' });
     await this.notices.send(user.email, 'recovery_code_used', ctx);
-    const done = await this.finish(user, c, ctx, 'recovery_code');
-    return { ...done, mfa_disabled: true };
+    return { ...this.authenticated(user, c, started), mfa_disabled: true };
   }
 
   /** SMS only: a new code for the challenge. An authenticator-app challenge has nothing to send. */
@@ -243,9 +243,15 @@ export class SignInChallengeService {
     return { expires_at: new Date(sent.expiresAt).toISOString() };
   }
 
-  private async finish(user: UserRecord, c: ChallengeRecord, ctx: RequestContext, method: string): Promise<Authenticated> {
-    const started = await this.sessions.start(user.id, c.client, ctx);
-    await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${method}` });
+  /** The one way a challenge ends in a session: inside the transaction that spent the code. */
+  private async startSession(tx: Stores, user: UserRecord, c: ChallengeRecord, ctx: RequestContext, method: string): Promise<StartedSession> {
+    await tx.mfa.resetAttempts(user.id);
+    const started = await this.sessions.start(user.id, c.client, ctx, tx);
+    await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${method}` }, tx);
+    return started;
+  }
+
+  private authenticated(user: UserRecord, c: ChallengeRecord, started: StartedSession): Authenticated {
     return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client };
   }
 }
