@@ -2,8 +2,9 @@
 // - a challenge dies at its 5th wrong code (that answer is 429 too_many_attempts);
 // - 10 wrong codes in a row on one account lock the second-factor step for 15 minutes (the 10th
 //   still answers 401); each further round of 10 doubles the lock; a success resets the run.
-// Both counts are taken before a code is checked (MfaStore.reserve…): the 10th attempt sets the
-// lock as it is counted, so nothing past it is checked; a right 10th code lifts it again.
+// Both counts are taken before a code is checked (ChallengeStore.reserveChallengeAttempt and
+// MfaAttemptStore.reserveAccountAttempt): the 10th attempt sets the lock as it is counted, so
+// nothing past it is checked; a right 10th code lifts it again.
 import type { MfaAttemptState } from './ports/mfa-stores.js';
 
 export const MFA_LIMITS = {

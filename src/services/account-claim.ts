@@ -26,12 +26,12 @@ export async function claimUnproven(
     if (!(await tx.users.markEmailVerified(user.id, now))) return false;
     await tx.users.clearPasswordHash(user.id);
     await tx.sessions.deleteAllForUser(user.id);
-    await tx.mfa.closeChallengesForUser(user.id, now);
+    await tx.challenges.closeChallengesForUser(user.id, now);
     await tx.emailTokens.killForUser(user.id, now);
     await tx.accessKeys.deleteAllForUser(user.id);
-    await tx.mfa.deleteFactor(user.id);
-    await tx.mfa.deleteSetupsForUser(user.id);
-    await tx.mfa.deleteRecoveryCode(user.id);
+    await tx.factors.deleteFactor(user.id);
+    await tx.setups.deleteSetupsForUser(user.id);
+    await tx.recoveryCodes.deleteRecoveryCode(user.id);
     await events.record(user.id, 'account.claimed', ctx, { via: 'google', reason: 'email_never_verified' }, tx);
     return true;
   });

@@ -132,7 +132,7 @@ export class AccountService {
     await this.deps.storage.users.setPasswordHash(user.id, await this.deps.hasher.hash(next));
     const ended = await this.sessions.endAll(user.id, currentSessionId ?? undefined);
     // A sign-in begun with the old password must not finish with a code after the change.
-    await this.deps.storage.mfa.closeChallengesForUser(user.id, this.deps.clock.now());
+    await this.deps.storage.challenges.closeChallengesForUser(user.id, this.deps.clock.now());
     await this.events.record(user.id, 'password.changed', ctx, { sessions_ended: ended });
     await this.notices?.send(user.email, 'password_changed', ctx);
   }

@@ -18,11 +18,11 @@ export function lockedError(retryAfterSec: number): AppError {
 }
 
 export class AttemptGuard {
-  constructor(private readonly deps: { storage: Pick<Stores, 'mfa'>; clock: Clock; logger: Logger }) {}
+  constructor(private readonly deps: { storage: Pick<Stores, 'attempts'>; clock: Clock; logger: Logger }) {}
 
   /** 429 too_many_attempts with Retry-After while the account's second-factor step is locked. */
   async assertOpen(userId: string): Promise<void> {
-    this.assertOpenState(await this.deps.storage.mfa.getAttempts(userId));
+    this.assertOpenState(await this.deps.storage.attempts.getAttempts(userId));
   }
 
   /** The same check over a state already read (with the challenge, in one query). */
@@ -33,7 +33,7 @@ export class AttemptGuard {
 
   /** Counts one code attempt in the account's run before it is checked; 429 when locked. */
   async reserve(userId: string): Promise<MfaAttemptState> {
-    const state = await this.deps.storage.mfa.reserveAccountAttempt(userId, this.deps.clock.now(), LOCK_PLAN);
+    const state = await this.deps.storage.attempts.reserveAccountAttempt(userId, this.deps.clock.now(), LOCK_PLAN);
     if (state) return state;
     return this.refuseLocked(userId);
   }
@@ -53,6 +53,6 @@ export class AttemptGuard {
   }
 
   reset(userId: string): Promise<void> {
-    return this.deps.storage.mfa.resetAttempts(userId);
+    return this.deps.storage.attempts.resetAttempts(userId);
   }
 }

@@ -25,7 +25,7 @@ export class MfaManagementService {
   ) {}
 
   async status(userId: string): Promise<MfaStatus> {
-    const f = await this.deps.storage.mfa.getFactor(userId);
+    const f = await this.deps.storage.factors.getFactor(userId);
     if (!f) return { enabled: false, method: null };
     return {
       enabled: true,
@@ -38,10 +38,10 @@ export class MfaManagementService {
   async disable(user: UserRecord, password: string, ctx: RequestContext): Promise<{ enabled: false }> {
     await this.accounts.reauthenticate(user, password, ctx);
     const removed = await this.deps.storage.transaction(async (tx) => {
-      const had = await tx.mfa.deleteFactor(user.id);
-      await tx.mfa.deleteRecoveryCode(user.id);
-      await tx.mfa.deleteSetupsForUser(user.id);
-      await tx.mfa.closeChallengesForUser(user.id, this.deps.clock.now());
+      const had = await tx.factors.deleteFactor(user.id);
+      await tx.recoveryCodes.deleteRecoveryCode(user.id);
+      await tx.setups.deleteSetupsForUser(user.id);
+      await tx.challenges.closeChallengesForUser(user.id, this.deps.clock.now());
       return had;
     });
     if (removed) {
@@ -53,7 +53,7 @@ export class MfaManagementService {
 
   async renewRecoveryCode(user: UserRecord, password: string, ctx: RequestContext): Promise<{ recovery_code: string }> {
     await this.accounts.reauthenticate(user, password, ctx);
-    if (!(await this.deps.storage.mfa.getFactor(user.id))) {
+    if (!(await this.deps.storage.factors.getFactor(user.id))) {
       throw new AppError('mfa_not_enabled', 'Turn on two-factor authentication first; the recovery code comes with it.');
     }
     const code = await this.recovery.issue(user.id);

@@ -64,7 +64,7 @@ export class PasswordResetService {
       await tx.users.setPasswordHash(user.id, await hasher.hash(password));
       await tx.passwordResets.spendAllForUser(user.id, now);
       await this.sessions.endAll(user.id, undefined, tx);
-      await tx.mfa.closeChallengesForUser(user.id, now);
+      await tx.challenges.closeChallengesForUser(user.id, now);
       const disabled = await tx.accessKeys.disableAllForUser(user.id);
       // The link came to this mailbox: it is proven (shared/API.md).
       const verifiedNow = await tx.users.markEmailVerified(user.id, now);

@@ -15,14 +15,14 @@ export class RecoveryCodes {
     const code = generateRecoveryCode(this.deps.random);
     const kid = primaryKid(this.deps.keyring);
     const hash = hashRecoveryCode(normalizeRecoveryCode(code)!, deriveKeyFor(this.deps.keyring, kid, PURPOSE));
-    await stores.mfa.putRecoveryCode(userId, hash, kid, this.deps.clock.now());
+    await stores.recoveryCodes.putRecoveryCode(userId, hash, kid, this.deps.clock.now());
     return code;
   }
 
   /** The stored hash the input matches, or null (wrong, used, malformed, or none). */
   async match(userId: string, input: string, stores: Stores = this.deps.storage): Promise<string | null> {
     const normalized = normalizeRecoveryCode(input);
-    const stored = await stores.mfa.getRecoveryCode(userId);
+    const stored = await stores.recoveryCodes.getRecoveryCode(userId);
     if (!normalized || !stored || stored.usedAt !== null) return null;
     let key: Uint8Array;
     try {

@@ -33,7 +33,7 @@ export class SignInService {
    * verified email): written with the session, or kept on the challenge until the second factor.
    */
   async afterFirstFactor(user: UserRecord, client: ClientKind, ctx: RequestContext, via: string, link?: PendingLink): Promise<SignInOutcome> {
-    const factor = await this.deps.storage.mfa.getFactor(user.id);
+    const factor = await this.deps.storage.factors.getFactor(user.id);
     if (factor) return this.challenges.create(user, factor, client, via, ctx, link);
     let linked = false;
     const started = await this.deps.storage.transaction(async (tx) => {

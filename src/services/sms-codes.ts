@@ -50,8 +50,8 @@ export class SmsCodes {
     const expiresAt = now + SMS_CODE_TTL_MS;
     const stored =
       target.kind === 'setup'
-        ? await storage.mfa.setSetupCode(target.id, hash, expiresAt, now, SMS_RESEND_AFTER_MS, SMS_MAX_SENDS)
-        : await storage.mfa.setChallengeCode(target.idHash, hash, expiresAt, now, SMS_RESEND_AFTER_MS, SMS_MAX_SENDS);
+        ? await storage.setups.setSetupCode(target.id, hash, expiresAt, now, SMS_RESEND_AFTER_MS, SMS_MAX_SENDS)
+        : await storage.challenges.setChallengeCode(target.idHash, hash, expiresAt, now, SMS_RESEND_AFTER_MS, SMS_MAX_SENDS);
     if (stored !== 'ok') this.refusal(stored, state.lastSentAt, target);
     try {
       await this.sender.send({ to: e164, body: smsMessage(settings.issuer, code, new URL(settings.publicUrl).host), code });
@@ -59,7 +59,7 @@ export class SmsCodes {
       // Nothing reached the phone: the code sent before (if any) stays the valid one, and the
       // send neither counts nor starts the 30-second wait, so "try again" can be done at once.
       const previous: SmsCodeState = { codeHash: state.codeHash ?? null, codeExpiresAt: state.codeExpiresAt ?? null, sends: state.sends ?? 0, lastSentAt: state.lastSentAt ?? null };
-      await (target.kind === 'setup' ? storage.mfa.restoreSetupCode(target.id, hash, previous) : storage.mfa.restoreChallengeCode(target.idHash, hash, previous));
+      await (target.kind === 'setup' ? storage.setups.restoreSetupCode(target.id, hash, previous) : storage.challenges.restoreChallengeCode(target.idHash, hash, previous));
       if (e instanceof SmsDeliveryError) {
         this.deps.logger.warn({ kind: e.kind, reason: e.message, userId }, 'text message not delivered');
         if (e.kind === 'invalid_number') throw new AppError('invalid_phone', 'The text message provider says this number cannot receive texts. Check it, or use Authenticator App.');

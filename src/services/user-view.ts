@@ -38,10 +38,10 @@ export function accountView(account: AccountSummary): UserView {
 
 /** Builds the view with the account's current second factor and links. */
 export class UserViewService {
-  constructor(private readonly stores: Pick<Stores, 'mfa' | 'identities'>) {}
+  constructor(private readonly stores: Pick<Stores, 'factors' | 'identities'>) {}
 
   async view(user: UserRecord): Promise<UserView> {
-    const [f, identities] = await Promise.all([this.stores.mfa.getFactor(user.id), this.stores.identities.listForUser(user.id)]);
+    const [f, identities] = await Promise.all([this.stores.factors.getFactor(user.id), this.stores.identities.listForUser(user.id)]);
     return accountView({ user, factor: f ? { method: f.method, phoneHint: f.phoneHint } : null, googleLinked: identities.length > 0 });
   }
 }

@@ -12,13 +12,15 @@ import { UserRepository } from './repositories/user-repository.js';
 import { AccessKeyRepository } from './repositories/access-key-repository.js';
 import { IdentityRepository } from './repositories/identity-repository.js';
 import { PrincipalRepository } from './repositories/principal-repository.js';
-import { mfaChallengeRepository } from './repositories/mfa-challenge-repository.js';
-import { smsCodeRepository } from './repositories/sms-code-repository.js';
-import { mfaFactorRepository, mfaSetupRepository } from './repositories/mfa-factor-repository.js';
+import { ChallengeRepository } from './repositories/mfa-challenge-repository.js';
+import { MfaAttemptRepository } from './repositories/mfa-attempt-repository.js';
+import { MfaFactorRepository } from './repositories/mfa-factor-repository.js';
+import { MfaSetupRepository } from './repositories/mfa-setup-repository.js';
+import { RecoveryCodeRepository } from './repositories/recovery-code-repository.js';
 
 /**
  * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
- * sign-in's transaction touches three of the eight (the MFA store alone is ~30 closures).
+ * sign-in's transaction touches only a few of them.
  */
 function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
   const made: Partial<Stores> = {};
@@ -35,7 +37,11 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     accessKeys: lazy('accessKeys', () => new AccessKeyRepository(db)),
     identities: lazy('identities', () => new IdentityRepository(db)),
     principals: lazy('principals', () => new PrincipalRepository(db, reader)),
-    mfa: lazy('mfa', () => ({ ...mfaFactorRepository(db), ...mfaSetupRepository(db), ...mfaChallengeRepository(db), ...smsCodeRepository(db) })),
+    factors: lazy('factors', () => new MfaFactorRepository(db)),
+    setups: lazy('setups', () => new MfaSetupRepository(db)),
+    challenges: lazy('challenges', () => new ChallengeRepository(db)),
+    recoveryCodes: lazy('recoveryCodes', () => new RecoveryCodeRepository(db)),
+    attempts: lazy('attempts', () => new MfaAttemptRepository(db)),
   });
 }
 

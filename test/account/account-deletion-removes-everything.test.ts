@@ -45,9 +45,9 @@ test('with 2FA on, a missing or wrong code answers 401 invalid_code, wrong ones 
   assertProblem(await del(auth, { password: PASSWORD }), 401, 'invalid_code');
   // The code that turned 2FA on was spent: the replay guard refuses it (and it counts).
   assertProblem(await del(auth, { password: PASSWORD, code: code(secret) }), 401, 'invalid_code');
-  assert.equal((await h.runtime.storage.mfa.getAttempts(id)).failures, 1);
+  assert.equal((await h.runtime.storage.attempts.getAttempts(id)).failures, 1);
   for (let i = 2; i <= 10; i++) assertProblem(await del(auth, { password: PASSWORD, code: '000000' === code(secret) ? '111111' : '000000' }), 401, 'invalid_code');
-  assert.equal((await h.runtime.storage.mfa.getAttempts(id)).failures, 10);
+  assert.equal((await h.runtime.storage.attempts.getAttempts(id)).failures, 10);
   h.clock.advance(STEP);
   const locked = await del(auth, { password: PASSWORD, code: code(secret) });
   assertProblem(locked, 429, 'too_many_attempts');

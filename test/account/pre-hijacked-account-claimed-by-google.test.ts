@@ -29,8 +29,8 @@ test('pre-hijacked account is claimed by Google: the password, every session, ch
   // Defensively: a factor and a key that an unproven account could not have made.
   const { storage } = h.runtime;
   await storage.accessKeys.create({ id: 'AAAAAAAAAAAAAAAAAAAA', userId: squatter.id, secretEnc: 'sealed', enabled: true, createdAt: h.clock.now(), lastUsedAt: null });
-  await storage.mfa.putFactor({ userId: squatter.id, method: 'totp', secretEnc: 'sealed', phoneEnc: null, phoneHint: null, lastStep: null, enabledAt: h.clock.now() });
-  await storage.mfa.createChallenge({
+  await storage.factors.putFactor({ userId: squatter.id, method: 'totp', secretEnc: 'sealed', phoneEnc: null, phoneHint: null, lastStep: null, enabledAt: h.clock.now() });
+  await storage.challenges.createChallenge({
     idHash: 'f'.repeat(64), userId: squatter.id, method: 'totp', client: 'app', via: 'password', createdAt: h.clock.now(), expiresAt: h.clock.now() + 300_000, failures: 0, closedAt: null,
   });
 
@@ -48,8 +48,8 @@ test('pre-hijacked account is claimed by Google: the password, every session, ch
   assertProblem(await login(h, email), 401, 'invalid_credentials');
   assert.equal((await storage.users.findById(squatter.id))!.passwordHash, null);
   assert.deepEqual(await storage.accessKeys.listForUser(squatter.id), []);
-  assert.equal(await storage.mfa.getFactor(squatter.id), null);
-  assert.notEqual((await storage.mfa.getChallenge('f'.repeat(64)))!.closedAt, null);
+  assert.equal(await storage.factors.getFactor(squatter.id), null);
+  assert.notEqual((await storage.challenges.getChallenge('f'.repeat(64)))!.closedAt, null);
   assert.equal((await me(h, squatterWeb.auth)).statusCode, 200);
 
   const notice = h.mailer.to(email).find((m) => /taken over by its Google account/i.test(m.subject));

@@ -27,7 +27,7 @@ test('an unproven address holds no lasting credential: 403 email_unverified on 2
   assertProblem(await h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: auth, payload: { password: 'wrong password' } }), 403, 'email_unverified');
   const stored = await h.runtime.storage.accessKeys.listForUser(res.json().user.id);
   assert.equal(stored.length, 0);
-  assert.equal(await h.runtime.storage.mfa.getFactor(res.json().user.id), null);
+  assert.equal(await h.runtime.storage.factors.getFactor(res.json().user.id), null);
 });
 
 test('an unproven account can sign in, read /v1/me, its sessions and events, and sign out', async () => {

@@ -105,7 +105,7 @@ function smsService() {
   const sent: SmsMessage[] = [];
   const stored: { hash?: string; expiresAt?: number } = {};
   const storage = {
-    mfa: {
+    setups: {
       async setSetupCode(_id: string, hash: string, expiresAt: number) {
         stored.hash = hash;
         stored.expiresAt = expiresAt;

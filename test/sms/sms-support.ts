@@ -115,9 +115,9 @@ export async function setupCount(h: Harness): Promise<number> {
 /** Records the id of every set-up the service creates (the 422/502 answers do not name it). */
 export function captureSetupIds(h: Harness): string[] {
   const ids: string[] = [];
-  const mfa = h.runtime.storage.mfa;
-  const create = mfa.createSetup.bind(mfa);
-  mfa.createSetup = async (setup) => {
+  const setups = h.runtime.storage.setups;
+  const create = setups.createSetup.bind(setups);
+  setups.createSetup = async (setup) => {
     ids.push(setup.id);
     return create(setup);
   };

@@ -1,5 +1,7 @@
-// Storage ports for the second factor. Every single-use thing is spent by one conditional UPDATE
-// (… WHERE used_at IS NULL …) whose row count decides who won a race.
+// Storage ports for the second factor, one per aggregate: the factor, its pending set-ups, the
+// sign-in challenges, the recovery code and the account's run of wrong codes. Every single-use
+// thing is spent by one conditional UPDATE (… WHERE used_at IS NULL …) whose row count decides
+// who won a race.
 
 export type MfaMethod = 'totp' | 'sms';
 
@@ -75,7 +77,8 @@ export interface LockPlan {
   beyondMs: number;
 }
 
-export interface MfaStore {
+/** The account's second factor (one per account), and the TOTP step it last accepted. */
+export interface MfaFactorStore {
   getFactor(userId: string): Promise<MfaFactorRecord | null>;
   /** Replaces the account's factor (one per account). */
   putFactor(factor: MfaFactorRecord): Promise<void>;
@@ -94,22 +97,32 @@ export interface MfaStore {
     phoneEnc: string | null,
     expected: { secretEnc: string | null; phoneEnc: string | null },
   ): Promise<boolean>;
+}
 
+/** Pending set-ups of a second factor, with the SMS code each one has out. */
+export interface MfaSetupStore {
   createSetup(setup: MfaSetupRecord): Promise<void>;
   getSetup(id: string): Promise<(MfaSetupRecord & { usedAt: number | null }) | null>;
   /** Spends a pending set-up once: false if used or expired. */
   spendSetup(id: string, now: number): Promise<boolean>;
+  deleteSetup(id: string): Promise<void>;
   deleteSetupsForUser(userId: string): Promise<void>;
   listSetups(afterId: string | null, limit: number): Promise<MfaSetupRecord[]>;
   updateSetupCiphertexts(id: string, secretEnc: string | null, phoneEnc: string | null): Promise<void>;
+  /**
+   * Stores a new SMS code (killing the previous one) in one conditional UPDATE: only while the
+   * set-up is open, at least `minGapMs` after the last send and below `maxSends`.
+   */
+  setSetupCode(id: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
+  /**
+   * Puts back the code state from before a send that the provider refused, only while the code
+   * stored is still `ourHash` (a later send is never undone); true when it was put back.
+   */
+  restoreSetupCode(id: string, ourHash: string, previous: SmsCodeState): Promise<boolean>;
+}
 
-  /** Replaces the account's recovery code hash (one per account). */
-  putRecoveryCode(userId: string, codeHash: string, kid: string, now: number): Promise<void>;
-  getRecoveryCode(userId: string): Promise<{ codeHash: string; kid: string; usedAt: number | null } | null>;
-  /** Spends the recovery code once, if its hash is still the one given. */
-  spendRecoveryCode(userId: string, codeHash: string, now: number): Promise<boolean>;
-  deleteRecoveryCode(userId: string): Promise<void>;
-
+/** Sign-in challenges (the second step), with their count of attempts and SMS code. */
+export interface ChallengeStore {
   createChallenge(c: ChallengeRecord): Promise<void>;
   getChallenge(idHash: string): Promise<ChallengeRecord | null>;
   /**
@@ -121,21 +134,24 @@ export interface MfaStore {
   /** Closes an open challenge; false if it was already closed (the race was lost). */
   closeChallenge(idHash: string, now: number): Promise<boolean>;
   closeChallengesForUser(userId: string, now: number): Promise<void>;
-
-  /**
-   * Stores a new SMS code (killing the previous one) in one conditional UPDATE: only while the
-   * set-up/challenge is open, at least `minGapMs` after the last send and below `maxSends`.
-   */
-  setSetupCode(id: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
+  /** As `MfaSetupStore.setSetupCode`, while the challenge is open. */
   setChallengeCode(idHash: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
-  /**
-   * Puts back the code state from before a send that the provider refused, only while the code
-   * stored is still `ourHash` (a later send is never undone); true when it was put back.
-   */
-  restoreSetupCode(id: string, ourHash: string, previous: SmsCodeState): Promise<boolean>;
+  /** As `MfaSetupStore.restoreSetupCode`. */
   restoreChallengeCode(idHash: string, ourHash: string, previous: SmsCodeState): Promise<boolean>;
-  deleteSetup(id: string): Promise<void>;
+}
 
+/** The account's recovery code (one per account), kept as a keyed hash. */
+export interface RecoveryCodeStore {
+  /** Replaces the account's recovery code hash (one per account). */
+  putRecoveryCode(userId: string, codeHash: string, kid: string, now: number): Promise<void>;
+  getRecoveryCode(userId: string): Promise<{ codeHash: string; kid: string; usedAt: number | null } | null>;
+  /** Spends the recovery code once, if its hash is still the one given. */
+  spendRecoveryCode(userId: string, codeHash: string, now: number): Promise<boolean>;
+  deleteRecoveryCode(userId: string): Promise<void>;
+}
+
+/** The account's run of wrong second-factor codes and the lock it earns. */
+export interface MfaAttemptStore {
   getAttempts(userId: string): Promise<MfaAttemptState>;
   /**
    * Counts a code attempt in the account's run before the code is checked, in one conditional

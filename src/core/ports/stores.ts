@@ -4,7 +4,7 @@
 import type { AccessKeyStore } from './access-key-store.js';
 import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
-import type { MfaStore } from './mfa-stores.js';
+import type { ChallengeStore, MfaAttemptStore, MfaFactorStore, MfaSetupStore, RecoveryCodeStore } from './mfa-stores.js';
 import type { PrincipalStore } from './principal-store.js';
 
 export type ClientKind = 'web' | 'app';
@@ -103,7 +103,11 @@ export interface PasswordResetStore {
 /** Every store, plus a transaction that gives the same stores bound to one connection. */
 export interface Stores {
   users: UserStore;
-  mfa: MfaStore;
+  factors: MfaFactorStore;
+  setups: MfaSetupStore;
+  challenges: ChallengeStore;
+  recoveryCodes: RecoveryCodeStore;
+  attempts: MfaAttemptStore;
   accessKeys: AccessKeyStore;
   identities: IdentityStore;
   sessions: SessionStore;

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
 import type { EmailTokenPurpose, EmailTokenRecord, EmailTokenStore } from '../../core/ports/email-token-store.js';
+import { emailTokenPurposeColumn } from '../column-values.js';
 import type { Database, EmailTokensTable } from '../schema.js';
 
 const toRecord = (r: Omit<EmailTokensTable, 'used_at'>): EmailTokenRecord => ({
   tokenHash: r.token_hash,
   userId: r.user_id,
-  purpose: r.purpose as EmailTokenPurpose,
+  purpose: emailTokenPurposeColumn(r.purpose, 'email_tokens', 'purpose'),
   email: r.email,
   createdAt: Number(r.created_at),
   expiresAt: Number(r.expires_at),

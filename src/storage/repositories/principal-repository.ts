@@ -3,13 +3,14 @@
 // primary key) and whether any identity is linked (EXISTS over user_identities_user_idx).
 // The queries are precompiled: they run on every request.
 import type { ExpressionBuilder, Kysely } from 'kysely';
-import type { MfaMethod } from '../../core/ports/mfa-stores.js';
 import type { AccountSummary, ChallengeContext, PrincipalStore } from '../../core/ports/principal-store.js';
 import type { DirectReader } from '../database.js';
+import { mfaMethodColumn } from '../column-values.js';
 import { Precompiled, slot } from '../precompiled.js';
 import type { Database } from '../schema.js';
 import { accessKeyRecord } from './access-key-repository.js';
-import { NO_ATTEMPTS, challengeRecord } from './mfa-challenge-repository.js';
+import { challengeRecord } from './mfa-challenge-repository.js';
+import { NO_ATTEMPTS } from './mfa-attempt-repository.js';
 import { sessionRecord } from './session-repository.js';
 import { factorRecord } from './mfa-factor-repository.js';
 
@@ -48,7 +49,7 @@ function account(r: AccountColumns): AccountSummary {
       createdAt: Number(r.u_created_at),
       emailVerifiedAt: r.u_email_verified_at === null ? null : Number(r.u_email_verified_at),
     },
-    factor: r.f_method === null ? null : { method: r.f_method as MfaMethod, phoneHint: r.f_phone_hint },
+    factor: r.f_method === null ? null : { method: mfaMethodColumn(r.f_method, 'mfa_factors', 'method'), phoneHint: r.f_phone_hint },
     // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
     googleLinked: r.google_linked === true || Number(r.google_linked) === 1,
   };

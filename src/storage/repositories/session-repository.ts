@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
-import type { ClientKind, SessionRecord, SessionStore } from '../../core/ports/stores.js';
+import type { SessionRecord, SessionStore } from '../../core/ports/stores.js';
+import { clientColumn } from '../column-values.js';
 import type { Database, SessionsTable } from '../schema.js';
 
 export function sessionRecord(row: SessionsTable): SessionRecord {
@@ -7,7 +8,7 @@ export function sessionRecord(row: SessionsTable): SessionRecord {
     id: row.id,
     userId: row.user_id,
     tokenHash: row.token_hash,
-    client: row.client as ClientKind,
+    client: clientColumn(row.client, 'sessions', 'client'),
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     absoluteExpiresAt: row.absolute_expires_at,
