@@ -39,8 +39,8 @@ export class AccountDeletionService {
     const { storage, clock, logger } = this.deps;
     try {
       await storage.transaction(async (tx) => {
-        if (proof.kind === 'totp' && !(await tx.mfa.advanceStep(user.id, proof.step))) throw new ProofSpent();
-        if (proof.kind === 'recovery' && !(await tx.mfa.spendRecoveryCode(user.id, proof.hash, clock.now()))) throw new ProofSpent();
+        if (proof.kind === 'totp' && !(await tx.factors.advanceStep(user.id, proof.step))) throw new ProofSpent();
+        if (proof.kind === 'recovery' && !(await tx.recoveryCodes.spendRecoveryCode(user.id, proof.hash, clock.now()))) throw new ProofSpent();
         await tx.users.deleteWithEverything(user.id);
       });
     } catch (e) {
@@ -55,7 +55,7 @@ export class AccountDeletionService {
   /** With a factor on: the code checked after the run of wrong codes is known to be open. */
   private async secondFactor(user: UserRecord, code: string | undefined, ctx: RequestContext): Promise<Proof> {
     const { storage, keyring, clock } = this.deps;
-    const factor = await storage.mfa.getFactor(user.id);
+    const factor = await storage.factors.getFactor(user.id);
     if (!factor) return { kind: 'none' };
     if (!code || code.trim() === '') throw wrongCode();
     // Counted in the account's run of wrong codes before the code is looked at (429 when locked),

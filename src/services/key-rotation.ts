@@ -84,19 +84,19 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
   let setups = 0;
 
   for (let after: string | null = null; ; ) {
-    const page = await storage.mfa.listFactors(after, ROTATION_PAGE_SIZE);
+    const page = await storage.factors.listFactors(after, ROTATION_PAGE_SIZE);
     for (const listed of page) {
       if (!stale(keyring, listed.secretEnc) && !stale(keyring, listed.phoneEnc)) continue;
       const changed = await storage.transaction(async (tx) => {
         // Re-read inside the transaction: the user may have re-configured since the page was read.
-        const f = await tx.mfa.getFactor(listed.userId);
+        const f = await tx.factors.getFactor(listed.userId);
         if (!f || (!stale(keyring, f.secretEnc) && !stale(keyring, f.phoneEnc))) return false;
         const where = (column: string) => `mfa_factors row of user ${f.userId} (${column})`;
         const secretEnc = stale(keyring, f.secretEnc) ? reseal(keyring, random, f.secretEnc!, totpAad(f.userId), where('secret_enc')) : f.secretEnc;
         const phoneEnc = stale(keyring, f.phoneEnc) ? reseal(keyring, random, f.phoneEnc!, phoneAad(f.userId), where('phone_enc')) : f.phoneEnc;
         // Compare-and-set: on PostgreSQL (read committed) a re-configure can commit between the
         // read above and this write; its new secret must win, not the old one re-sealed.
-        return tx.mfa.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc, { secretEnc: f.secretEnc, phoneEnc: f.phoneEnc });
+        return tx.factors.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc, { secretEnc: f.secretEnc, phoneEnc: f.phoneEnc });
       });
       if (changed) factors++;
     }
@@ -105,21 +105,21 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
   }
 
   for (let after: string | null = null; ; ) {
-    const page = await storage.mfa.listSetups(after, ROTATION_PAGE_SIZE);
+    const page = await storage.setups.listSetups(after, ROTATION_PAGE_SIZE);
     for (const listed of page) {
       if (!stale(keyring, listed.secretEnc) && !stale(keyring, listed.phoneEnc)) continue;
       const changed = await storage.transaction(async (tx) => {
-        const s = await tx.mfa.getSetup(listed.id);
+        const s = await tx.setups.getSetup(listed.id);
         if (!s || s.usedAt !== null || (!stale(keyring, s.secretEnc) && !stale(keyring, s.phoneEnc))) return false;
         if (s.expiresAt <= clock.now()) {
           // It can never be confirmed: nothing to keep readable, and nothing left under the old key.
-          await tx.mfa.updateSetupCiphertexts(s.id, null, null);
+          await tx.setups.updateSetupCiphertexts(s.id, null, null);
           return false;
         }
         const where = (column: string) => `mfa_setups row ${s.id} of user ${s.userId} (${column})`;
         const secretEnc = stale(keyring, s.secretEnc) ? reseal(keyring, random, s.secretEnc!, setupAad(s.id), where('secret_enc')) : s.secretEnc;
         const phoneEnc = stale(keyring, s.phoneEnc) ? reseal(keyring, random, s.phoneEnc!, setupAad(s.id), where('phone_enc')) : s.phoneEnc;
-        await tx.mfa.updateSetupCiphertexts(s.id, secretEnc, phoneEnc);
+        await tx.setups.updateSetupCiphertexts(s.id, secretEnc, phoneEnc);
         return true;
       });
       if (changed) setups++;

@@ -65,7 +65,7 @@ export class MfaSetupService {
       createdAt: now,
       expiresAt: now + SETUP_TTL_MS,
     };
-    await storage.mfa.createSetup(setup);
+    await storage.setups.createSetup(setup);
     return setup;
   }
 
@@ -91,7 +91,7 @@ export class MfaSetupService {
       await this.events.record(user.id, 'mfa.setup_started', ctx, { method: 'sms', phone_hint: phone.hint });
       return { setup_id: setup.id, method: 'sms', phone_hint: phone.hint, expires_at: new Date(sent.expiresAt).toISOString() };
     } catch (e) {
-      await this.deps.storage.mfa.deleteSetup(setup.id); // nothing of a failed send is left behind
+      await this.deps.storage.setups.deleteSetup(setup.id); // nothing of a failed send is left behind
       throw e;
     }
   }
@@ -107,7 +107,7 @@ export class MfaSetupService {
   }
 
   private async openSetup(user: UserRecord, setupId: string) {
-    const setup = await this.deps.storage.mfa.getSetup(setupId);
+    const setup = await this.deps.storage.setups.getSetup(setupId);
     if (!setup || setup.userId !== user.id || setup.usedAt !== null || setup.expiresAt <= this.deps.clock.now()) throw setupGone();
     return setup;
   }
@@ -143,10 +143,10 @@ export class MfaSetupService {
   private async activate(user: UserRecord, currentSessionId: string, setup: MfaSetupRecord, secret: Buffer, step: number | null, ctx: RequestContext) {
     const { storage, clock, keyring, random } = this.deps;
     const now = clock.now();
-    const previous = await storage.mfa.getFactor(user.id);
+    const previous = await storage.factors.getFactor(user.id);
     const recoveryCode = await storage.transaction(async (tx) => {
-      if (!(await tx.mfa.spendSetup(setup.id, now))) throw setupGone();
-      await tx.mfa.putFactor({
+      if (!(await tx.setups.spendSetup(setup.id, now))) throw setupGone();
+      await tx.factors.putFactor({
         userId: user.id,
         method: setup.method,
         secretEnc: setup.method === 'totp' ? seal(keyring, secret, totpAad(user.id), random) : null,
@@ -156,7 +156,7 @@ export class MfaSetupService {
         enabledAt: now,
       });
       const rc = await this.recovery.issue(user.id, tx);
-      await tx.mfa.closeChallengesForUser(user.id, now);
+      await tx.challenges.closeChallengesForUser(user.id, now);
       await tx.sessions.deleteAllForUser(user.id, currentSessionId);
       return rc;
     });

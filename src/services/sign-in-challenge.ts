@@ -80,7 +80,7 @@ export class SignInChallengeService {
     };
     // One commit for the challenge and its event (a write costs mostly its commit).
     await this.deps.storage.transaction(async (tx) => {
-      await tx.mfa.createChallenge(c);
+      await tx.challenges.createChallenge(c);
       await this.events.record(user.id, 'signin.mfa_required', ctx, { method: factor.method, via }, tx);
     });
     const answer: MfaRequired = {
@@ -114,7 +114,7 @@ export class SignInChallengeService {
   /** The open challenge a client's string names, or 410 challenge_expired. */
   private async openChallenge(challenge: string): Promise<ChallengeRecord> {
     if (!looksLikeToken(challenge)) throw expired();
-    const c = await this.deps.storage.mfa.getChallenge(hashToken(challenge));
+    const c = await this.deps.storage.challenges.getChallenge(hashToken(challenge));
     if (!c || c.closedAt !== null || c.expiresAt <= this.deps.clock.now()) throw expired();
     return c;
   }
@@ -129,9 +129,9 @@ export class SignInChallengeService {
     const now = clock.now();
     let reserved: Reserved | undefined;
     const verdict = await rollbackUnless(storage, async (tx) => {
-      const attempt = await tx.mfa.reserveChallengeAttempt(c.idHash, now, MFA_LIMITS.perChallenge);
+      const attempt = await tx.challenges.reserveChallengeAttempt(c.idHash, now, MFA_LIMITS.perChallenge);
       if (attempt === null) return 'challenge';
-      const run = await tx.mfa.reserveAccountAttempt(c.userId, now, LOCK_PLAN);
+      const run = await tx.attempts.reserveAccountAttempt(c.userId, now, LOCK_PLAN);
       if (!run) return 'locked';
       reserved = { attempt, run };
       return 'ok';
@@ -149,7 +149,7 @@ export class SignInChallengeService {
     this.guard.refused(c.userId, reserved.run);
     await this.events.record(c.userId, 'signin.failed', ctx, { reason: code === 'invalid_code' ? 'second_factor' : 'recovery_code' });
     if (challengeDiesAt(reserved.attempt)) {
-      await storage.mfa.closeChallenge(c.idHash, clock.now());
+      await storage.challenges.closeChallenge(c.idHash, clock.now());
       throw tooManyForChallenge();
     }
     if (code === 'invalid_recovery_code') throw new AppError('invalid_recovery_code', 'That recovery code is not right. Check it and try again.');
@@ -184,8 +184,8 @@ export class SignInChallengeService {
     let started: StartedSession | undefined;
     let linked = false;
     const won = await rollbackUnless(storage, async (tx) => {
-      if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
-      if (step !== null && !(await tx.mfa.advanceStep(user.id, step))) return 'replayed';
+      if (!(await tx.challenges.closeChallenge(c.idHash, now))) return 'closed';
+      if (step !== null && !(await tx.factors.advanceStep(user.id, step))) return 'replayed';
       started = await this.startSession(tx, user, c, ctx, factor.method);
       if (c.pendingLink) linked = await linkInTransaction(tx, this.events, user, c.pendingLink, now, ctx);
       return 'ok';
@@ -212,11 +212,11 @@ export class SignInChallengeService {
     // One transaction, as verify: spend the code, turn the factor off, end every session, then
     // create the new session; no session exists unless the code was spent.
     const won = await rollbackUnless(storage, async (tx) => {
-      if (!(await tx.mfa.spendRecoveryCode(user.id, hash, now))) return 'spent';
-      if (!(await tx.mfa.closeChallenge(c.idHash, now))) return 'closed';
-      await tx.mfa.deleteFactor(user.id);
-      await tx.mfa.deleteSetupsForUser(user.id);
-      await tx.mfa.closeChallengesForUser(user.id, now);
+      if (!(await tx.recoveryCodes.spendRecoveryCode(user.id, hash, now))) return 'spent';
+      if (!(await tx.challenges.closeChallenge(c.idHash, now))) return 'closed';
+      await tx.factors.deleteFactor(user.id);
+      await tx.setups.deleteSetupsForUser(user.id);
+      await tx.challenges.closeChallengesForUser(user.id, now);
       await tx.sessions.deleteAllForUser(user.id);
       // The recovery code proves the account as the second factor would have.
       if (c.pendingLink) linked = await linkInTransaction(tx, this.events, user, c.pendingLink, now, ctx);
@@ -237,7 +237,7 @@ export class SignInChallengeService {
     const c = await this.openChallenge(challenge);
     if (c.method !== 'sms') throw new AppError('bad_request', 'This sign-in uses an authenticator app; there is no code to send.');
     await this.guard.assertOpen(c.userId);
-    const factor = await this.deps.storage.mfa.getFactor(c.userId);
+    const factor = await this.deps.storage.factors.getFactor(c.userId);
     if (!factor || factor.method !== 'sms') throw expired();
     const sent = await this.sms.send({ kind: 'challenge', idHash: c.idHash }, c.userId, this.phoneOf(factor), c, ctx);
     return { expires_at: new Date(sent.expiresAt).toISOString() };
@@ -245,7 +245,7 @@ export class SignInChallengeService {
 
   /** The one way a challenge ends in a session: inside the transaction that spent the code. */
   private async startSession(tx: Stores, user: UserRecord, c: ChallengeRecord, ctx: RequestContext, method: string): Promise<StartedSession> {
-    await tx.mfa.resetAttempts(user.id);
+    await tx.attempts.resetAttempts(user.id);
     const started = await this.sessions.start(user.id, c.client, ctx, tx);
     await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${method}` }, tx);
     return started;

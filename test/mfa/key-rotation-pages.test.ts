@@ -30,7 +30,7 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
         const secret = sms ? null : randomBytes(20);
         const phone = sms ? `+1555${String(i).padStart(7, '0')}` : null;
         plain.set(userId, { secret, phone });
-        await tx.mfa.putFactor({
+        await tx.factors.putFactor({
           userId,
           method: sms ? 'sms' : 'totp',
           secretEnc: secret ? seal(old, secret, totpAad(userId), cryptoRandom) : null,
@@ -41,7 +41,7 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
         });
         if (i < SETUPS) {
           const id = `s${String(i).padStart(5, '0')}`;
-          await tx.mfa.createSetup({ id, userId, method: 'totp', secretEnc: seal(old, `setup-${i}`, setupAad(id), cryptoRandom), phoneEnc: null, phoneHint: null, createdAt: now, expiresAt: now + 60_000 });
+          await tx.setups.createSetup({ id, userId, method: 'totp', secretEnc: seal(old, `setup-${i}`, setupAad(id), cryptoRandom), phoneEnc: null, phoneHint: null, createdAt: now, expiresAt: now + 60_000 });
         }
       }
     });
