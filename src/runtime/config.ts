@@ -82,19 +82,43 @@ export interface Config {
   sessions: { idleWebMs: number; idleAppMs: number; absoluteWebMs: number; absoluteAppMs: number };
   passwordResetTtlMs: number;
   accessKeyLimit: number;
-  sms: {
-    provider: Raw['TWOFOLD_SMS_PROVIDER'];
-    defaultRegion: string;
-    countries: string[];
-    dailyLimit: number;
-    twilio: { accountSid?: string; authToken?: string; from?: string; baseUrl: string };
-    webhook: { url?: string; secret?: string };
-  };
+  sms: SmsConfig;
   google: { clientId?: string; clientSecret?: string; issuer: string };
   /** When set, GET /metrics needs `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   /** draft-cavage requests with a body must sign `digest` (content-length coverage refused). */
   cavageRequireDigest: boolean;
+}
+
+/** How texts go out (TWOFOLD_SMS_PROVIDER): each provider carries exactly the settings it needs. */
+export type SmsDelivery =
+  | { provider: 'console' }
+  | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string }
+  | { provider: 'webhook'; url: string; secret: string };
+
+export type SmsConfig = SmsDelivery & { defaultRegion: string; countries: string[]; dailyLimit: number };
+
+/** The provider's settings, each required one present (or ConfigError naming the first missing). */
+function parseSmsDelivery(r: Raw): SmsDelivery {
+  const required = (name: keyof Raw & `TWOFOLD_${string}`, value: string | undefined): string => {
+    if (!value) throw new ConfigError(`${name}: required when TWOFOLD_SMS_PROVIDER=${r.TWOFOLD_SMS_PROVIDER}`);
+    return value;
+  };
+  switch (r.TWOFOLD_SMS_PROVIDER) {
+    case 'twilio': {
+      const accountSid = required('TWOFOLD_TWILIO_ACCOUNT_SID', r.TWOFOLD_TWILIO_ACCOUNT_SID);
+      const authToken = required('TWOFOLD_TWILIO_AUTH_TOKEN', r.TWOFOLD_TWILIO_AUTH_TOKEN);
+      const from = required('TWOFOLD_TWILIO_FROM', r.TWOFOLD_TWILIO_FROM);
+      return { provider: 'twilio', accountSid, authToken, from, baseUrl: r.TWOFOLD_TWILIO_BASE_URL };
+    }
+    case 'webhook': {
+      const url = required('TWOFOLD_SMS_WEBHOOK_URL', r.TWOFOLD_SMS_WEBHOOK_URL);
+      const secret = required('TWOFOLD_SMS_WEBHOOK_SECRET', r.TWOFOLD_SMS_WEBHOOK_SECRET);
+      return { provider: 'webhook', url, secret };
+    }
+    default:
+      return { provider: 'console' };
+  }
 }
 
 /** Parses the environment; throws ConfigError naming the first bad variable. */
@@ -107,16 +131,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const r = parsed.data;
   const publicUrl = (r.TWOFOLD_PUBLIC_URL ?? `http://127.0.0.1:${r.PORT}`).replace(/\/+$/, '');
-  if (r.TWOFOLD_SMS_PROVIDER === 'twilio') {
-    for (const k of ['TWOFOLD_TWILIO_ACCOUNT_SID', 'TWOFOLD_TWILIO_AUTH_TOKEN', 'TWOFOLD_TWILIO_FROM'] as const) {
-      if (!r[k]) throw new ConfigError(`${k}: required when TWOFOLD_SMS_PROVIDER=twilio`);
-    }
-  }
-  if (r.TWOFOLD_SMS_PROVIDER === 'webhook') {
-    for (const k of ['TWOFOLD_SMS_WEBHOOK_URL', 'TWOFOLD_SMS_WEBHOOK_SECRET'] as const) {
-      if (!r[k]) throw new ConfigError(`${k}: required when TWOFOLD_SMS_PROVIDER=webhook`);
-    }
-  }
+  const smsDelivery = parseSmsDelivery(r);
   if (r.TWOFOLD_SMS_WEBHOOK_SECRET) {
     const raw = r.TWOFOLD_SMS_WEBHOOK_SECRET;
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length < 16) {
@@ -156,14 +171,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     passwordResetTtlMs: r.TWOFOLD_PASSWORD_RESET_TTL,
     accessKeyLimit: r.TWOFOLD_ACCESS_KEY_LIMIT,
-    sms: {
-      provider: r.TWOFOLD_SMS_PROVIDER,
-      defaultRegion: r.TWOFOLD_SMS_DEFAULT_REGION,
-      countries,
-      dailyLimit: r.TWOFOLD_SMS_DAILY_LIMIT,
-      twilio: { accountSid: r.TWOFOLD_TWILIO_ACCOUNT_SID, authToken: r.TWOFOLD_TWILIO_AUTH_TOKEN, from: r.TWOFOLD_TWILIO_FROM, baseUrl: r.TWOFOLD_TWILIO_BASE_URL },
-      webhook: { url: r.TWOFOLD_SMS_WEBHOOK_URL, secret: r.TWOFOLD_SMS_WEBHOOK_SECRET },
-    },
+    sms: { ...smsDelivery, defaultRegion: r.TWOFOLD_SMS_DEFAULT_REGION, countries, dailyLimit: r.TWOFOLD_SMS_DAILY_LIMIT },
     google: { clientId: r.TWOFOLD_GOOGLE_CLIENT_ID, clientSecret: r.TWOFOLD_GOOGLE_CLIENT_SECRET, issuer: r.TWOFOLD_GOOGLE_ISSUER },
     metricsToken: r.TWOFOLD_METRICS_TOKEN,
     cavageRequireDigest: r.TWOFOLD_CAVAGE_REQUIRE_DIGEST,

@@ -10,10 +10,10 @@ export function createSmsSender(config: Readonly<Config>, logger: pino.Logger): 
   const { sms } = config;
   switch (sms.provider) {
     case 'twilio':
-      return new TwilioSmsSender({ accountSid: sms.twilio.accountSid!, authToken: sms.twilio.authToken!, from: sms.twilio.from!, baseUrl: sms.twilio.baseUrl });
+      return new TwilioSmsSender({ accountSid: sms.accountSid, authToken: sms.authToken, from: sms.from, baseUrl: sms.baseUrl });
     case 'webhook':
-      return new WebhookSmsSender(sms.webhook.url!, sms.webhook.secret!);
-    default:
+      return new WebhookSmsSender(sms.url, sms.secret);
+    case 'console':
       return new ConsoleSmsSender(logger, config.production);
   }
 }
