@@ -1,5 +1,7 @@
 // Lint: TypeScript rules plus the layering rule of DEVELOPERS.md — domain code (src/core,
-// src/services) never imports a web framework, a query builder, a driver or a vendor SDK.
+// src/services) never imports a web framework, a query builder, a driver or a vendor SDK. The
+// portal (web/) gets the same TypeScript rules and React's rules of hooks.
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const forbiddenInDomain = [
@@ -9,12 +11,22 @@ const forbiddenInDomain = [
 const layerPatterns = (layers) => layers.map((l) => ({ group: [`**/${l}/**`, `../${l}/*`, `../../${l}/*`], message: `domain code must not import src/${l}` }));
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'web/**', 'data/**', 'test-artifacts/**'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**'] },
   ...tseslint.configs.recommended,
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/no-explicit-any': 'error',
+    },
+  },
+  {
+    // The portal: hooks only at the top level of components and hooks, and every effect and
+    // callback names what it reads (a stale closure is how a page shows another page's data).
+    files: ['web/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
   {
