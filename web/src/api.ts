@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds from Retry-After, when the server sent it. */
     readonly retryAfter: number | null,
+    /** The problem's own members beyond the RFC 9457 ones (e.g. a limit), when it has any. */
+    readonly extra: Readonly<Record<string, unknown>> = {},
   ) {
     super(message);
     this.name = 'ApiError';
@@ -25,17 +27,22 @@ function parseRetryAfter(value: string | null): number | null {
   return Number.isNaN(at) ? null : Math.max(1, Math.ceil((at - Date.now()) / 1000));
 }
 
-export async function api<T>(method: string, path: string, body?: unknown): Promise<T> {
+const STANDARD_MEMBERS = new Set(['type', 'title', 'status', 'detail', 'instance', 'code']);
+
+/** `signal` aborts the request (a page that is left); the promise then rejects with its AbortError. */
+export async function api<T>(method: string, path: string, body?: unknown, signal?: AbortSignal): Promise<T> {
   let res: Response;
   try {
     res = await fetch(path, {
+      signal: signal ?? null,
       method,
       credentials: 'same-origin',
       cache: 'no-store',
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
     });
-  } catch {
+  } catch (err) {
+    if (signal?.aborted) throw err;
     throw new ApiError(0, 'network_error', 'Twofold could not be reached. Check your connection and try again.', null);
   }
   if (res.status === 204) return undefined as T;
@@ -53,10 +60,11 @@ export async function api<T>(method: string, path: string, body?: unknown): Prom
     if (res.status === 401 && code === 'unauthorized' && path.startsWith('/v1/me')) {
       window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
     }
-    throw new ApiError(res.status, code, detail, parseRetryAfter(res.headers.get('retry-after')));
+    const extra = typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.fromEntries(Object.entries(data).filter(([name]) => !STANDARD_MEMBERS.has(name))) : {};
+    throw new ApiError(res.status, code, detail, parseRetryAfter(res.headers.get('retry-after')), extra);
   }
   return data as T;
 }
 
-export const get = <T>(path: string) => api<T>('GET', path);
+export const get = <T>(path: string, signal?: AbortSignal) => api<T>('GET', path, undefined, signal);
 export const post = <T>(path: string, body: unknown = {}) => api<T>('POST', path, body);

@@ -1,38 +1,18 @@
-// The v1 API's shapes the portal reads (shared/API.md).
-export type Method = 'totp' | 'sms';
+// The v1 API's shapes (shared/API.md). The answers are the typed client's (src/client/api-types.ts),
+// imported as types only so nothing of src/ reaches the bundle; here are only what the portal reads
+// differently and the set-up answers the client does not model.
+import type { MfaRequired, SecurityEvent } from '../../src/client/api-types';
 
-export interface User {
-  id: string;
-  email: string;
-  /** False from sign-up until the link mailed to the address is opened (shared/API.md, "Proving the mailbox"). */
-  email_verified: boolean;
-  created_at: string;
-  mfa: { enabled: boolean; method: Method | null; phone_hint?: string };
-  google_linked: boolean;
-}
+export type { AccessKey, Authenticated, CreatedAccessKey, LoginResult, MfaMethod, MfaStatus, Session, User } from '../../src/client/api-types';
 
-export interface Authenticated {
-  status: 'authenticated';
-  user: User;
-  mfa_disabled?: true;
-}
+/**
+ * A sign-in's second step. One that arrives from Google's redirect (/login?challenge=…) carries no
+ * `expires_at`, so the portal does not count on it.
+ */
+export type Challenge = Omit<MfaRequired, 'expires_at'> & { expires_at?: string };
 
-export interface MfaRequired {
-  status: 'mfa_required';
-  challenge: string;
-  method: Method;
-  phone_hint?: string;
-  expires_at?: string;
-}
-
-export type LoginAnswer = Authenticated | MfaRequired;
-
-export interface MfaStatus {
-  enabled: boolean;
-  method: Method | null;
-  phone_hint?: string;
-  enabled_at?: string;
-}
+/** The portal asks for the log from its own session, whose entries always carry their `id`. */
+export type LogEvent = SecurityEvent & { id: number };
 
 export interface TotpSetup {
   setup_id: string;
@@ -48,34 +28,4 @@ export interface SmsSetup {
   method: 'sms';
   phone_hint: string;
   expires_at: string;
-}
-
-export interface AccessKey {
-  id: string;
-  enabled: boolean;
-  created_at: string;
-  last_used_at: string | null;
-}
-
-export interface NewAccessKey extends AccessKey {
-  secret: string;
-}
-
-export interface Session {
-  id: string;
-  current: boolean;
-  client: 'web' | 'app';
-  created_at: string;
-  last_seen_at: string;
-  ip: string | null;
-  user_agent: string | null;
-}
-
-export interface SecurityEvent {
-  id: number;
-  type: string;
-  at: string;
-  ip: string | null;
-  user_agent: string | null;
-  [extra: string]: unknown;
 }

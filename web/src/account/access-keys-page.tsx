@@ -6,7 +6,8 @@ import { api, ApiError, get, post } from '../api';
 import { credentialsFile, downloadText } from '../lib/download';
 import { errorMessage, isCode } from '../lib/errors';
 import { formatDate, formatRelative } from '../lib/format';
-import type { AccessKey, NewAccessKey } from '../types';
+import { useResource } from '../lib/use-resource';
+import type { AccessKey, CreatedAccessKey } from '../types';
 import { Button } from '../ui/button';
 import { CopyButton } from '../ui/copy-button';
 import { Dialog } from '../ui/dialog';
@@ -17,35 +18,36 @@ import { useUser } from '../session';
 import { EmailFirst, useRecheckUser } from './email-banner';
 import { PasswordDialog } from './password-dialog';
 
-const LIMIT = 2;
+/**
+ * How many keys an account may have. The server's limit is configurable (TWOFOLD_ACCESS_KEY_LIMIT)
+ * but no answer states it before it is reached: the page says the contract's default until a
+ * refusal's `limit` member says otherwise.
+ */
+const DEFAULT_LIMIT = 2;
+
+const loadKeys = (signal: AbortSignal) => get<AccessKey[]>('/v1/me/access-keys', signal);
+
+/** The limit a 409 access_key_limit problem states, if it states one. */
+function limitOf(err: ApiError): number | null {
+  const limit = err.extra.limit;
+  return typeof limit === 'number' && Number.isInteger(limit) && limit > 0 ? limit : null;
+}
 
 export function AccessKeysPage() {
   const user = useUser();
   const recheck = useRecheckUser();
   const unverified = user.email_verified === false;
   const [needsEmail, setNeedsEmail] = useState(false);
-  const [keys, setKeys] = useState<AccessKey[] | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
-  const [created, setCreated] = useState<NewAccessKey | null>(null);
+  const { data: keys, error: loadError, reload: load, setData: setKeys } = useResource(loadKeys);
+  const [limit, setLimit] = useState(DEFAULT_LIMIT);
+  const [created, setCreated] = useState<CreatedAccessKey | null>(null);
   const [generating, setGenerating] = useState(false);
   const [toDelete, setToDelete] = useState<AccessKey | null>(null);
   const [toggling, setToggling] = useState<string | null>(null);
   const [rowError, setRowError] = useState<{ id: string; text: string } | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
 
-  const load = async () => {
-    try {
-      setKeys(await get<AccessKey[]>('/v1/me/access-keys'));
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
-
-  const atLimit = (keys?.length ?? 0) >= LIMIT;
+  const atLimit = (keys?.length ?? 0) >= limit;
 
   const toggle = async (key: AccessKey, enabled: boolean) => {
     if (toggling) return;
@@ -66,7 +68,7 @@ export function AccessKeysPage() {
       <PageHead title="Access keys" lead="Access keys sign requests from your scripts, the API and the Twofold CLI." />
       <ul className="key-facts">
         <li>
-          <strong>Up to {LIMIT} keys.</strong> Enough to switch to a new key before you delete the old one. Disabled keys count too.
+          <strong>Up to {limit} keys.</strong> Enough to switch to a new key before you delete the old one. Disabled keys count too.
         </li>
         <li>
           <strong>No two-factor step.</strong> Requests signed with a key don’t ask for a code, so keep its secret as safe as your password.
@@ -90,7 +92,7 @@ export function AccessKeysPage() {
         <div className="panel-head">
           <div className="status-line">
             <h2 id="keys-title">Your keys</h2>
-            <span className="badge">{keys ? `${keys.length} of ${LIMIT}` : '–'}</span>
+            <span className="badge">{keys ? `${keys.length} of ${limit}` : '–'}</span>
           </div>
           {!created && (
             <Button
@@ -107,7 +109,7 @@ export function AccessKeysPage() {
             <EmailFirst what="create access keys" id="keys-email-first" />
           </div>
         )}
-        {atLimit && !created && <p className="row limit-note">You have {LIMIT} keys, the most an account can have. Disable and delete one to make a new key.</p>}
+        {atLimit && !created && <p className="row limit-note">You have {limit} keys, the most an account can have. Disable and delete one to make a new key.</p>}
         {loadError ? (
           <div className="row">
             <Notice tone="danger" role="alert">
@@ -159,7 +161,7 @@ export function AccessKeysPage() {
         onClose={() => setGenerating(false)}
         onConfirm={async (password) => {
           try {
-            const key = await post<NewAccessKey>('/v1/me/access-keys', { password });
+            const key = await post<CreatedAccessKey>('/v1/me/access-keys', { password });
             setGenerating(false);
             setNotice(null);
             setCreated(key);
@@ -172,7 +174,11 @@ export function AccessKeysPage() {
               await recheck();
               return;
             }
-            if (isCode(err, 'access_key_limit')) throw new ApiError(409, 'access_key_limit', `You already have ${LIMIT} keys, the most an account can have. Delete one first.`, null);
+            if (isCode(err, 'access_key_limit')) {
+              const stated = limitOf(err) ?? limit;
+              setLimit(stated);
+              throw new ApiError(409, 'access_key_limit', `You already have ${stated} keys, the most an account can have. Delete one first.`, null);
+            }
             throw err;
           }
         }}
@@ -193,7 +199,7 @@ export function AccessKeysPage() {
   );
 }
 
-function NewKeyPanel({ created, onDone }: { created: NewAccessKey; onDone: () => void }) {
+function NewKeyPanel({ created, onDone }: { created: CreatedAccessKey; onDone: () => void }) {
   useEffect(() => {
     const warn = (e: BeforeUnloadEvent) => e.preventDefault();
     window.addEventListener('beforeunload', warn);
@@ -211,28 +217,8 @@ function NewKeyPanel({ created, onDone }: { created: NewAccessKey; onDone: () =>
             <strong>The secret is shown only this once.</strong> If you lose it, delete the key and generate a new one.
           </p>
         </Notice>
-        <div>
-          <p className="secret-label" id="new-key-id-label">
-            Access key ID
-          </p>
-          <div className="secret-box">
-            <span className="secret-value" aria-labelledby="new-key-id-label" role="group" data-testid="new-key-id">
-              {created.id}
-            </span>
-            <CopyButton text={created.id} what="access key ID" />
-          </div>
-        </div>
-        <div>
-          <p className="secret-label" id="new-key-secret-label">
-            Secret access key
-          </p>
-          <div className="secret-box">
-            <span className="secret-value" aria-labelledby="new-key-secret-label" role="group" data-testid="new-key-secret">
-              {created.secret}
-            </span>
-            <CopyButton text={created.secret} what="secret access key" />
-          </div>
-        </div>
+        <NewKeyValue name="id" label="Access key ID" what="access key ID" value={created.id} />
+        <NewKeyValue name="secret" label="Secret access key" what="secret access key" value={created.secret} />
         <p className="muted small">
           The CLI reads the file from <code>~/.twofold/credentials</code>.
         </p>
@@ -246,6 +232,24 @@ function NewKeyPanel({ created, onDone }: { created: NewAccessKey; onDone: () =>
         </div>
       </div>
     </section>
+  );
+}
+
+/** One value of the new key, labelled, with Copy. */
+function NewKeyValue({ name, label, what, value }: { name: 'id' | 'secret'; label: string; what: string; value: string }) {
+  const labelId = `new-key-${name}-label`;
+  return (
+    <div>
+      <p className="secret-label" id={labelId}>
+        {label}
+      </p>
+      <div className="secret-box">
+        <span className="secret-value" aria-labelledby={labelId} role="group" data-testid={`new-key-${name}`}>
+          {value}
+        </span>
+        <CopyButton text={value} what={what} />
+      </div>
+    </div>
   );
 }
 

@@ -1,15 +1,27 @@
 // Account → Security log: sign-ins, failures, factor and key changes, newest first, in pages.
-import { useEffect, useState } from 'react';
 import { get } from '../api';
-import { errorMessage } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
+import { useResource } from '../lib/use-resource';
 import { describeUserAgent } from '../lib/user-agent';
-import type { SecurityEvent } from '../types';
+import type { LogEvent } from '../types';
 import { Button } from '../ui/button';
 import { Notice } from '../ui/notice';
 import { PageHead } from '../ui/page';
 
 const PAGE = 20;
+
+/** The events shown so far, and whether the server has older ones. */
+interface Log {
+  events: LogEvent[];
+  more: boolean;
+}
+
+async function fetchPage(signal: AbortSignal, before?: number): Promise<Log> {
+  const events = await get<LogEvent[]>(`/v1/me/events?limit=${PAGE}${before ? `&before=${before}` : ''}`, signal);
+  return { events, more: events.length === PAGE };
+}
+
+const firstPage = (signal: AbortSignal) => fetchPage(signal);
 
 const METHOD: Record<string, string> = {
   password: 'with password',
@@ -30,7 +42,7 @@ function signInMethod(m: unknown): string {
 type Tone = 'good' | 'bad' | 'key' | 'plain';
 
 /** The event in words: a title, and a detail that reads on after it ("Signed in" "with password"). */
-export function describeEvent(e: SecurityEvent): { title: string; detail?: string | undefined; mono?: boolean; tone: Tone } {
+export function describeEvent(e: LogEvent): { title: string; detail?: string | undefined; mono?: boolean; tone: Tone } {
   const key = typeof e.key_id === 'string' ? e.key_id : undefined;
   switch (e.type) {
     case 'account.created':
@@ -89,27 +101,14 @@ export function describeEvent(e: SecurityEvent): { title: string; detail?: strin
 }
 
 export function SecurityLogPage() {
-  const [events, setEvents] = useState<SecurityEvent[] | null>(null);
-  const [more, setMore] = useState(false);
-  const [loading, setLoading] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-
-  const load = async (before?: number) => {
-    setLoading(true);
-    try {
-      const page = await get<SecurityEvent[]>(`/v1/me/events?limit=${PAGE}${before ? `&before=${before}` : ''}`);
-      setEvents((old) => (before && old ? [...old, ...page] : page));
-      setMore(page.length === PAGE);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    } finally {
-      setLoading(false);
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
+  const { data, error, loading, run } = useResource(firstPage);
+  const events = data?.events ?? null;
+  const more = data?.more ?? false;
+  const older = (before: number | undefined) =>
+    run(async (signal) => {
+      const page = await fetchPage(signal, before);
+      return (old) => (before && old ? { events: [...old.events, ...page.events], more: page.more } : page);
+    });
 
   return (
     <>
@@ -156,7 +155,7 @@ export function SecurityLogPage() {
         )}
         {events && more && (
           <div className="more">
-            <Button variant="secondary" loading={loading} onClick={() => void load(events.at(-1)?.id)}>
+            <Button variant="secondary" loading={loading} onClick={() => void older(events.at(-1)?.id)}>
               Show older events
             </Button>
           </div>

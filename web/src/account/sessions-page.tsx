@@ -1,8 +1,9 @@
 // Account → Sessions: where the account is signed in. End one, or all but this one.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, get } from '../api';
 import { errorMessage } from '../lib/errors';
 import { formatDate, formatDateTime, formatRelative } from '../lib/format';
+import { useResource } from '../lib/use-resource';
 import { describeUserAgent } from '../lib/user-agent';
 import type { Session } from '../types';
 import { Button } from '../ui/button';
@@ -10,28 +11,26 @@ import { Dialog } from '../ui/dialog';
 import { Notice } from '../ui/notice';
 import { PageHead } from '../ui/page';
 
+async function loadSessions(signal: AbortSignal): Promise<Session[]> {
+  const list = await get<Session[]>('/v1/me/sessions', signal);
+  // This device first, then the most recently active.
+  return list.sort((a, b) => Number(b.current) - Number(a.current) || b.last_seen_at.localeCompare(a.last_seen_at));
+}
+
 export function SessionsPage() {
-  const [sessions, setSessions] = useState<Session[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
+  const { data: sessions, error: loadError, reload } = useResource(loadSessions);
+  const [actionError, setActionError] = useState<string | null>(null);
   const [ending, setEnding] = useState<string | null>(null);
   const [confirmAll, setConfirmAll] = useState(false);
   const [endingAll, setEndingAll] = useState(false);
   const [notice, setNotice] = useState<string | null>(null);
 
+  // A failed ending stays said until the list is read again.
   const load = async () => {
-    try {
-      const list = await get<Session[]>('/v1/me/sessions');
-      // This device first, then the most recently active.
-      list.sort((a, b) => Number(b.current) - Number(a.current) || b.last_seen_at.localeCompare(a.last_seen_at));
-      setSessions(list);
-      setError(null);
-    } catch (err) {
-      setError(errorMessage(err));
-    }
+    await reload();
+    setActionError(null);
   };
-  useEffect(() => {
-    void load();
-  }, []);
+  const error = actionError ?? loadError;
 
   const endOne = async (s: Session) => {
     if (ending) return;
@@ -41,7 +40,7 @@ export function SessionsPage() {
       await load();
       setNotice(`Ended the session on ${describeUserAgent(s.user_agent)}.`);
     } catch (err) {
-      setError(errorMessage(err));
+      setActionError(errorMessage(err));
     } finally {
       setEnding(null);
     }
@@ -57,7 +56,7 @@ export function SessionsPage() {
       setNotice(ended === 1 ? 'Ended 1 other session.' : `Ended ${ended} other sessions.`);
     } catch (err) {
       setConfirmAll(false);
-      setError(errorMessage(err));
+      setActionError(errorMessage(err));
     } finally {
       setEndingAll(false);
     }

@@ -1,17 +1,18 @@
 // The last step of a set-up: prove the new factor works with one code. For an Authenticator App
 // the QR code and the key are on screen only here.
-import { useMemo, useRef, useState, type FormEvent } from 'react';
+import { useMemo } from 'react';
 import { post } from '../api';
-import { RESEND_SECONDS } from '../auth/code-prompt';
-import { phoneEnding, useCountdown } from '../lib/countdown';
-import { errorMessage, isCode, waitText } from '../lib/errors';
-import { formatCountdown, groups } from '../lib/format';
+import { phoneEnding } from '../lib/countdown';
+import { isCode, waitText } from '../lib/errors';
+import { groups } from '../lib/format';
+import { useCodeForm, useResendCode } from '../lib/use-code-form';
 import type { SmsSetup, TotpSetup } from '../types';
 import { Button } from '../ui/button';
 import { CopyButton } from '../ui/copy-button';
 import { CodeField } from '../ui/field';
 import { Notice } from '../ui/notice';
-import { StepHead } from './turn-on-wizard';
+import { ResendButton } from '../ui/resend-button';
+import { StepHead, WizardFoot } from './turn-on-wizard';
 
 function svgDataUrl(svg: string): string {
   let binary = '';
@@ -28,63 +29,37 @@ interface StepProps {
   onDone: (recoveryCode: string) => void;
 }
 
+const EXPIRED = 'This set-up has expired. Start again.';
+
 /** Verifying a set-up code, shared by both methods. */
 function useSetupVerify(setupId: string, onDone: (recoveryCode: string) => void, wrongCode: string) {
-  const [code, setCode] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const [ok, setOk] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-  const [dead, setDead] = useState(false);
-  const codeRef = useRef<HTMLInputElement>(null);
-  const restartRef = useRef<HTMLButtonElement>(null);
-
-  const fail = (message: string, fatal = false) => {
-    setError(message);
-    setOk(null);
-    if (fatal) {
-      setDead(true);
-      setTimeout(() => restartRef.current?.focus(), 0);
-    } else codeRef.current?.focus();
-  };
-
-  const submit = async (e: FormEvent) => {
-    e.preventDefault();
-    if (busy || dead) return;
-    if (code.length !== 6) return fail('Enter the 6-digit code.');
-    setBusy(true);
-    try {
+  return useCodeForm({
+    send: async (code) => {
       const answer = await post<{ recovery_code: string }>('/v1/me/mfa/setup/verify', { setup_id: setupId, code });
       onDone(answer.recovery_code);
-    } catch (err) {
-      setBusy(false);
-      setCode('');
-      if (isCode(err, 'invalid_code')) fail(wrongCode);
-      else if (isCode(err, 'setup_expired')) fail('This set-up has expired. Start again.', true);
-      else if (isCode(err, 'too_many_attempts')) fail(`Too many wrong codes. ${waitText(err)}`, true);
-      else fail(errorMessage(err));
-    }
-  };
-  return { code, setCode, error, ok, setOk, fail, busy, dead, codeRef, restartRef, submit };
+    },
+    explain: (err) => {
+      if (isCode(err, 'invalid_code')) return { text: wrongCode };
+      if (isCode(err, 'setup_expired')) return { text: EXPIRED, fatal: true };
+      if (isCode(err, 'too_many_attempts')) return { text: `Too many wrong codes. ${waitText(err)}`, fatal: true };
+      return undefined;
+    },
+  });
 }
 
 function Foot({ verb, busy, dead, restartRef, onCancel, onRestart }: { verb: string; busy: boolean; dead: boolean; restartRef: React.RefObject<HTMLButtonElement | null>; onCancel: () => void; onRestart: () => void }) {
   return (
-    <div className="wizard-foot">
-      <Button variant="ghost" onClick={onCancel}>
-        Cancel
-      </Button>
-      <div className="actions">
-        {dead ? (
-          <Button ref={restartRef} onClick={onRestart}>
-            Start again
-          </Button>
-        ) : (
-          <Button type="submit" loading={busy}>
-            {verb}
-          </Button>
-        )}
-      </div>
-    </div>
+    <WizardFoot backLabel="Cancel" onBack={onCancel}>
+      {dead ? (
+        <Button ref={restartRef} onClick={onRestart}>
+          Start again
+        </Button>
+      ) : (
+        <Button type="submit" loading={busy}>
+          {verb}
+        </Button>
+      )}
+    </WizardFoot>
   );
 }
 
@@ -132,25 +107,11 @@ export function TotpStep({ setup, n, of, verb, onCancel, onRestart, onDone }: St
 
 export function SmsCodeStep({ setup, n, of, verb, onCancel, onRestart, onDone }: StepProps & { setup: SmsSetup }) {
   const v = useSetupVerify(setup.setup_id, onDone, 'That code is not right. Check the latest text message and try again.');
-  const [resendAt, setResendAt] = useState(() => Date.now() + RESEND_SECONDS * 1000);
-  const [resending, setResending] = useState(false);
-  const resendIn = useCountdown(resendAt);
-
-  const resend = async () => {
-    if (resending || resendIn > 0 || v.dead) return;
-    setResending(true);
-    try {
-      await post('/v1/me/mfa/setup/resend', { setup_id: setup.setup_id });
-      setResendAt(Date.now() + RESEND_SECONDS * 1000);
-      v.setOk('We sent a new code. The earlier one no longer works.');
-    } catch (err) {
-      if (isCode(err, 'resend_too_soon')) setResendAt(Date.now() + (err.retryAfter ?? RESEND_SECONDS) * 1000);
-      else if (isCode(err, 'setup_expired', 'not_found')) v.fail('This set-up has expired. Start again.', true);
-      else v.fail(errorMessage(err));
-    } finally {
-      setResending(false);
-    }
-  };
+  const resend = useResendCode(
+    v,
+    () => post('/v1/me/mfa/setup/resend', { setup_id: setup.setup_id }),
+    (err) => (isCode(err, 'setup_expired', 'not_found') ? EXPIRED : undefined),
+  );
 
   return (
     <form className="panel panel-body" noValidate onSubmit={v.submit}>
@@ -158,11 +119,7 @@ export function SmsCodeStep({ setup, n, of, verb, onCancel, onRestart, onDone }:
         We sent a code to your phone ending in {phoneEnding(setup.phone_hint)}. It is valid for 3 minutes.
       </StepHead>
       <CodeField ref={v.codeRef} label="6-digit code" autoFocus value={v.code} onValue={v.setCode} error={v.error} ok={v.ok} disabled={v.dead} />
-      {!v.dead && (
-        <Button variant="link" onClick={resend} loading={resending} disabled={resendIn > 0}>
-          {resendIn > 0 ? `Resend code in ${formatCountdown(resendIn)}` : 'Resend code'}
-        </Button>
-      )}
+      {!v.dead && <ResendButton {...resend} />}
       <Foot verb={verb} busy={v.busy} dead={v.dead} restartRef={v.restartRef} onCancel={onCancel} onRestart={onRestart} />
     </form>
   );

@@ -7,7 +7,7 @@ import { post } from '../api';
 import { COUNTRIES, defaultCountry, toE164 } from '../lib/countries';
 import { errorMessage, isCode, waitText } from '../lib/errors';
 import { useSession, useUser } from '../session';
-import type { Method, SmsSetup, TotpSetup } from '../types';
+import type { MfaMethod, SmsSetup, TotpSetup } from '../types';
 import { Button } from '../ui/button';
 import { Field, SelectField } from '../ui/field';
 import { Notice } from '../ui/notice';
@@ -28,11 +28,23 @@ export function StepHead({ n, of, title, children }: { n: number; of: number; ti
   );
 }
 
+/** The wizard's last line: Cancel or Back on the left, the step's own action on the right. */
+export function WizardFoot({ backLabel, onBack, children }: { backLabel: string; onBack: () => void; children: ReactNode }) {
+  return (
+    <div className="wizard-foot">
+      <Button variant="ghost" onClick={onBack}>
+        {backLabel}
+      </Button>
+      <div className="actions">{children}</div>
+    </div>
+  );
+}
+
 export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure: boolean; onCancel: () => void; onEnabled: (recoveryCode: string) => void }) {
   const user = useUser();
   const { refresh } = useSession();
   const [step, setStep] = useState<Step>({ kind: 'choose' });
-  const [method, setMethod] = useState<Method>('totp');
+  const [method, setMethod] = useState<MfaMethod>('totp');
   const [country, setCountry] = useState<CountryCode>(defaultCountry);
   const [phone, setPhone] = useState('');
   const [phoneError, setPhoneError] = useState<string | null>(null);
@@ -87,14 +99,9 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
             </label>
           </div>
         </fieldset>
-        <div className="wizard-foot">
-          <Button variant="ghost" onClick={onCancel}>
-            Cancel
-          </Button>
-          <div className="actions">
-            <Button type="submit">Next</Button>
-          </div>
-        </div>
+        <WizardFoot backLabel="Cancel" onBack={onCancel}>
+          <Button type="submit">Next</Button>
+        </WizardFoot>
       </form>
     );
   }
@@ -128,14 +135,9 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
           </SelectField>
           <Field ref={phoneRef} label="Phone number" type="tel" inputMode="tel" autoComplete="tel-national" autoFocus value={phone} onChange={(e) => setPhone(e.target.value)} error={phoneError} tallError />
         </div>
-        <div className="wizard-foot">
-          <Button variant="ghost" onClick={() => setStep({ kind: 'choose' })}>
-            Back
-          </Button>
-          <div className="actions">
-            <Button type="submit">Next</Button>
-          </div>
-        </div>
+        <WizardFoot backLabel="Back" onBack={() => setStep({ kind: 'choose' })}>
+          <Button type="submit">Next</Button>
+        </WizardFoot>
       </form>
     );
   }
@@ -179,16 +181,11 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
       </StepHead>
       <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
       <Field ref={passwordRef} label="Password" type="password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={passwordError} tallError fieldClassName="field-narrow" />
-      <div className="wizard-foot">
-        <Button variant="ghost" onClick={() => setStep({ kind: method === 'sms' ? 'phone' : 'choose' })}>
-          Back
+      <WizardFoot backLabel="Back" onBack={() => setStep({ kind: method === 'sms' ? 'phone' : 'choose' })}>
+        <Button type="submit" loading={busy}>
+          Next
         </Button>
-        <div className="actions">
-          <Button type="submit" loading={busy}>
-            Next
-          </Button>
-        </div>
-      </div>
+      </WizardFoot>
     </form>
   );
 }

@@ -1,10 +1,10 @@
 // Account → Two-factor Authentication: the state, Turn On (the wizard), and when on:
 // Re-configure, New recovery code and Turn Off.
-import { useEffect, useState } from 'react';
+import { useState } from 'react';
 import { api, get, post } from '../api';
-import { errorMessage } from '../lib/errors';
 import { phoneEnding } from '../lib/countdown';
 import { formatDate } from '../lib/format';
+import { useResource } from '../lib/use-resource';
 import { takeFlash } from '../router';
 import { useSession, useUser } from '../session';
 import type { MfaStatus } from '../types';
@@ -27,11 +27,12 @@ function initialNotice(): PageNotice {
   return null;
 }
 
+const loadStatus = (signal: AbortSignal) => get<MfaStatus>('/v1/me/mfa', signal);
+
 export function TwoFactorPage() {
   const user = useUser();
   const { refresh } = useSession();
-  const [status, setStatus] = useState<MfaStatus | null>(null);
-  const [loadError, setLoadError] = useState<string | null>(null);
+  const { data: status, error: loadError, reload: load } = useResource(loadStatus);
   const [view, setView] = useState<View>({ kind: 'status' });
   const [notice, setNotice] = useState<PageNotice>(initialNotice);
   const [dialog, setDialog] = useState<'off' | 'renew' | null>(null);
@@ -43,18 +44,6 @@ export function TwoFactorPage() {
     setNeedsEmail(false);
     setView({ kind: 'wizard', reconfigure });
   };
-
-  const load = async () => {
-    try {
-      setStatus(await get<MfaStatus>('/v1/me/mfa'));
-      setLoadError(null);
-    } catch (err) {
-      setLoadError(errorMessage(err));
-    }
-  };
-  useEffect(() => {
-    void load();
-  }, []);
 
   const method = status?.method === 'sms' ? 'SMS Number' : 'Authenticator App';
 

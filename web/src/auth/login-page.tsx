@@ -6,7 +6,7 @@ import { post } from '../api';
 import { errorMessage, isCode } from '../lib/errors';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import type { LoginAnswer, MfaRequired } from '../types';
+import type { Challenge, LoginResult } from '../types';
 import { Button } from '../ui/button';
 import { Field } from '../ui/field';
 import { AuthShell, GoogleButton } from './auth-shell';
@@ -14,7 +14,7 @@ import { CodePrompt } from './code-prompt';
 import { googleErrorText, useFlashNotice } from './flash';
 import { RecoverForm } from './recover-form';
 
-type Step = { kind: 'password' } | { kind: 'code'; challenge: MfaRequired } | { kind: 'recover'; challenge: MfaRequired };
+type Step = { kind: 'password' } | { kind: 'code'; challenge: Challenge } | { kind: 'recover'; challenge: Challenge };
 
 function fromUrl(): { step: Step; error: string | null } {
   const params = new URLSearchParams(location.search);
@@ -46,7 +46,7 @@ export function LoginPage() {
   return <PasswordStep googleError={initial.error} onChallenge={(challenge) => setStep({ kind: 'code', challenge })} />;
 }
 
-function PasswordStep({ onChallenge, googleError }: { onChallenge: (c: MfaRequired) => void; googleError: string | null }) {
+function PasswordStep({ onChallenge, googleError }: { onChallenge: (c: Challenge) => void; googleError: string | null }) {
   const { setUser, providers } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -72,7 +72,7 @@ function PasswordStep({ onChallenge, googleError }: { onChallenge: (c: MfaRequir
     setErrors({});
     setBusy(true);
     try {
-      const answer = await post<LoginAnswer>('/v1/auth/login', { email: email.trim(), password, client: 'web' });
+      const answer = await post<LoginResult>('/v1/auth/login', { email: email.trim(), password, client: 'web' });
       if (answer.status === 'authenticated') {
         setUser(answer.user);
         navigate('/account/two-factor');

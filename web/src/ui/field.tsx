@@ -69,13 +69,13 @@ export function SelectField({ label, hint, error, ok, aside, tallError, fieldCla
   );
 }
 
-/** The 6-digit code field: one input, digits only, filled by the phone's one-time-code autofill. */
+/** The 6-digit code field: one input, filled by the phone's one-time-code autofill (useCodeForm keeps it to digits). */
 export function CodeField({ value, onValue, label = 'Code', ...rest }: Omit<FieldProps, 'value' | 'onChange' | 'label'> & { value: string; onValue: (v: string) => void; label?: string }) {
   return (
     <Field
       label={label}
       value={value}
-      onChange={(e) => onValue(e.target.value.replace(/\D/g, '').slice(0, 6))}
+      onChange={(e) => onValue(e.target.value)}
       inputMode="numeric"
       autoComplete="one-time-code"
       pattern="[0-9]*"
