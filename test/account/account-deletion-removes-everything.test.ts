@@ -7,7 +7,7 @@ import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { PASSWORD, assertProblem, bearer, enableTotp, eventually, login, webUser, type Auth } from '../http/http-helpers.js';
-import { dumpAllTables } from '../keys/support.js';
+import { dumpAllTables } from '../helpers/tables.js';
 import { createKey, me, signed } from './support.js';
 
 let h: Harness;

@@ -3,18 +3,15 @@
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { signRequest } from '../../src/client/signer.js';
-import { TEST_PUBLIC_URL, type Harness } from '../helpers/harness.js';
+import { PUBLIC_HOST, TEST_PUBLIC_URL, type Harness } from '../helpers/harness.js';
 import { verifyTokenFor } from '../helpers/verify-email.js';
-import { PASSWORD, bearer, sessionCookie, web, type Auth } from '../http/http-helpers.js';
+import { bearer, sessionCookie, signup, web, type Auth } from '../helpers/accounts.js';
 
-export const PUBLIC_HOST = new URL(TEST_PUBLIC_URL).host;
 
-/** Signs up and leaves the mailbox unproven (the http-helpers' signup proves it). */
+/** Signs up and leaves the mailbox unproven (the kit's signup proves it). */
 export async function unprovenUser(h: Harness, email: string, client: 'web' | 'app' = 'app'): Promise<{ auth: Auth; id: string; res: LightMyRequestResponse }> {
-  const res = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password: PASSWORD, client } });
-  assert.equal(res.statusCode, 201, res.body);
-  const auth = client === 'app' ? bearer(res.json().token) : web(sessionCookie(res));
-  return { auth, id: res.json().user.id, res };
+  const { reply, token, userId } = await signup(h, email, { client, prove: false });
+  return { auth: client === 'app' ? bearer(token) : web(sessionCookie(reply.res)), id: userId, res: reply.res };
 }
 
 /** The newest confirmation link's token mailed to `email`; fails when there is none. */
@@ -33,11 +30,7 @@ export interface Key {
   secret: string;
 }
 
-export async function createKey(h: Harness, auth: Auth): Promise<Key> {
-  const r = await h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: auth, payload: { password: PASSWORD } });
-  assert.equal(r.statusCode, 201, r.body);
-  return r.json();
-}
+export { createKey } from '../keys/support.js';
 
 /** A request signed with an access key (RFC 9421), as the CLI sends it. */
 export function signed(h: Harness, key: Key, method: 'GET' | 'POST' | 'DELETE' | 'PATCH', path: string, json?: unknown): Promise<LightMyRequestResponse> {

@@ -4,21 +4,15 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { signRequest } from '../../src/client/signer.js';
-import { base32Decode } from '../../src/core/base32.js';
-import { totpAt } from '../../src/core/totp.js';
+import { bearer, challengeFor, enableTotp as enableTotpOn, PASSWORD, signup, totpCode, wrongTotpCode, type Server as AccountServer } from '../helpers/accounts.js';
+import type { FetchedAnswer } from '../helpers/problems.js';
 import { markVerifiedInDatabase } from '../helpers/verify-email.js';
 import { databaseOf } from './processes.js';
 
-export const PASSWORD = 'correct horse battery staple';
-export const STEP_MS = 30_000;
+export { PASSWORD, STEP_MS } from '../helpers/accounts.js';
+export { assertProblem } from '../helpers/problems.js';
 
-export interface Answer {
-  status: number;
-  headers: Headers;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- test code reads members freely
-  body: any;
-  text: string;
-}
+export type Answer = FetchedAnswer;
 
 export interface CallOptions {
   json?: unknown;
@@ -46,25 +40,26 @@ export async function call(base: string, method: string, path: string, o: CallOp
   return { status: res.status, headers: res.headers, body: parsed, text };
 }
 
-/** Asserts a problem+json answer with the given status and stable code. */
-export function assertProblem(a: Answer, status: number, code: string): void {
-  assert.equal(a.status, status, a.text);
-  assert.match(a.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  assert.equal(a.body?.code, code, a.text);
-}
-
 export const uniqueEmail = (tag: string) => `${tag}-${randomBytes(5).toString('hex')}@example.com`;
 
 /** The code an authenticator app shows now, `offset` steps away. */
-export const totpNow = (secret: string, offset = 0) => totpAt(base32Decode(secret), Date.now() + offset * STEP_MS);
+export const totpNow = (secret: string, offset = 0) => totpCode(secret, Date.now(), offset);
 
 /** A 6-digit code that none of the steps -2…+2 produce now: surely wrong. */
-export function wrongTotp(secret: string): string {
-  const near = new Set([-2, -1, 0, 1, 2].map((o) => totpNow(secret, o)));
-  for (let n = Number(totpNow(secret)) + 1; ; n++) {
-    const c = String(n % 1_000_000).padStart(6, '0');
-    if (!near.has(c)) return c;
-  }
+export const wrongTotp = (secret: string): string => wrongTotpCode(secret, Date.now());
+
+/** An instance (or any server process) as the kit's `Server`: fetch, the real clock, its database for the mailbox. */
+export function overHttp(base: string): AccountServer<Answer> {
+  return {
+    post: (url, json, o = {}) => call(base, 'POST', url, { json, headers: { ...o.auth, ...(o.from ? { 'x-forwarded-for': o.from } : {}) } }),
+    now: () => Date.now(),
+    realTime: true,
+    // The instance logs its mails unread: the mailbox is proven in its database instead.
+    proveMailbox: async (email) => {
+      const db = databaseOf.get(base);
+      if (db) await markVerifiedInDatabase(db, email);
+    },
+  };
 }
 
 /** A fresh address of the benchmarking range (RFC 2544, 198.18.0.0/15), never a real client. */
@@ -73,38 +68,20 @@ const clientAddress = () => `198.18.${randomBytes(1)[0]}.${randomBytes(1)[0]}`;
 export async function signUp(base: string, email: string): Promise<{ token: string; userId: string }> {
   // Each sign-up comes from its own client address (the instances trust 127.0.0.1 as their load
   // balancer): the suites make more accounts than one address may sign up in an hour (20).
-  const r = await call(base, 'POST', '/v1/auth/signup', { json: { email, password: PASSWORD, client: 'app' }, headers: { 'x-forwarded-for': clientAddress() } });
-  assert.equal(r.status, 201, r.text);
-  // The instance logs its mails unread: the mailbox is proven in its database instead.
-  const db = databaseOf.get(base);
-  if (db) await markVerifiedInDatabase(db, email);
-  return { token: r.body.token, userId: r.body.user.id };
+  const { token, userId } = await signup(overHttp(base), email, { from: clientAddress() });
+  return { token, userId };
 }
 
 /**
  * Turns TOTP on: set-up on one instance, confirmation on another. The confirmation uses the
  * PREVIOUS step's code (accepted as drift), so the current and next steps stay free for sign-ins.
  */
-export async function enableTotp(setupAt: string, verifyAt: string, token: string): Promise<{ secret: string; recoveryCode: string }> {
-  const s = await call(setupAt, 'POST', '/v1/me/mfa/setup', { token, json: { method: 'totp', password: PASSWORD } });
-  assert.equal(s.status, 201, s.text);
-  const confirm = () => call(verifyAt, 'POST', '/v1/me/mfa/setup/verify', { token, json: { setup_id: s.body.setup_id, code: totpNow(s.body.secret, -1) } });
-  let v = await confirm();
-  // On a loaded machine the request can cross a 30 s boundary, putting the previous step out of
-  // the ±1 window: compute it again once (the refused try is reset by the success).
-  if (v.status === 401) v = await confirm();
-  assert.equal(v.status, 200, v.text);
-  return { secret: s.body.secret, recoveryCode: v.body.recovery_code };
-}
+export const enableTotp = (setupAt: string, verifyAt: string, token: string) =>
+  enableTotpOn(overHttp(setupAt), bearer(token), { confirmAt: overHttp(verifyAt), stepOffset: -1 });
 
 export const login = (base: string, email: string) => call(base, 'POST', '/v1/auth/login', { json: { email, password: PASSWORD, client: 'app' } });
 
-export async function challengeAt(base: string, email: string): Promise<string> {
-  const r = await login(base, email);
-  assert.equal(r.status, 200, r.text);
-  assert.equal(r.body.status, 'mfa_required', r.text);
-  return r.body.challenge;
-}
+export const challengeAt = (base: string, email: string): Promise<string> => challengeFor(overHttp(base), email);
 
 export const verifyAt = (base: string, challenge: string, code: string) => call(base, 'POST', '/v1/auth/login/verify', { json: { challenge, code } });
 

@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
-import { privatePostgresSchema, type TestDatabase } from '../helpers/databases.js';
+import { privatePostgresSchema, type TestDatabase } from '../helpers/postgres.js';
 import { Instance, killAll, newKeyring } from './processes.js';
 
 export const PUBLIC_URL = 'http://twofold.cluster.test';

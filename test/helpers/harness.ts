@@ -2,7 +2,6 @@
 // PostgreSQL named by TWOFOLD_TEST_DATABASE_URL), a clock the test moves, cheap argon2
 // parameters, and mail captured in memory (or sent to a real SMTP server when asked).
 import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify';
 import { Argon2Hasher } from '../../src/adapters/argon2-hasher.js';
 import { MemoryRateLimitStore } from '../../src/adapters/ratelimit/memory-store.js';
@@ -16,9 +15,12 @@ import { buildApp } from '../../src/server/app.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { createRuntime, type Runtime } from '../../src/server/container.js';
 import { createLogger } from '../../src/runtime/logger.js';
+import { privatePostgresSchema } from './postgres.js';
 
 export const TEST_PUBLIC_URL = 'http://127.0.0.1:8080';
 export const ORIGIN = TEST_PUBLIC_URL;
+/** The Host a client of TEST_PUBLIC_URL sends (signed requests cover it). */
+export const PUBLIC_HOST = new URL(TEST_PUBLIC_URL).host;
 
 export class CapturingMailer implements Mailer {
   readonly sent: MailMessage[] = [];
@@ -52,29 +54,25 @@ export interface HarnessOptions {
   allowPostgres?: boolean;
 }
 
-/** A private schema of the test PostgreSQL, so parallel test files never see each other's rows. */
-async function privatePostgres(base: string): Promise<{ url: string; drop(): Promise<void> }> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  await admin.query(`CREATE SCHEMA ${schema}`);
-  await admin.end();
-  const u = new URL(base);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: u.toString(),
-    drop: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      await c.end();
-    },
-  };
+/**
+ * Starts a harness, started again when its migration trips over another test file's schema being
+ * dropped. On PostgreSQL, Kysely's Migrator checks for its bookkeeping table by introspecting EVERY
+ * schema (has_schema_privilege / pg_get_serial_sequence per column); a parallel test file that runs
+ * DROP SCHEMA … CASCADE at that instant makes it fail with 3F000 `schema "t_…" does not exist`.
+ */
+export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startHarnessOnce(options);
+    } catch (e) {
+      if (attempt >= 4 || !/schema "[^"]+" does not exist/.test((e as Error).message)) throw e;
+    }
+  }
 }
 
-export async function startHarness(options: HarnessOptions = {}): Promise<Harness> {
+async function startHarnessOnce(options: HarnessOptions): Promise<Harness> {
   const pgBase = options.allowPostgres === false ? undefined : process.env.TWOFOLD_TEST_DATABASE_URL;
-  const db = pgBase ? await privatePostgres(pgBase) : { url: 'sqlite::memory:', drop: async () => {} };
+  const db = pgBase ? await privatePostgresSchema(pgBase) : { url: 'sqlite::memory:', cleanup: async () => {} };
   try {
     const config = loadConfig({
       TWOFOLD_PUBLIC_URL: TEST_PUBLIC_URL,
@@ -105,12 +103,12 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       close: async () => {
         await app.close();
         await runtime.close();
-        await db.drop();
+        await db.cleanup();
       },
     };
   } catch (e) {
     // A failed start must not leave its private schema behind in the test database.
-    await db.drop().catch(() => {});
+    await db.cleanup().catch(() => {});
     throw e;
   }
 }

@@ -6,9 +6,10 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import { TEST_PUBLIC_URL, startHarness, type Harness } from '../helpers/harness.js';
+import { dumpAllTables } from '../helpers/tables.js';
 import { signCavage, signRfc9421 } from './independent-signer.js';
 import {
-  KEY_ID, PUBLIC_HOST, assertNoSecretIn, assertProblem, bearer, createKey, createKeyRaw, dumpAllTables, listKeys, setEnabled, signup,
+  KEY_ID, PUBLIC_HOST, assertNoSecretIn, assertProblem, bearer, createKey, createKeyRaw, listKeys, setEnabled, signup,
   type CreatedKey,
 } from './support.js';
 
@@ -150,7 +151,7 @@ test('no access-key secret in any table, in any encoding, nor in any mail', asyn
     assert.equal((await signedGet(k)).statusCode, 200);
     assert.equal((await signedGet(k, '/v1/me', 'cavage')).statusCode, 200);
   }
-  const dump = await dumpAllTables(h);
+  const dump = await dumpAllTables(h, ['access_keys', 'signature_replays']);
   const rows = dump.access_keys ?? [];
   assert.ok(keys.every((k) => rows.some((row) => row.id === k.id)), 'the keys are stored');
   for (const k of keys) assert.ok(assertNoSecretIn(dump, k.secret) > 0);

@@ -1,14 +1,15 @@
-// Shared steps for the access-key tests: accounts and keys over the API, a fetch that goes through
-// the harness's inject (so TwofoldClient runs against the in-process app), problem assertions and
-// a dump of every table for secret searches.
+// Shared steps for the access-key tests: keys over the API, a fetch that goes through the harness's
+// inject (so TwofoldClient runs against the in-process app), and a search of a table dump for a
+// secret; accounts and problem assertions come from the test kit (test/helpers/).
 import assert from 'node:assert/strict';
-import { sql } from 'kysely';
 import type { LightMyRequestResponse } from 'fastify';
-import { TEST_PUBLIC_URL, type Harness } from '../helpers/harness.js';
-import { verifyEmail } from '../helpers/verify-email.js';
+import * as kit from '../helpers/accounts.js';
+import { bearer, PASSWORD } from '../helpers/accounts.js';
+import type { Harness } from '../helpers/harness.js';
 
-export const PASSWORD = 'correct horse battery staple';
-export const PUBLIC_HOST = new URL(TEST_PUBLIC_URL).host;
+export { PASSWORD, bearer } from '../helpers/accounts.js';
+export { assertProblem } from '../helpers/problems.js';
+export { PUBLIC_HOST } from '../helpers/harness.js';
 export const KEY_ID = /^[A-Z2-7]{20}$/;
 
 export interface CreatedKey {
@@ -19,21 +20,18 @@ export interface CreatedKey {
   last_used_at: string | null;
 }
 
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
 export async function signup(h: Harness, email: string): Promise<{ token: string; userId: string }> {
-  const r = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password: PASSWORD, client: 'app' } });
-  assert.equal(r.statusCode, 201, r.body);
-  await verifyEmail(h, email);
-  return { token: r.json().token, userId: r.json().user.id };
+  const { token, userId } = await kit.signup(h, email);
+  return { token, userId };
 }
 
-export function createKeyRaw(h: Harness, token: string, password = PASSWORD): Promise<LightMyRequestResponse> {
-  return h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: bearer(token), payload: { password } });
+/** Creates an access key; `as` is a bearer token or the request's auth headers (a portal cookie). */
+export function createKeyRaw(h: Harness, as: string | kit.Auth, password = PASSWORD): Promise<LightMyRequestResponse> {
+  return h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: typeof as === 'string' ? bearer(as) : as, payload: { password } });
 }
 
-export async function createKey(h: Harness, token: string): Promise<CreatedKey> {
-  const r = await createKeyRaw(h, token);
+export async function createKey(h: Harness, as: string | kit.Auth): Promise<CreatedKey> {
+  const r = await createKeyRaw(h, as);
   assert.equal(r.statusCode, 201, r.body);
   return r.json();
 }
@@ -44,13 +42,6 @@ export function setEnabled(h: Harness, token: string, id: string, enabled: boole
 
 export function listKeys(h: Harness, token: string): Promise<LightMyRequestResponse> {
   return h.inject({ method: 'GET', url: '/v1/me/access-keys', headers: bearer(token) });
-}
-
-/** Asserts a problem answer: status, stable code and problem+json. */
-export function assertProblem(r: LightMyRequestResponse, status: number, code: string, context = ''): void {
-  assert.equal(r.statusCode, status, `${context} ${r.body}`);
-  assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
-  assert.equal(r.json().code, code, `${context} ${r.body}`);
 }
 
 /** A fetch that sends the request through `h.inject`, Host taken from the URL as a real fetch does. */
@@ -75,21 +66,6 @@ export function injectFetch(h: Harness, seen?: { method: string; url: string; he
     }
     return new Response(r.statusCode === 204 || r.rawPayload.length === 0 ? null : r.rawPayload, { status: r.statusCode, headers: out });
   }) as typeof fetch;
-}
-
-/** Every row of every table of the harness's database (SQLite or its private PostgreSQL schema). */
-export async function dumpAllTables(h: Harness): Promise<Record<string, Record<string, unknown>[]>> {
-  const db = h.runtime.db.db;
-  const names =
-    h.runtime.db.dialect === 'sqlite'
-      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map((r) => r.name)
-      : (await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema()`.execute(db)).rows.map((r) => r.name);
-  assert.ok(names.includes('access_keys') && names.includes('signature_replays'), `tables found: ${names.join(', ')}`);
-  const out: Record<string, Record<string, unknown>[]> = {};
-  for (const name of names) {
-    out[name] = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
-  }
-  return out;
 }
 
 /** Every encoding of a secret that could leak: base64, base64url, hex, and the raw bytes. */

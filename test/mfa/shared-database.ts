@@ -5,9 +5,8 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
-import type { Harness } from '../helpers/harness.js';
-import { startHarness } from './support.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
+import { privatePostgresSchema } from '../helpers/postgres.js';
 
 export interface SharedDatabase {
   url: string;
@@ -21,20 +20,8 @@ export async function sharedDatabase(): Promise<SharedDatabase> {
     const dir = mkdtempSync(join(tmpdir(), 'twofold-keys-'));
     return { url: `sqlite:${join(dir, 'twofold.db')}`, engine: 'sqlite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
-  const schema = `k_${randomBytes(6).toString('hex')}`;
-  const run = async (q: string) => {
-    const c = new pg.Client({ connectionString: base });
-    await c.connect();
-    try {
-      await c.query(q);
-    } finally {
-      await c.end();
-    }
-  };
-  await run(`CREATE SCHEMA ${schema}`);
-  const u = new URL(base);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return { url: u.toString(), engine: 'postgres', drop: () => run(`DROP SCHEMA ${schema} CASCADE`) };
+  const db = await privatePostgresSchema(base, 'k');
+  return { url: db.url, engine: 'postgres', drop: () => db.cleanup() };
 }
 
 export const newKey = () => randomBytes(32).toString('base64');

@@ -1,12 +1,14 @@
 // Shared steps for the SMS tests: a harness whose app texts through the real Twilio adapter to a
-// local stand-in, accounts, turning SMS on as a user does, sign-ins and problem assertions.
+// local stand-in, turning SMS on as a user does, and the kit's (test/helpers/) accounts and sign-ins.
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { startHarness, type Harness, type HarnessOptions } from '../helpers/harness.js';
-import { verifyEmail } from '../helpers/verify-email.js';
+import * as kit from '../helpers/accounts.js';
+import { bearer, PASSWORD } from '../helpers/accounts.js';
+import { startHarness, type Harness } from '../helpers/harness.js';
 import { TwilioStandIn, twilioEnv } from './twilio-stand-in.js';
 
-export const PASSWORD = 'correct horse battery staple';
+export { PASSWORD, bearer } from '../helpers/accounts.js';
+export { assertProblem } from '../helpers/problems.js';
 /** A US number in the fictional 555-01xx range, and the hint the contract shows for it. */
 export const US_PHONE = '+1 (415) 555-0123';
 export const US_E164 = '+14155550123';
@@ -17,25 +19,11 @@ export interface SmsWorld {
   twilio: TwilioStandIn;
 }
 
-/**
- * startHarness, started again when, on PostgreSQL, a parallel test file's DROP SCHEMA trips the
- * migrator's catalogue introspection (3F000 `schema "t_…" does not exist`).
- */
-export async function startHarnessRetrying(options: HarnessOptions): Promise<Harness> {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startHarness(options);
-    } catch (e) {
-      if (attempt >= 4 || !/schema "[^"]+" does not exist/.test((e as Error).message)) throw e;
-    }
-  }
-}
-
 /** A harness that texts through the real Twilio adapter to a fresh stand-in. */
 export async function startSmsWorld(env: Record<string, string> = {}): Promise<SmsWorld> {
   const twilio = await TwilioStandIn.start();
   try {
-    return { h: await startHarnessRetrying({ env: twilioEnv(twilio, env) }), twilio };
+    return { h: await startHarness({ env: twilioEnv(twilio, env) }), twilio };
   } catch (e) {
     await twilio.close();
     throw e;
@@ -52,8 +40,6 @@ export async function withSmsWorld(fn: (w: SmsWorld) => Promise<void>, env: Reco
   }
 }
 
-export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-
 export function post(h: Harness, url: string, payload: object, token?: string, remoteAddress?: string): Promise<LightMyRequestResponse> {
   return h.inject({ method: 'POST', url, payload, headers: token ? bearer(token) : {}, ...(remoteAddress ? { remoteAddress } : {}) });
 }
@@ -62,12 +48,8 @@ export function get(h: Harness, url: string, token: string): Promise<LightMyRequ
   return h.inject({ method: 'GET', url, headers: bearer(token) });
 }
 
-export async function signup(h: Harness, email: string, remoteAddress?: string): Promise<string> {
-  const r = await post(h, '/v1/auth/signup', { email, password: PASSWORD, client: 'app' }, undefined, remoteAddress);
-  assert.equal(r.statusCode, 201, r.body);
-  await verifyEmail(h, email);
-  return r.json().token;
-}
+export const signup = async (h: Harness, email: string, remoteAddress?: string): Promise<string> =>
+  (await kit.signup(h, email, { ...(remoteAddress ? { from: remoteAddress } : {}) })).token;
 
 export const startSmsSetup = (h: Harness, token: string, phone: string, remoteAddress?: string) =>
   post(h, '/v1/me/mfa/setup', { method: 'sms', phone, password: PASSWORD }, token, remoteAddress);
@@ -83,28 +65,16 @@ export async function enableSms(w: SmsWorld, token: string, phone = US_PHONE, re
   return v.json().recovery_code;
 }
 
-export const login = (h: Harness, email: string, remoteAddress?: string) => post(h, '/v1/auth/login', { email, password: PASSWORD, client: 'app' }, undefined, remoteAddress);
+export const login = (h: Harness, email: string, remoteAddress?: string) => kit.login(h, email, { ...(remoteAddress ? { from: remoteAddress } : {}) });
 export const verify = (h: Harness, challenge: string, code: string) => post(h, '/v1/auth/login/verify', { challenge, code });
 export const resend = (h: Harness, challenge: string, remoteAddress?: string) => post(h, '/v1/auth/login/resend', { challenge }, undefined, remoteAddress);
 export const recover = (h: Harness, challenge: string, recovery_code: string) => post(h, '/v1/auth/login/recover', { challenge, recovery_code });
 
 /** Password step of an SMS account: asserts mfa_required and answers the challenge. */
-export async function challengeFor(h: Harness, email: string, remoteAddress?: string): Promise<string> {
-  const r = await login(h, email, remoteAddress);
-  assert.equal(r.statusCode, 200, r.body);
-  assert.equal(r.json().status, 'mfa_required', r.body);
-  return r.json().challenge;
-}
+export const challengeFor = (h: Harness, email: string, remoteAddress?: string): Promise<string> => kit.challengeFor(h, email, { ...(remoteAddress ? { from: remoteAddress } : {}) });
 
 /** A well-formed code that is not `code`. */
 export const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
-
-export function assertProblem(r: LightMyRequestResponse, status: number, code: string): void {
-  assert.equal(r.statusCode, status, r.body);
-  assert.match(String(r.headers['content-type']), /^application\/problem\+json/);
-  assert.equal(r.json().code, code, r.body);
-  assert.equal(r.json().status, status, 'the problem member `status` is the HTTP status');
-}
 
 /** Pending set-ups in the database (any state). */
 export async function setupCount(h: Harness): Promise<number> {

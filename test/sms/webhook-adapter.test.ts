@@ -11,7 +11,7 @@ import { WEBHOOK_KEY_ID, WebhookSmsSender } from '../../src/adapters/sms/webhook
 import { verifySignedRequest } from '../../src/core/signatures/policy.js';
 import { SmsDeliveryError } from '../../src/core/ports/sms-sender.js';
 import { loadConfig } from '../../src/runtime/config.js';
-import { startHarnessRetrying } from './sms-support.js';
+import { startHarness } from '../helpers/harness.js';
 import { verifyEmail } from '../helpers/verify-email.js';
 
 const SECRET = randomBytes(32).toString('base64');
@@ -194,7 +194,7 @@ test('the secret must be base64 of at least 16 bytes; the URL and secret are req
 
 test('TWOFOLD_SMS_PROVIDER=webhook: an SMS set-up texts through the receiver and its code turns SMS on', () =>
   withReceiver(async (rx) => {
-    const h = await startHarnessRetrying({ env: { TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_URL: rx.url(), TWOFOLD_SMS_WEBHOOK_SECRET: SECRET } });
+    const h = await startHarness({ env: { TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_URL: rx.url(), TWOFOLD_SMS_WEBHOOK_SECRET: SECRET } });
     try {
       const s = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: 'wendy@example.com', password: 'correct horse battery staple', client: 'app' } });
       await verifyEmail(h, 'wendy@example.com');
