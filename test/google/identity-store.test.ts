@@ -14,7 +14,7 @@ const uid = () => randomBytes(9).toString('base64url');
 const ISS = 'https://accounts.google.com';
 
 for (const target of databaseTargets()) {
-  describe(`IdentityStore on ${target.name}`, () => {
+  describe(`IdentityStore on ${target.name}`, { skip: target.skip }, () => {
     let db: TestDatabase | undefined;
     let s: Storage;
     before(async () => {

@@ -1,48 +1,20 @@
 // The database engines a storage test runs against: SQLite in a temporary file and in memory
-// always, and a private schema of the PostgreSQL named by TWOFOLD_TEST_DATABASE_URL when it is set.
-import { randomBytes } from 'node:crypto';
+// always, and a private schema of the PostgreSQL named by TWOFOLD_TEST_DATABASE_URL (skipped, with
+// the reason, when it is not set).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
+import { privatePostgresSchema, type TestDatabase } from './postgres.js';
+import { needsPostgres, postgresUrl } from './services.js';
 
-export interface TestDatabase {
-  /** A TWOFOLD_DATABASE_URL for openDatabase(). */
-  url: string;
-  /** Removes the file or drops the schema. */
-  cleanup(): Promise<void>;
-}
+export { privatePostgresSchema, type TestDatabase };
 
 export interface DatabaseTarget {
   name: string;
   engine: 'sqlite' | 'postgres';
+  /** The runner's `skip` option: the reason when the engine is not configured. */
+  skip: string | false;
   create(): Promise<TestDatabase>;
-}
-
-/** A fresh schema in the given PostgreSQL; the URL's search_path points at it. */
-export async function privatePostgresSchema(base: string): Promise<TestDatabase> {
-  const schema = `t_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE SCHEMA ${schema}`);
-  } finally {
-    await admin.end();
-  }
-  const u = new URL(base);
-  u.searchParams.set('options', `-c search_path=${schema}`);
-  return {
-    url: u.toString(),
-    cleanup: async () => {
-      const c = new pg.Client({ connectionString: base });
-      await c.connect();
-      try {
-        await c.query(`DROP SCHEMA ${schema} CASCADE`);
-      } finally {
-        await c.end();
-      }
-    },
-  };
 }
 
 /** A SQLite file in a new temporary directory (removed, with its WAL files, by cleanup). */
@@ -54,10 +26,10 @@ export function temporarySqliteFile(): TestDatabase & { dir: string; path: strin
 
 export function databaseTargets(): DatabaseTarget[] {
   const targets: DatabaseTarget[] = [
-    { name: 'SQLite file', engine: 'sqlite', create: async () => temporarySqliteFile() },
-    { name: 'SQLite in memory', engine: 'sqlite', create: async () => ({ url: 'sqlite::memory:', cleanup: async () => {} }) },
+    { name: 'SQLite file', engine: 'sqlite', skip: false, create: async () => temporarySqliteFile() },
+    { name: 'SQLite in memory', engine: 'sqlite', skip: false, create: async () => ({ url: 'sqlite::memory:', cleanup: async () => {} }) },
   ];
-  const base = process.env.TWOFOLD_TEST_DATABASE_URL;
-  if (base) targets.push({ name: 'PostgreSQL', engine: 'postgres', create: () => privatePostgresSchema(base) });
+  // Always listed: without a server its tests show as skipped, with the reason.
+  targets.push({ name: 'PostgreSQL', engine: 'postgres', skip: needsPostgres, create: () => privatePostgresSchema(postgresUrl!) });
   return targets;
 }

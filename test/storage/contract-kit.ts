@@ -33,7 +33,7 @@ export interface StorageKit {
 /** Registers `body` once per engine, inside a describe named `${title} on ${engine}`. */
 export function eachEngine(title: string, body: (kit: StorageKit) => void): void {
   for (const target of databaseTargets()) {
-    describe(`${title} on ${target.name}`, () => {
+    describe(`${title} on ${target.name}`, { skip: target.skip }, () => {
       let db: TestDatabase | undefined;
       let storage: Storage | undefined;
       before(async () => {

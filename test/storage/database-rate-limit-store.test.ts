@@ -23,5 +23,5 @@ for (const target of databaseTargets()) {
         await tdb.cleanup();
       },
     };
-  });
+  }, { skip: target.skip });
 }

@@ -24,8 +24,8 @@ const LONG_WINDOW_MS = 60_000;
 /** Past SHORT_WINDOW_MS with a margin for timer and Redis expiry jitter. */
 const PAST_SHORT_WINDOW_MS = SHORT_WINDOW_MS + 100;
 
-export function runRateLimitStoreContract(name: string, makeStore: () => Promise<ContractStore>): void {
-  describe(`RateLimitStore contract: ${name}`, () => {
+export function runRateLimitStoreContract(name: string, makeStore: () => Promise<ContractStore>, options: { skip?: string | false } = {}): void {
+  describe(`RateLimitStore contract: ${name}`, { skip: options.skip ?? false }, () => {
     // Each test gets a fresh store and its own keys; cleanup runs even when an assertion fails.
     const withStore = (fn: (ctx: ContractStore, key: (label: string) => string) => Promise<void>) => async () => {
       const ctx = await makeStore();
