@@ -23,8 +23,6 @@ export interface Authenticated {
   account?: AccountSummary;
 }
 
-export type LoginOutcome = Authenticated;
-
 /** shared/API.md: at most 20 sign-ups an hour from one address (an IPv6 /64). */
 export const SIGNUP_LIMIT = { max: 20, windowMs: 60 * 60_000 } as const;
 

@@ -6,7 +6,7 @@ import { createRequire } from 'node:module';
 import type pgTypes from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
-import { silentLogger, type Logger } from '../core/ports/logger.js';
+import type { Logger } from '../core/ports/logger.js';
 import { prepareSqliteFile, settleSqliteFiles } from './private-files.js';
 
 export type Dialect = 'sqlite' | 'postgres';
@@ -83,7 +83,7 @@ export function withStatementCache(sqlite: SQLite.Database, max = 500): SqliteDa
 export function openDatabase(url: string, options: { poolSize?: number; logger?: Logger } = {}): DatabaseHandle {
   const { dialect, target } = parseDatabaseUrl(url);
   if (dialect === 'sqlite') {
-    const logger = options.logger ?? silentLogger;
+    const logger = options.logger;
     if (target !== ':memory:') prepareSqliteFile(target, dirname(target), logger);
     const sqlite = new SQLite(target);
     sqlite.pragma('journal_mode = WAL');

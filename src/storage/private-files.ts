@@ -47,7 +47,7 @@ export function tightenFiles(paths: readonly string[]): string[] {
  * Before SQLite opens `path`: its folder exists (0700 when created here), the file exists with
  * mode 0600, and any looser database file left from before is tightened and reported once.
  */
-export function prepareSqliteFile(path: string, dir: string, logger: Logger): void {
+export function prepareSqliteFile(path: string, dir: string, logger: Logger | undefined): void {
   ensurePrivateDir(dir);
   // 'a' creates an empty file (a valid empty database for SQLite) without touching an existing one.
   closeSync(openSync(path, 'a', PRIVATE_FILE_MODE));
@@ -55,10 +55,11 @@ export function prepareSqliteFile(path: string, dir: string, logger: Logger): vo
 }
 
 /** After SQLite created the WAL and its index: they carry the file's mode, checked all the same. */
-export function settleSqliteFiles(path: string, logger: Logger): void {
+export function settleSqliteFiles(path: string, logger: Logger | undefined): void {
   warnIfTightened(tightenFiles(sqliteFiles(path).slice(1)), logger);
 }
 
-function warnIfTightened(files: string[], logger: Logger): void {
-  if (files.length > 0) logger.warn({ files }, 'database files were readable by other users: set their mode to 0600');
+/** Without a logger (a CLI command that opens the database) the files are tightened quietly. */
+function warnIfTightened(files: string[], logger: Logger | undefined): void {
+  if (files.length > 0) logger?.warn({ files }, 'database files were readable by other users: set their mode to 0600');
 }

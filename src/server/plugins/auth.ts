@@ -1,6 +1,6 @@
 // Authentication, declared per route (never by URL matching): a route adds
-// `preHandler: app.authenticate.any` (session cookie, bearer token or, later, an access-key
-// signature) or `app.authenticate.sessionOnly` (403 session_required for a signed request).
+// `preHandler: app.authenticate.any` (session cookie, bearer token or an access-key signature,
+// checked by ../signature-auth.ts) or `app.authenticate.sessionOnly` (403 session_required for a signed request).
 import type { FastifyReply, FastifyRequest, preHandlerAsyncHookHandler } from 'fastify';
 import fp from 'fastify-plugin';
 import { AppError } from '../../core/errors.js';
