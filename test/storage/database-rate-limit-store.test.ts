@@ -1,7 +1,7 @@
 // The database-backed rate-limit store keeps the same contract as the memory and Redis stores,
 // on SQLite and (when configured) PostgreSQL, so a Redis-less cluster still counts together.
 import { ManualClock } from '../../src/core/ports/clock.js';
-import { runRateLimitStoreContract } from '../../src/adapters/ratelimit/store-contract.js';
+import { runRateLimitStoreContract } from './rate-limit-store-contract.js';
 import { DatabaseRateLimitStore } from '../../src/storage/database-rate-limit-store.js';
 import { openDatabase } from '../../src/storage/database.js';
 import { migrateToLatest } from '../../src/storage/migrate.js';

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ManualClock } from '../../core/ports/clock.js';
 import { MemoryRateLimitStore } from './memory-store.js';
-import { runRateLimitStoreContract } from './store-contract.js';
+import { runRateLimitStoreContract } from '../../../test/storage/rate-limit-store-contract.js';
 
 runRateLimitStoreContract('memory', async () => {
   const clock = new ManualClock();

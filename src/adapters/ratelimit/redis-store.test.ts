@@ -6,7 +6,7 @@ import type { Redis } from 'ioredis';
 import { AppError } from '../../core/errors.js';
 import { createRedis } from './redis-client.js';
 import { RedisRateLimitStore } from './redis-store.js';
-import { runRateLimitStoreContract } from './store-contract.js';
+import { runRateLimitStoreContract } from '../../../test/storage/rate-limit-store-contract.js';
 
 // Tests against a real server need one (.ci/run's second pass sets the URL); without it they are
 // reported as skipped, with the reason.

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { describe, test } from 'node:test';
-import type { RateLimitStore } from '../../core/ports/rate-limit.js';
+import type { RateLimitStore } from '../../src/core/ports/rate-limit.js';
 
 /**
  * The behaviour every RateLimitStore must share, written once and run against each adapter
