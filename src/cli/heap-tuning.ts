@@ -1,13 +1,6 @@
-// V8 heap settings for `twofold serve`, applied from inside the process before the server's modules
-// load, so that every way of starting it gets them (npm start, the installed `twofold` command, a
-// container running `node bin/twofold.js serve`) without NODE_OPTIONS or a wrapper process.
-//
-// V8 sizes its heap for a machine with gigabytes to spare: the young generation grows to two 16 MiB
-// semi-spaces, and the old generation may grow to 4× what the last full collection kept before the
-// next one. For this server (about 25 MiB of live objects, short-lived garbage per request) that is
-// 60–100 MiB of resident memory holding nothing. `--max-semi-space-size` and `--max-old-space-size`
-// only act when given on the command line; the two flags below are read by the collector at each
-// collection, so v8.setFlagsFromString() can set them at run time.
+// V8 heap settings for `twofold serve`, applied in-process before the server's modules load so that
+// every way of starting it gets them; only flags the collector re-reads at each collection can be
+// set this way (v8.setFlagsFromString). Why: docs/design.md, "V8 heap settings".
 import { PerformanceObserver } from 'node:perf_hooks';
 import v8 from 'node:v8';
 

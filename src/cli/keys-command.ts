@@ -1,13 +1,6 @@
-// `twofold keys generate` and `twofold keys rotate`: the operator's side of encryption at rest.
-//
-// Rotating a key:
-//   1. `twofold keys generate` prints a new `kid:base64` entry;
-//   2. put it FIRST in TWOFOLD_SECRET_KEYS and keep the old keys after it; restart every instance
-//      (new secrets are then sealed under the new key, old ones still open);
-//   3. `twofold keys rotate` re-seals every stored secret under the first key;
-//   4. have users renew recovery codes still made under an old key (rotate prints how many), then
-//      remove the old key.
-// Config errors print one line and exit 1, like `serve` and `migrate`.
+// `twofold keys generate` and `twofold keys rotate`: the operator's side of encryption at rest
+// (the procedure: docs/operations.md, "Rotating the encryption key"). Config errors print one line
+// and exit 1, like `serve` and `migrate`.
 import { randomBytes } from 'node:crypto';
 import type { Command } from 'commander';
 import 'dotenv/config';

@@ -1,6 +1,6 @@
 // Client side of Twofold access keys: signs an outgoing request with the pure signer of
-// src/core/signatures/sign-request.ts (schemes and covered components: docs/design.md), adding
-// the clock and a random RFC 9421 nonce.
+// src/core/signatures/sign-request.ts, adding the clock and a random RFC 9421 nonce (schemes and
+// covered components: docs/design.md, "Signing requests").
 import { randomBytes } from 'node:crypto';
 import { buildSignedHeaders, type SignatureInput } from '../core/signatures/sign-request.js';
 

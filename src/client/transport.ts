@@ -1,13 +1,6 @@
 // The HTTP side of TwofoldClient: builds the URL, sends JSON bytes, adds a bearer token or an
-// access-key signature (signRequest over exactly the method, URL and body bytes sent), and turns
-// every failure into a TwofoldApiError.
-//
-// Replay protection refuses a signed write whose signature was seen before, and a signature only
-// changes with its second (`created`/`Date`): two identical writes signed in one second would be
-// byte-identical. So an identical write is signed at least one second after the previous one
-// (the server accepts ±5 minutes), and a write refused as `replayed_signature` — which the server
-// refuses before doing anything, e.g. after the same command ran in another process that second —
-// is signed anew and sent once more.
+// access-key signature over exactly the bytes sent, and turns every failure into a TwofoldApiError.
+// Why identical writes are spaced and re-signed: docs/design.md, "Signing requests".
 
 import { createHash } from 'node:crypto';
 import { signRequest } from './signer.js';

@@ -1,21 +1,6 @@
-// Encryption at rest: AES-256-GCM under a keyring, in a versioned envelope that names its key.
-//
-//   v1.<kid>.<base64url IV, 12 bytes>.<base64url ciphertext || 16-byte tag>
-//
-// Why this shape:
-// - The kid lets keys rotate without a flag day: the FIRST key of the keyring encrypts, every key
-//   decrypts, so an operator puts a new key first, keeps the old one second, and re-seals rows
-//   (needsReseal) at leisure before dropping it.
-// - The 96-bit IV is random (NIST SP 800-38D §8.2.2). That is safe for up to 2^32 seals per key
-//   (§8.3); Twofold seals a few values per account, far below it, and rotation resets the count.
-// - The caller's AAD (e.g. `totp:<userId>`) binds a ciphertext to its row: copying one user's
-//   sealed TOTP secret onto another row fails authentication instead of silently working.
-//   The version is authenticated with it, so a future v2 can never be confused with v1.
-// - open() returns a result rather than throwing: a bad row is data to handle, not a crash.
-//
-// Keyed hashes (recovery codes) use keys derived from a keyring key with HKDF (RFC 5869), one per
-// purpose. A derived key changes when the primary key changes, so a stored hash must record the
-// kid it was made with and be checked with deriveKeyFor(keyring, thatKid, purpose).
+// Encryption at rest: AES-256-GCM in a versioned envelope `v1.<kid>.<iv>.<ciphertext||tag>` that
+// names its key, so keys rotate without a flag day; the AAD (./aad.ts) binds it to its row. Keyed
+// hashes use per-purpose HKDF keys and record their kid. Why: docs/design.md, "Encryption at rest".
 
 import { createCipheriv, createDecipheriv, hkdfSync } from 'node:crypto';
 import type { Random } from './ports/random.js';

@@ -1,15 +1,6 @@
-// The otpauth Key URI (Google Authenticator's format, the de facto standard every authenticator
-// app reads from a QR code):
-//
-//   otpauth://totp/ISSUER:ACCOUNT?secret=BASE32NOPAD&issuer=ISSUER
-//
-// Why this exact shape (see shared/VECTORS.md):
-// - The label prefix repeats the `issuer` parameter. Older apps read only the label, newer ones
-//   prefer the parameter; giving both, equal, keeps every app showing the same name.
-// - Label parts and issuer are encoded with encodeURIComponent, so a space becomes %20 (never `+`,
-//   which some apps would show literally) and `&`, `@`, `?`, `#` cannot break the URI apart.
-// - `algorithm`, `digits` and `period` are left out: several apps ignore them and would silently
-//   compute SHA-1/6/30 codes anyway, so Twofold only issues those defaults (RFC 6238 §4 + §5.2).
+// The otpauth Key URI every authenticator app reads from a QR code:
+// `otpauth://totp/ISSUER:ACCOUNT?secret=BASE32NOPAD&issuer=ISSUER` (shared/VECTORS.md). Why the
+// issuer twice, the encoding and no algorithm/digits/period: docs/design.md, "The otpauth URI".
 
 const BASE32_NOPAD = /^[A-Z2-7]+$/;
 

@@ -1,17 +1,6 @@
-// The recovery code: one per account, shown once, spent on use (shared/API.md, "Can't access
-// two-factor device"). It looks like `K7Q2M-9XW4T-HB3PZ-A6RNE`.
-//
-// Alphabet: the 31 capitals and digits left after removing 0, O, 1, I and L, the characters people
-// misread on paper or in a password manager's font. Only 31 remain, so a 5-bit group cannot map
-// onto it one to one; each character is drawn from a byte by rejection instead (bytes >= 248 are
-// dropped, the rest taken mod 31), which keeps every character exactly uniform.
-// Entropy: 20 characters x log2(31) = 99.1 bits, above the 80 the API promises. Online guessing
-// is already capped by the attempt limits; the margin is for a leaked hash together with its key.
-//
-// Storage: only HMAC-SHA-256(key, normalized code) is kept. A fast keyed hash rather than a slow
-// password hash is enough because the code is random with ~99 bits: a database dump without the
-// key (held in the keyring, see envelope.ts deriveKeyFor) gives nothing to brute-force. The row
-// must store the kid whose derived key made the hash, so that key rotation keeps old codes valid.
+// The recovery code (`K7Q2M-9XW4T-HB3PZ-A6RNE`): one per account, shown once, spent on use; 20
+// uniform characters of a 31-symbol alphabet (99 bits), stored only as an HMAC under a kid-named
+// derived key. Why this alphabet, entropy and hash: docs/design.md, "Recovery codes".
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Random } from './ports/random.js';

@@ -1,16 +1,6 @@
-// Google Sign-In (issue 6): the provider's word turned into one of our accounts, then the same
-// second-factor rule as a password sign-in (SignInService.afterFirstFactor).
-//
-// Which account a Google sign-in opens:
-// 1. (issuer, sub) already linked → that account, whatever the email now says: `sub` is stable
-//    and never reassigned (OpenID Connect Core §2), an address can change hands.
-// 2. A new sub with `email_verified` true → the account of that (normalised) email, linked as
-//    part of the sign-in (security event + mailed notice): with the session for an account
-//    without 2FA, only after its code or recovery code for one with it (so an unfinished
-//    challenge links nothing); or else a new account without a password.
-//    An existing account whose email was never verified is claimed first (account-claim.ts).
-// 3. A new sub whose email is not verified → nothing is opened, created or linked: anyone can put
-//    an unverified address on a Google account.
+// Google Sign-In (issue 6): the provider's word turned into one of our accounts (by linked issuer
+// and sub, else by a verified email, never by an unverified one), then the same second-factor rule
+// as a password sign-in. The rules and why: docs/design.md, "Which account a Google sign-in opens".
 import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import { hashToken, newId, safeEqual } from '../core/tokens.js';

@@ -1,25 +1,6 @@
-// Key rotation for encryption at rest (see src/core/envelope.ts): after an operator puts a new key
-// FIRST in TWOFOLD_SECRET_KEYS and keeps the old ones after it, rotateKeys re-seals every envelope
-// that is not under the new first key, so that the old keys can then be removed.
-//
-// What it covers:
-// - mfa_factors.secret_enc (AAD `totp:<userId>`) and phone_enc (AAD `phone:<userId>`);
-// - pending mfa_setups (AAD `mfa-setup:<setupId>`). A pending set-up that has already expired can
-//   never be confirmed, so its ciphertext is erased instead of re-sealed (it is not counted).
-// What it cannot cover: recovery codes. They are keyed hashes (HMAC under a key derived from the
-// kid they name), not envelopes, and the code itself is never stored, so they cannot be re-made.
-// A recovery code keeps working while its kid stays in the keyring; once that key is removed it
-// is refused like a wrong code. Operators must have users renew their recovery codes before
-// dropping a key (the `twofold keys rotate` command says how many are still under old keys).
-//
-// Each row is re-read and rewritten in its own short transaction, in pages of 500; a crash or an
-// unreadable row stops it, and running it again picks up where it stopped (rows already under the
-// first key are skipped). An envelope that cannot be opened aborts with an error naming the row and
-// the reason, never the secret.
-// Running it while serving: the re-read skips rows changed since the page was listed, but on
-// PostgreSQL (READ COMMITTED) a re-configure committing between that re-read and the UPDATE would
-// be overwritten with the previous secret; SQLite refuses such a write instead. The ports have no
-// compare-and-set for ciphertexts yet, so the safest time to rotate is a quiet one.
+// Key rotation for encryption at rest: re-seals every envelope not under the keyring's first key,
+// one row per short transaction, restartable; recovery codes (keyed hashes) cannot be re-made.
+// What it covers and why, and running it while serving: docs/design.md, "Key rotation".
 import { accessKeyAad, phoneAad, setupAad, totpAad } from '../core/aad.js';
 import { envelopeKeyId, needsReseal, open, primaryKid, seal, type Keyring } from '../core/envelope.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';

@@ -1,13 +1,6 @@
-// Wrong-password throttling (shared/API.md "Limits"): 10 in 15 minutes per (account, address),
-// 100 an hour per address over all accounts, 100 an hour per account from everywhere. The per-pair
-// limit is the tight one, so a flood from one address slows that address and cannot keep the
-// owner out from another. Unknown emails are counted under their normalised email, so an
-// attacker learns nothing from which answers come back.
-//
-// Every attempt takes its place in all three limits before the hash is checked, in one atomic
-// step (RateLimitStore.reserve); a right password gives the places back. Parallel guesses can
-// therefore never get more answers than the limits allow, and an attempt refused by the pair's
-// limit costs the account's hourly budget nothing.
+// Wrong-password throttling (shared/API.md "Limits"): per (account, address), per address, per
+// account; every attempt reserves its place in all three before the hash is checked, and a right
+// password gives them back. Why: docs/design.md, "Wrong-password throttling".
 import { addressKey } from '../core/address-key.js';
 import { AppError } from '../core/errors.js';
 import type { LimitSlot, RateLimitStore } from '../core/ports/rate-limit.js';

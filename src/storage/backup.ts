@@ -1,15 +1,6 @@
-// Backups of the database named by TWOFOLD_DATABASE_URL (docs/operations.md, "Backups").
-//
-// SQLite: SQLite's online backup API (better-sqlite3's `.backup()`), which copies a consistent
-// snapshot page by page while the server keeps reading and writing; the copy is switched out of WAL
-// mode so that it is one self-contained file. Restoring copies a checked backup into place with
-// every instance stopped, after removing the old database's -wal/-shm files (a stale WAL replayed
-// over another database would corrupt it).
-// PostgreSQL: the client tools, `pg_dump --format=custom` and `pg_restore --clean --if-exists`,
-// run with the password (if any) in PGPASSWORD rather than on the command line. When the URL pins
-// a schema (`options=-c search_path=NAME`), only that schema is dumped.
-// The keyring (TWOFOLD_SECRET_KEYS or DATA_DIR/secret.key) is not in any backup: without it the
-// encrypted secrets in a restored database cannot be opened. Operators keep it separately.
+// Backups of the database named by TWOFOLD_DATABASE_URL: SQLite's online backup API, or pg_dump /
+// pg_restore with the password in PGPASSWORD. The keyring is in no backup. Procedure and why:
+// docs/operations.md, "Backups".
 import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
