@@ -29,7 +29,7 @@ export const accessKeyView = (k: AccessKeyRecord): AccessKeyView => ({
 
 export class AccessKeyService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'keyring' | 'settings'>,
     private readonly accounts: AccountService,
     private readonly events: EventLog,
     private readonly notices: Notices,

@@ -25,7 +25,7 @@ class ProofSpent extends Error {}
 
 export class AccountDeletionService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'keyring' | 'logger'>,
     private readonly accounts: AccountService,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,

@@ -30,7 +30,7 @@ export class AccountService {
   private readonly throttle: PasswordThrottle;
 
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'hasher' | 'commonPasswords' | 'limits'>,
     private readonly sessions: SessionService,
     private readonly events: EventLog,
     private readonly verification?: EmailVerificationService,

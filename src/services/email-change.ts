@@ -19,7 +19,7 @@ const taken = () => new AppError('email_taken', 'An account with this email alre
 
 export class EmailChangeService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'limits'>,
     private readonly accounts: AccountService,
     private readonly verification: EmailVerificationService,
     private readonly events: EventLog,

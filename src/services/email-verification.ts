@@ -30,7 +30,7 @@ export interface VerifiedEmail {
 
 export class EmailVerificationService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'limits' | 'logger' | 'settings'>,
     private readonly events: EventLog,
     private readonly notices: Notices,
   ) {}

@@ -40,7 +40,7 @@ class RaceLost extends Error {}
 
 export class GoogleSignInService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'replays' | 'logger' | 'oidc'>,
     private readonly signIn: SignInService,
     private readonly accounts: AccountService,
     private readonly events: EventLog,

@@ -17,7 +17,7 @@ export interface MfaStatus {
 
 export class MfaManagementService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock'>,
     private readonly accounts: AccountService,
     private readonly recovery: RecoveryCodes,
     private readonly events: EventLog,

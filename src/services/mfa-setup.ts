@@ -42,7 +42,7 @@ const setupGone = () => new AppError('setup_expired', 'This set-up has expired o
 
 export class MfaSetupService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'keyring' | 'qr' | 'settings'>,
     private readonly accounts: AccountService,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,

@@ -16,7 +16,7 @@ const MAILS_PER_HOUR = 5;
 
 export class PasswordResetService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'hasher' | 'mailer' | 'limits' | 'logger' | 'settings'>,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly events: EventLog,

@@ -19,7 +19,7 @@ export interface AuthenticatedSession extends AccountSummary {
 }
 
 export class SessionService {
-  constructor(private readonly deps: ServiceDeps) {}
+  constructor(private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'settings'>) {}
 
   private idleMs(client: ClientKind): number {
     const s = this.deps.settings;

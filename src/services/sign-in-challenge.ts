@@ -61,7 +61,7 @@ const expired = () => new AppError('challenge_expired', 'This sign-in has expire
 
 export class SignInChallengeService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'keyring'>,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,
     private readonly sessions: SessionService,

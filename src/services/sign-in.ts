@@ -15,7 +15,7 @@ export type SignInOutcome = Authenticated | MfaRequired;
 
 export class SignInService {
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock'>,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly challenges: SignInChallengeService,

@@ -37,7 +37,7 @@ export class SignedRequestService {
   private readonly publicHost: string;
 
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'logger' | 'settings'>,
     private readonly keys: AccessKeyService,
     private readonly replays: ReplayGuard,
   ) {

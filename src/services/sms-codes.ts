@@ -3,13 +3,22 @@
 // provider's refusal becomes 502 sms_delivery_failed or 422 invalid_phone.
 import { AppError } from '../core/errors.js';
 import { deriveKey } from '../core/envelope.js';
-import type { CodeRefusal, SmsCodeState } from '../core/ports/mfa-stores.js';
+import type { ChallengeStore, CodeRefusal, MfaSetupStore, SmsCodeState } from '../core/ports/mfa-stores.js';
 import { SmsDeliveryError, type SmsSender } from '../core/ports/sms-sender.js';
 import { SMS_CODE_TTL_MS, SMS_MAX_SENDS, SMS_RESEND_AFTER_MS, generateSmsCode, hashSmsCode, smsCodeMatches, smsMessage } from '../core/sms-code.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { RequestContext, ServiceDeps, ServiceSettings } from './deps.js';
 import { SmsCaps } from './sms-caps.js';
 
 export type CodeTarget = { kind: 'setup'; id: string } | { kind: 'challenge'; idHash: string };
+
+/** What SmsCodes uses: where a set-up's or a challenge's code is kept, the caps' counters and the code key. */
+export interface SmsCodesDeps extends Pick<ServiceDeps, 'clock' | 'random' | 'limits' | 'keyring' | 'logger'> {
+  storage: {
+    setups: Pick<MfaSetupStore, 'setSetupCode' | 'restoreSetupCode'>;
+    challenges: Pick<ChallengeStore, 'setChallengeCode' | 'restoreChallengeCode'>;
+  };
+  settings: Pick<ServiceSettings, 'smsDailyLimit' | 'issuer' | 'publicUrl'>;
+}
 
 const boundTo = (t: CodeTarget) => (t.kind === 'setup' ? `setup:${t.id}` : `challenge:${t.idHash}`);
 
@@ -18,7 +27,7 @@ export class SmsCodes {
   private readonly key: Uint8Array;
 
   constructor(
-    private readonly deps: ServiceDeps,
+    private readonly deps: SmsCodesDeps,
     private readonly sender: SmsSender,
   ) {
     this.caps = new SmsCaps(deps.limits, deps.settings.smsDailyLimit);

@@ -11,8 +11,7 @@ import { ManualClock } from '../../src/core/ports/clock.js';
 import type { Random } from '../../src/core/ports/random.js';
 import type { SmsMessage } from '../../src/core/ports/sms-sender.js';
 import { SMS_CODE_TTL_MS, generateSmsCode, hashSmsCode, smsCodeMatches, smsMessage } from '../../src/core/sms-code.js';
-import type { ServiceDeps } from '../../src/services/deps.js';
-import { SmsCodes } from '../../src/services/sms-codes.js';
+import { SmsCodes, type SmsCodesDeps } from '../../src/services/sms-codes.js';
 
 /** A Random that hands out the given 32-bit words, big-endian, one per 4-byte draw. */
 function words(...values: number[]): Random & { draws: number } {
@@ -99,29 +98,33 @@ test('the message is exactly the contract text, with a WebOTP last line for our 
   assert.equal(text, 'Your Twofold code is 123456. It expires in 3 minutes.\n\n@127.0.0.1:8080 #123456');
 });
 
-/** The SmsCodes service over the bare ports it uses: a store that keeps the one code it is given. */
+/** The SmsCodes service over exactly the ports it uses: code stores that keep the one code they are given. */
 function smsService() {
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const sent: SmsMessage[] = [];
   const stored: { hash?: string; expiresAt?: number } = {};
-  const storage = {
-    setups: {
-      async setSetupCode(_id: string, hash: string, expiresAt: number) {
-        stored.hash = hash;
-        stored.expiresAt = expiresAt;
-        return 'ok' as const;
-      },
-    },
+  const unused = async (): Promise<never> => {
+    throw new Error('not used by these tests');
   };
-  const deps = {
+  const deps: SmsCodesDeps = {
     clock,
     random: cryptoRandom,
-    storage,
+    storage: {
+      setups: {
+        async setSetupCode(_id, hash, expiresAt) {
+          stored.hash = hash;
+          stored.expiresAt = expiresAt;
+          return 'ok';
+        },
+        restoreSetupCode: unused,
+      },
+      challenges: { setChallengeCode: unused, restoreChallengeCode: unused },
+    },
     limits: new MemoryRateLimitStore(clock),
     keyring: parseKeyring(`k1:${randomBytes(32).toString('base64')}`),
     logger: { warn() {}, info() {}, error() {}, debug() {} },
     settings: { smsDailyLimit: 1000, issuer: 'Twofold', publicUrl: 'http://127.0.0.1:8080' },
-  } as unknown as ServiceDeps;
+  };
   const service = new SmsCodes(deps, { send: async (m) => void sent.push(m) });
   return { clock, sent, stored, service, close: () => deps.limits.close() };
 }
