@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PASSWORD, call, login, uniqueEmail } from './client.js';
-import { Instance, killAll, sleep } from './processes.js';
+import { Instance, killAll, outputLine } from './processes.js';
 
 describe('graceful shutdown', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'twofold-drain-'));
@@ -19,7 +19,9 @@ describe('graceful shutdown', () => {
 
   test('SIGTERM: /readyz stops answering 200, the request in flight completes, the process exits 0 within 10 s', async (t) => {
     const env = { TWOFOLD_DATA_DIR: dataDir };
-    const server = await Instance.start('drain', env);
+    // At debug level the server logs each request as its headers arrive, and it logs the signal
+    // before it starts draining: the test waits for those lines, never for a guessed time.
+    const server = await Instance.start('drain', { ...env, LOG_LEVEL: 'debug' });
     const email = uniqueEmail('drain');
     const body = JSON.stringify({ email, password: PASSWORD, client: 'app' });
     const half = Math.floor(body.length / 2);
@@ -33,12 +35,14 @@ describe('graceful shutdown', () => {
       });
       req.on('error', reject);
     });
+    const arrived = outputLine(server.proc, /^(?=.*incoming request)(?=.*\/v1\/auth\/signup)/, 'the sign-up arrives');
     req!.flushHeaders();
     req!.write(body.slice(0, half));
-    await sleep(200); // the server has the headers: the request is in flight
+    await arrived; // the server has the headers: the request is in flight
 
+    const draining = outputLine(server.proc, /shutting down: draining/, 'the drain begins');
     const stopping = server.stop();
-    await sleep(300);
+    await draining;
     const ready = await call(server.url, 'GET', '/readyz').then((r) => `${r.status}`, () => 'refused');
     t.diagnostic(`/readyz while draining: ${ready}`);
     assert.notEqual(ready, '200', 'a draining instance is not ready');

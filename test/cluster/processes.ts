@@ -1,6 +1,7 @@
 // Real `twofold serve` processes for the cluster tests (the build when it is fresh, else the
 // TypeScript source through tsx), plus the small local services the tests put
 // beside them: a private redis-server and a TCP proxy in front of PostgreSQL that can be cut.
+import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createServer as createTcpServer, connect, type Server, type Socket } from 'node:net';
@@ -54,6 +55,17 @@ export async function freePort(): Promise<number> {
 export const newKeyring = () => `k1:${randomBytes(32).toString('base64')}`;
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
+/** `p`, or a failure naming `what` after `ms` (a deadline for an event, not a pause). */
+export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([p, limit]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 export interface Proc {
   child: ChildProcess;
   out: { text: string };
@@ -75,6 +87,36 @@ export function spawnTracked(cmd: string, args: string[], env: NodeJS.ProcessEnv
     }),
   );
   return { child, out, exited };
+}
+
+/** The line `twofold serve` logs (level info) once it listens, migrations done: the server is ready. */
+export const LISTENING = /Twofold is listening on /;
+
+/**
+ * Resolves when the process writes a line matching `pattern` (stdout or stderr) after this call;
+ * rejects when it exits first or after `ms` (a deadline, not a pause: the line is the event).
+ */
+export function outputLine(p: { child: ChildProcess }, pattern: RegExp, what: string, ms = 30_000): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let seen = '';
+    const streams = [p.child.stdout!, p.child.stderr!];
+    const finish = (err: Error | undefined, line?: string) => {
+      clearTimeout(timer);
+      for (const s of streams) s.off('data', onData);
+      p.child.off('exit', onExit);
+      if (err) reject(err);
+      else resolve(line!);
+    };
+    const onData = (d: Buffer) => {
+      seen += d.toString();
+      const line = seen.split('\n').find((l) => pattern.test(l));
+      if (line !== undefined) finish(undefined, line);
+    };
+    const onExit = () => finish(new Error(`the process exited before ${what}:\n${seen.slice(-20_000)}`));
+    const timer = setTimeout(() => finish(new Error(`${what}: not within ${ms} ms:\n${seen.slice(-20_000)}`)), ms);
+    for (const s of streams) s.on('data', onData);
+    p.child.once('exit', onExit);
+  });
 }
 
 /** `twofold ARGS` from the source; answers when it exits. */
@@ -101,23 +143,17 @@ export class Instance {
     return this.proc.child.pid!;
   }
 
-  /** `twofold serve` on a free port with the given settings; resolves once /readyz answers 200. */
+  /** `twofold serve` on a free port with the given settings; resolves once it logs that it listens. */
   static async start(name: string, env: Record<string, string>, port?: number): Promise<Instance> {
     const p = port ?? (await freePort());
-    const proc = spawnTracked(process.execPath, [...TWOFOLD, 'serve'], cleanEnv({ LOG_LEVEL: 'warn', HOST: '127.0.0.1', ...env, PORT: String(p) }));
+    // Level info (unless the test asks for more), so that the "listening" line is logged.
+    const proc = spawnTracked(process.execPath, [...TWOFOLD, 'serve'], cleanEnv({ LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(p) }));
+    const listening = outputLine(proc, LISTENING, `instance ${name} listening`, START_TIMEOUT_MS);
     const instance = new Instance(name, p, proc);
     const database = env.TWOFOLD_DATABASE_URL ?? (env.TWOFOLD_DATA_DIR ? `sqlite:${join(env.TWOFOLD_DATA_DIR, 'twofold.db')}` : undefined);
     if (database) databaseOf.set(instance.url, database);
-    const deadline = Date.now() + START_TIMEOUT_MS;
-    let gone = false;
-    void proc.exited.then(() => (gone = true));
-    for (;;) {
-      if (gone) throw new Error(`instance ${name} exited during start-up:\n${proc.out.text}`);
-      const ok = await fetch(`${instance.url}/readyz`, { signal: AbortSignal.timeout(2000) }).then((r) => r.ok, () => false);
-      if (ok) return instance;
-      if (Date.now() > deadline) throw new Error(`instance ${name} was not ready after ${START_TIMEOUT_MS} ms:\n${proc.out.text}`);
-      await sleep(100);
-    }
+    await listening;
+    return instance;
   }
 
   /** SIGTERM, as an orchestrator stops an instance; answers how it exited and how long that took. */
@@ -159,12 +195,8 @@ export class PrivateRedis {
 
   async up(): Promise<void> {
     this.proc = spawnTracked('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], cleanEnv({}));
-    const deadline = Date.now() + 15_000;
-    while (!(await redisPing(this.port))) {
-      if (this.proc.child.exitCode !== null) throw new Error(`redis-server exited: ${this.proc.out.text}`);
-      if (Date.now() > deadline) throw new Error('redis-server did not answer PING');
-      await sleep(50);
-    }
+    await outputLine(this.proc, /Ready to accept connections/, 'redis-server ready', 15_000);
+    assert.ok(await redisPing(this.port), 'redis-server answers PING');
   }
 
   async down(): Promise<void> {

@@ -10,7 +10,7 @@ import { signRequest } from '../../src/client/signer.js';
 import { startLocalProvider, type LocalProvider } from '../google/local-provider.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { TwilioStandIn, twilioEnv } from '../sms/twilio-stand-in.js';
-import { capture, focusedText, freePort, launchChromium, Phone, proveMailbox, readQr, SHOTS, shots, sleep, startServer, tabTo, watchPage, type ServerProcess } from './support.js';
+import { capture, focusedText, freePort, launchChromium, Phone, proveMailbox, readQr, SHOTS, shots, startServer, tabTo, watchPage, type ServerProcess } from './support.js';
 
 const RUN = Date.now().toString(36);
 const EMAIL = `ada.${RUN}@example.com`;
@@ -214,14 +214,18 @@ describe('the Twofold portal in Chromium', () => {
 
   it('signing in again asks for the authenticator code in a one-time-code field, refuses a wrong code, accepts the right one', async () => {
     await signOut();
+    // The sign-in request is held until the busy button has been seen, then let through.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
     await page.route('**/v1/auth/login', async (route) => {
-      await sleep(400);
+      await held;
       await route.continue();
     });
     await field('Email').fill(EMAIL);
     await field('Password').fill(password);
     await button('Sign in').click();
     assert.equal(await page.locator('button[aria-busy="true"]').count(), 1, 'the button shows it is working');
+    release();
     await page.getByText('Enter the code from your authenticator app.').waitFor();
     await page.unroute('**/v1/auth/login');
     assert.equal(await focusedAttr('autocomplete'), 'one-time-code');

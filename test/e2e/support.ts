@@ -5,7 +5,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +13,7 @@ import jsQRModule from 'jsqr';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import { verifyTokenIn } from '../helpers/verify-email.js';
+import { freePort, LISTENING, outputLine } from '../cluster/processes.js';
 
 export const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export const SHOTS = join(ROOT, 'test-artifacts', 'screenshots');
@@ -25,16 +25,7 @@ const jsQR: Decode = (jsQRModule as unknown as { default?: Decode }).default ?? 
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as AddressInfo;
-      s.close(() => resolve(port));
-    });
-  });
-}
+export { freePort } from '../cluster/processes.js';
 
 export interface ServerProcess {
   url: string;
@@ -55,26 +46,18 @@ export async function startServer(env: Record<string, string> = {}, port?: numbe
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TWOFOLD_') && k !== 'PORT' && k !== 'HOST' && k !== 'NODE_ENV'));
   const child: ChildProcess = spawn(process.execPath, ['bin/twofold.js', 'serve'], {
     cwd: ROOT,
-    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_PUBLIC_URL: url, LOG_LEVEL: 'warn', ...env },
+    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_PUBLIC_URL: url, LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
   child.stdout?.on('data', (d: Buffer) => logs.push(d.toString()));
   child.stderr?.on('data', (d: Buffer) => logs.push(d.toString()));
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${logs.join('')}`);
-    try {
-      if ((await fetch(`${url}/healthz`)).ok) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) {
-      child.kill('SIGKILL');
-      throw new Error(`the server did not start within 30 s:\n${logs.join('')}`);
-    }
-    await sleep(200);
+  try {
+    await outputLine({ child }, LISTENING, 'the server listening', 30_000);
+  } catch (e) {
+    child.kill('SIGKILL');
+    throw new Error(`the server did not start: ${(e as Error).message}`);
   }
   return {
     url,
@@ -139,7 +122,8 @@ export async function capture(page: Page, name: string): Promise<void> {
     [1280, 800],
   ] as const) {
     await page.setViewportSize({ width, height });
-    await sleep(120);
+    // The layout at the new width: two animation frames after the resize, the page has re-rendered.
+    await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
     const violations = await axe(page);
     for (const v of violations) {
       if (v.impact === 'serious' || v.impact === 'critical') failures.push(`${name} @${width}px: ${v.id} (${v.impact}) ${v.help} → ${v.nodes.join(', ')}`);
@@ -181,12 +165,19 @@ export class Phone {
     this.key = base32Decode(secret);
   }
   async code(): Promise<string> {
-    const nowStep = Math.floor(Date.now() / 30_000);
-    let step = Math.max(nowStep, this.lastStep + 1);
-    // The server accepts one step ahead; past that, wait for the clock to catch up.
-    while (step > Math.floor(Date.now() / 30_000) + 1) await sleep(250);
+    const now = Date.now();
+    const nowStep = Math.floor(now / 30_000);
+    // The server accepts the previous, current and next step (one step of drift, RFC 6238 §5.2),
+    // each once and in increasing order. A phone's first code is the previous step's, so three
+    // codes fit in one step and no test waits out a 30 s boundary; in the last 5 s of a step the
+    // previous one is about to leave the window, so the first code is then the current step's.
+    const earliest = now - nowStep * 30_000 < 25_000 ? nowStep - 1 : nowStep;
+    const step = Math.max(earliest, this.lastStep + 1);
+    // Only a third code within those last 5 s (or a fourth within one step) needs a step the
+    // server does not accept yet: then, and only then, the phone waits for that step to begin
+    // (at most 5 s in the first case).
+    if (step > nowStep + 1) await sleep((step - 1) * 30_000 - Date.now() + 50);
     this.lastStep = step;
-    step = Math.max(step, 0);
     return totpAt(this.key, step * 30_000);
   }
   /** A code that is certainly wrong now. */

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { createServer } from 'node:net';
+import { LISTENING, freePort, outputLine } from '../cluster/processes.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -31,14 +31,6 @@ let server: ChildProcess | undefined;
 let serverLog = '';
 const children = new Set<ChildProcess>();
 let key = { id: '', secret: '' };
-
-async function freePort(): Promise<number> {
-  const srv = createServer();
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve));
-  const port = (srv.address() as { port: number }).port;
-  await new Promise<void>((resolve) => srv.close(() => resolve()));
-  return port;
-}
 
 interface Run {
   code: number | null;
@@ -111,22 +103,12 @@ before(async () => {
   endpoint = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['--import', TSX, MAIN, 'serve'], {
     cwd: dataDir,
-    env: { ...BASE_ENV, PORT: String(port), HOST: '127.0.0.1', TWOFOLD_DATA_DIR: dataDir, LOG_LEVEL: 'warn', HOME: home, TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}` },
+    env: { ...BASE_ENV, PORT: String(port), HOST: '127.0.0.1', TWOFOLD_DATA_DIR: dataDir, LOG_LEVEL: 'info', HOME: home, TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}` },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
   server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  const deadline = Date.now() + 30_000;
-  for (;;) {
-    if (server.exitCode !== null) throw new Error(`the server exited: ${serverLog}`);
-    try {
-      if ((await fetch(`${endpoint}/readyz`)).status === 200) break;
-    } catch {
-      // not listening yet
-    }
-    if (Date.now() > deadline) throw new Error(`the server did not start: ${serverLog}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
+  await outputLine({ child: server }, LISTENING, 'the server listening', 60_000);
   const signup = await api('POST', '/v1/auth/signup', { email: EMAIL, password: PASSWORD, client: 'app' });
   assert.equal(signup.status, 201);
   // Its mails go to a log this test does not read: the mailbox is proven in its database.

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { privatePostgresSchema } from '../helpers/databases.js';
+import { privatePostgresSchema } from '../helpers/postgres.js';
+import { needsPostgres, postgresUrl } from '../helpers/services.js';
+import { LISTENING, cleanEnv, freePort, outputLine, within } from '../cluster/processes.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const BIN = join(ROOT, 'bin', 'twofold.js');
@@ -19,25 +21,10 @@ const PASSWORD = 'correct horse battery staple';
 const children = new Set<ChildProcess>();
 const dirs: string[] = [];
 
-/** The parent's environment without any Twofold setting, so only what a test passes applies. */
-function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(TWOFOLD_|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/.test(k)) env[k] = v;
-  return { ...env, ...extra };
-}
-
 function tempDir(): string {
   const d = mkdtempSync(join(tmpdir(), 'twofold-proc-'));
   dirs.push(d);
   return d;
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 interface Run {
@@ -61,15 +48,6 @@ function start(args: string[], env: NodeJS.ProcessEnv, cwd: string): Run {
   return { child, out, exited };
 }
 
-async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} took longer than ${ms} ms`)), ms)));
-  try {
-    return await Promise.race([p, limit]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
 
 /** Runs a command to completion (killed after 60 s: start-up is slow on a loaded machine). */
 async function runToEnd(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
@@ -79,15 +57,9 @@ async function runToEnd(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
 }
 
 async function serve(dataDir: string, port: number): Promise<Run> {
-  const r = start(['serve'], cleanEnv({ PORT: String(port), TWOFOLD_DATA_DIR: dataDir, LOG_LEVEL: 'warn' }), dataDir);
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    const state = await Promise.race([r.exited.then(() => 'exited' as const), new Promise<'waiting'>((res) => setTimeout(() => res('waiting'), 50))]);
-    if (state === 'exited') throw new Error(`twofold serve exited early: ${r.out.stderr}${r.out.stdout}`);
-    const ok = await fetch(`http://127.0.0.1:${port}/readyz`).then((res) => res.ok, () => false);
-    if (ok) return r;
-    if (Date.now() > deadline) throw new Error(`twofold serve did not become ready: ${r.out.stderr}`);
-  }
+  const r = start(['serve'], cleanEnv({ PORT: String(port), TWOFOLD_DATA_DIR: dataDir, LOG_LEVEL: 'info' }), dataDir);
+  await outputLine(r, LISTENING, 'twofold serve listening', 60_000);
+  return r;
 }
 
 async function stop(r: Run): Promise<void> {
@@ -186,27 +158,25 @@ describe('the twofold program', () => {
     assert.match(second.stdout, /up to date/);
   });
 
-  if (process.env.TWOFOLD_TEST_DATABASE_URL) {
-    test('migrate applies the schema to PostgreSQL, beside other schemas that already hold Twofold tables', async () => {
-      const dir = tempDir();
-      const [other, mine] = [await privatePostgresSchema(process.env.TWOFOLD_TEST_DATABASE_URL!), await privatePostgresSchema(process.env.TWOFOLD_TEST_DATABASE_URL!)];
+  test('migrate applies the schema to PostgreSQL, beside other schemas that already hold Twofold tables', { skip: needsPostgres }, async () => {
+    const dir = tempDir();
+    const [other, mine] = [await privatePostgresSchema(postgresUrl!), await privatePostgresSchema(postgresUrl!)];
+    try {
+      assert.equal((await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: other.url }), dir)).code, 0);
+      const first = await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir);
+      assert.equal(first.code, 0, first.stderr);
+      assert.match(first.stdout, /applied: 001-accounts/);
+      const c = new pg.Client({ connectionString: mine.url });
+      await c.connect();
       try {
-        assert.equal((await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: other.url }), dir)).code, 0);
-        const first = await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir);
-        assert.equal(first.code, 0, first.stderr);
-        assert.match(first.stdout, /applied: 001-accounts/);
-        const c = new pg.Client({ connectionString: mine.url });
-        await c.connect();
-        try {
-          assert.equal((await c.query('select count(*)::int as n from users')).rows[0].n, 0);
-        } finally {
-          await c.end();
-        }
-        assert.match((await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir)).stdout, /up to date/);
+        assert.equal((await c.query('select count(*)::int as n from users')).rows[0].n, 0);
       } finally {
-        await other.cleanup();
-        await mine.cleanup();
+        await c.end();
       }
-    });
-  }
+      assert.match((await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir)).stdout, /up to date/);
+    } finally {
+      await other.cleanup();
+      await mine.cleanup();
+    }
+  });
 });
