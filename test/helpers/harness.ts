@@ -112,3 +112,13 @@ async function startHarnessOnce(options: HarnessOptions): Promise<Harness> {
     throw e;
   }
 }
+
+/** Runs `fn` with a fresh harness and closes it afterwards, whatever happens. */
+export async function withHarness(fn: (h: Harness) => Promise<void>, options: HarnessOptions = {}): Promise<void> {
+  const h = await startHarness(options);
+  try {
+    await fn(h);
+  } finally {
+    await h.close();
+  }
+}

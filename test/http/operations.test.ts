@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { buildApp } from '../../src/server/app.js';
-import { startHarness, type Harness } from '../helpers/harness.js';
+import { withHarness } from '../helpers/harness.js';
 import { PASSWORD, appUser, assertProblem, login } from './http-helpers.js';
 
 /** The contract's /v1 routes (shared/API.md), in OpenAPI path form. */
@@ -16,15 +16,6 @@ const CONTRACT_V1 = [
 ];
 /** Routes without which no account can exist: they must be served, not merely documented. */
 const CORE = ['POST /v1/auth/signup', 'POST /v1/auth/login', 'POST /v1/auth/logout', 'GET /v1/me', 'GET /v1/me/sessions', 'GET /v1/me/events'];
-
-async function withHarness(fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness();
-  try {
-    await fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 test('/healthz answers 200 while the process is up', () =>
   withHarness(async (h) => {

@@ -4,16 +4,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Harness } from '../helpers/harness.js';
-import { PASSWORD, STEP_MS, assertProblem, challengeFor, enableTotp, get, login, phoneCode, post, recover, signup, startHarness, startSetup, verify } from './support.js';
-
-async function withHarness(fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness();
-  try {
-    await fn(h);
-  } finally {
-    await h.close();
-  }
-}
+import { PASSWORD, STEP_MS, assertProblem, challengeFor, enableTotp, get, login, phoneCode, post, recover, signup, startSetup, verify } from './support.js';
+import { withHarness } from '../helpers/harness.js';
 
 const del = (h: Harness, url: string, payload: unknown, token: string) =>
   h.inject({ method: 'DELETE', url, payload: payload as object, headers: { authorization: `Bearer ${token}` } });

@@ -4,20 +4,12 @@
 // other sessions ended, events and a notice that carry no secret).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ORIGIN, type Harness } from '../helpers/harness.js';
+import { ORIGIN } from '../helpers/harness.js';
 import { decodeQrSvg } from './qr-decode.js';
 import { PASSWORD, STEP_MS, assertProblem, get, login, phoneCode, post, signup, startHarness, startSetup, wrongCode } from './support.js';
+import { withHarness } from '../helpers/harness.js';
 
 const RECOVERY_FORMAT = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{5}(-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{5}){3}$/;
-
-async function withHarness(fn: (h: Harness) => Promise<void>): Promise<void> {
-  const h = await startHarness();
-  try {
-    await fn(h);
-  } finally {
-    await h.close();
-  }
-}
 
 test('the set-up answers a base32 secret, the exact otpauth URI, and a QR code that decodes to that URI', () =>
   withHarness(async (h) => {
