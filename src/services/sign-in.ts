@@ -23,7 +23,7 @@ export class SignInService {
     private readonly notices: Notices,
   ) {}
 
-  async login(email: string, password: string, client: ClientKind, ctx: RequestContext): Promise<SignInOutcome> {
+  async withPassword(email: string, password: string, client: ClientKind, ctx: RequestContext): Promise<SignInOutcome> {
     const user = await this.accounts.verifyPassword(email, password, ctx);
     return this.afterFirstFactor(user, client, ctx, 'password');
   }

@@ -47,7 +47,7 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
     handler: async (req, reply) => {
       const { email, password, client } = req.body;
       try {
-        const outcome = await services.signIn.login(email, password, client, requestContext(req));
+        const outcome = await services.signIn.withPassword(email, password, client, requestContext(req));
         opts.onSignIn?.(outcome.status === 'authenticated' ? 'success' : 'mfa_required');
         if (outcome.status === 'authenticated') return answerAuthenticated(reply, client, outcome, 200);
         return reply.status(200).send(outcome);

@@ -28,7 +28,7 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
   const { services, config } = opts;
   const google = services.google;
 
-  const toLogin = (reply: FastifyReply, params: Record<string, string>) => reply.redirect(`/login?${new URLSearchParams(params).toString()}`, 302);
+  const toSignInPage = (reply: FastifyReply, params: Record<string, string>) => reply.redirect(`/login?${new URLSearchParams(params).toString()}`, 302);
 
   r.get('/v1/auth/providers', {
     schema: {
@@ -48,7 +48,7 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
     handler: async (req, reply) => {
       if (!google.enabled) throw notConfigured();
       const started = await google.start();
-      if (!started.ok) return toLogin(reply, { error: started.error });
+      if (!started.ok) return toSignInPage(reply, { error: started.error });
       setOauthCookie(reply, config.secure, started.pending);
       return reply.redirect(started.url, 302);
     },
@@ -70,11 +70,11 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
         const out = await google.finish(callbackUrl, pending, requestContext(req));
         if (out.status === 'refused') {
           opts.onSignIn?.('failure');
-          return toLogin(reply, { error: out.error });
+          return toSignInPage(reply, { error: out.error });
         }
         if (out.status === 'mfa_required') {
           opts.onSignIn?.('mfa_required');
-          return toLogin(reply, { challenge: out.challenge, method: out.method, ...(out.phone_hint ? { phone_hint: out.phone_hint } : {}) });
+          return toSignInPage(reply, { challenge: out.challenge, method: out.method, ...(out.phone_hint ? { phone_hint: out.phone_hint } : {}) });
         }
         opts.onSignIn?.('success');
         setSessionCookie(reply, config.secure, out.token, config.sessions.absoluteWebMs);
@@ -82,9 +82,9 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
       } catch (e) {
         // A refusal of ours (e.g. the second-factor lock) keeps its code; anything else is logged.
         opts.onSignIn?.('failure');
-        if (isAppError(e)) return toLogin(reply, { error: e.code });
+        if (isAppError(e)) return toSignInPage(reply, { error: e.code });
         req.log.error({ err: e }, 'google sign-in callback failed');
-        return toLogin(reply, { error: 'google_failed' });
+        return toSignInPage(reply, { error: 'google_failed' });
       }
     },
   });
