@@ -1,12 +1,6 @@
-// Body digests: RFC 9530 `Content-Digest` (used with RFC 9421) and the legacy RFC 3230 `Digest`
-// (used with draft-cavage signatures). A signature covers the digest field, and the digest ties
-// the signature to the body; without checking it a signed request's body could be swapped.
-//
-// Only SHA-256 and SHA-512 are accepted: RFC 9530 §5/§7.2 register `md5`, `sha`, `unixsum`,
-// `unixcksum`, `adler` and `crc32c` as deprecated or insecure, so a header naming only those (or
-// only algorithms we do not know) proves nothing about the body and is refused. Members we do not
-// accept are ignored when an accepted one is present (RFC 9530 §2: a recipient MAY ignore any
-// digest), but every accepted member present must match. This file does no I/O.
+// Body digests: RFC 9530 `Content-Digest` (RFC 9421) and RFC 3230 `Digest` (draft-cavage) tie a
+// signature to the body. Only SHA-256 and SHA-512 count, and every accepted member must match
+// (why: docs/design.md, "Verifying signed requests"). No I/O.
 
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { parseDictionary, isInnerList } from 'structured-headers';

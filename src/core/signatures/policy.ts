@@ -1,12 +1,6 @@
-// Twofold's edge policy for signed requests (shared/API.md "Signed requests (access keys)").
-//
-// A genuine signature is not enough: RFC 9421 §7.2.1 and draft-cavage-12 §6 leave it to the
-// verifier to demand coverage of whatever makes a request mean what it means. Twofold demands
-// the method, the target, the authority (equal to the public host, so a signature made for
-// another deployment is refused), a signed time within ±5 minutes, and — when there is a body —
-// a covered and matching body digest (or, for cavage, a covered and matching Content-Length,
-// unless the operator requires the digest: `cavageBodyRule`).
-// Replay of unsafe requests is handled by the caller with `signatureHash`. No I/O; time is `nowMs`.
+// Twofold's edge policy for signed requests (shared/API.md "Signed requests (access keys)"): a
+// genuine signature must also cover method, target, public authority, a time within ±5 minutes and
+// the body's digest. Why: docs/design.md, "Verifying signed requests". No I/O; time is `nowMs`.
 
 import { createHash } from 'node:crypto';
 import { verifyContentDigest, verifyLegacyDigest } from './content-digest.js';
