@@ -9,7 +9,7 @@ import { open, seal } from '../core/envelope.js';
 import type { AccessKeyRecord } from '../core/ports/access-key-store.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import type { AccountService } from './accounts.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 
@@ -29,7 +29,7 @@ export const accessKeyView = (k: AccessKeyRecord): AccessKeyView => ({
 
 export class AccessKeyService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'keyring' | 'settings'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'keyring' | 'settings', 'accessKeys'>,
     private readonly accounts: AccountService,
     private readonly events: EventLog,
     private readonly notices: Notices,

@@ -5,7 +5,7 @@
 // the password, every session and open sign-in challenge, pending email links, and defensively
 // any factor or access key (an unproven account cannot have made one).
 import type { Stores, UserRecord } from '../core/ports/stores.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 
@@ -14,7 +14,7 @@ import type { Notices } from './notices.js';
  * now (unchanged when it was proven meanwhile: the conditional mark decides a race).
  */
 export async function claimUnproven(
-  deps: Pick<ServiceDeps, 'storage' | 'clock'>,
+  deps: DepsOf<'clock', 'users' | 'transaction'>,
   events: EventLog,
   notices: Notices,
   user: UserRecord,

@@ -10,7 +10,7 @@ import type { MfaAttemptState } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import type { AccountService } from './accounts.js';
 import type { AttemptGuard } from './attempt-guard.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
@@ -25,7 +25,7 @@ class ProofSpent extends Error {}
 
 export class AccountDeletionService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'keyring' | 'logger'>,
+    private readonly deps: DepsOf<'clock' | 'keyring' | 'logger', 'factors' | 'transaction'>,
     private readonly accounts: AccountService,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,

@@ -6,7 +6,7 @@ import { checkPassword } from '../core/password-policy.js';
 import { newId } from '../core/tokens.js';
 import type { AccountSummary } from '../core/ports/principal-store.js';
 import type { ClientKind, UserRecord } from '../core/ports/stores.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import { EventLog } from './event-log.js';
 import type { EmailVerificationService } from './email-verification.js';
 import type { Notices } from './notices.js';
@@ -30,7 +30,7 @@ export class AccountService {
   private readonly throttle: PasswordThrottle;
 
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'hasher' | 'commonPasswords' | 'limits'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'hasher' | 'commonPasswords' | 'limits', 'users' | 'challenges' | 'transaction'>,
     private readonly sessions: SessionService,
     private readonly events: EventLog,
     private readonly verification?: EmailVerificationService,

@@ -46,6 +46,12 @@ export interface ServiceDeps {
   settings: ServiceSettings;
 }
 
+/**
+ * A use case's share of the deps: the named ports, and storage narrowed to the stores it touches
+ * (`transaction` still hands its callback every store, bound to one connection).
+ */
+export type DepsOf<K extends Exclude<keyof ServiceDeps, 'storage'>, S extends keyof Storage> = Pick<ServiceDeps, K> & { storage: Pick<Storage, S> };
+
 /** Who is asking: recorded with security events and sessions. */
 export interface RequestContext {
   ip: string | null;

@@ -6,7 +6,7 @@ import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import type { AccountService } from './accounts.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import { EMAIL_LINK_TTL_MS, type EmailVerificationService } from './email-verification.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
@@ -19,7 +19,7 @@ const taken = () => new AppError('email_taken', 'An account with this email alre
 
 export class EmailChangeService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'limits'>,
+    private readonly deps: DepsOf<'limits', 'users'>,
     private readonly accounts: AccountService,
     private readonly verification: EmailVerificationService,
     private readonly events: EventLog,

@@ -5,7 +5,7 @@ import { AppError } from '../core/errors.js';
 import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
 import type { EmailTokenPurpose } from '../core/ports/email-token-store.js';
 import type { Stores, UserRecord } from '../core/ports/stores.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 
@@ -30,7 +30,7 @@ export interface VerifiedEmail {
 
 export class EmailVerificationService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'limits' | 'logger' | 'settings'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'limits' | 'logger' | 'settings', 'transaction'>,
     private readonly events: EventLog,
     private readonly notices: Notices,
   ) {}

@@ -1,6 +1,6 @@
 // The security event log: append-only, per account, newest first when read.
 import type { EventRecord, Stores } from '../core/ports/stores.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 
 export type EventType =
   | 'account.created'
@@ -20,7 +20,7 @@ export type EventType =
   | 'account.delete_failed';
 
 export class EventLog {
-  constructor(private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'logger'>) {}
+  constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}
 
   /** Appends an event; `stores` puts it inside the caller's transaction. */
   async record(userId: string, type: EventType | string, ctx: RequestContext, data?: Record<string, unknown>, stores: Pick<Stores, 'events'> = this.deps.storage): Promise<void> {

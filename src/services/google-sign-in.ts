@@ -9,7 +9,7 @@ import type { PendingLink } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import { claimUnproven } from './account-claim.js';
 import type { AccountService } from './accounts.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { SignInOutcome, SignInService } from './sign-in.js';
@@ -40,7 +40,7 @@ class RaceLost extends Error {}
 
 export class GoogleSignInService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'replays' | 'logger' | 'oidc'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'replays' | 'logger' | 'oidc', 'users' | 'identities' | 'transaction'>,
     private readonly signIn: SignInService,
     private readonly accounts: AccountService,
     private readonly events: EventLog,

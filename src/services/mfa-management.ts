@@ -3,7 +3,7 @@ import { AppError } from '../core/errors.js';
 import type { MfaMethod } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import type { AccountService } from './accounts.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
@@ -17,7 +17,7 @@ export interface MfaStatus {
 
 export class MfaManagementService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock'>,
+    private readonly deps: DepsOf<'clock', 'factors' | 'transaction'>,
     private readonly accounts: AccountService,
     private readonly recovery: RecoveryCodes,
     private readonly events: EventLog,

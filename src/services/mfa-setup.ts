@@ -14,7 +14,7 @@ import type { MfaSetupRecord } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import type { AccountService } from './accounts.js';
 import type { AttemptGuard } from './attempt-guard.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
@@ -42,7 +42,7 @@ const setupGone = () => new AppError('setup_expired', 'This set-up has expired o
 
 export class MfaSetupService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'keyring' | 'qr' | 'settings'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'keyring' | 'qr' | 'settings', 'factors' | 'setups' | 'transaction'>,
     private readonly accounts: AccountService,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,

@@ -6,7 +6,7 @@ import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
 import type { AccountService } from './accounts.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { SessionService } from './sessions.js';
 
@@ -16,7 +16,7 @@ const MAILS_PER_HOUR = 5;
 
 export class PasswordResetService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'hasher' | 'mailer' | 'limits' | 'logger' | 'settings'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'hasher' | 'mailer' | 'limits' | 'logger' | 'settings', 'users' | 'passwordResets' | 'transaction'>,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly events: EventLog,

@@ -3,15 +3,15 @@
 import { deriveKeyFor, primaryKid } from '../core/envelope.js';
 import { generateRecoveryCode, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeMatches } from '../core/recovery-code.js';
 import type { Stores } from '../core/ports/stores.js';
-import type { ServiceDeps } from './deps.js';
+import type { DepsOf } from './deps.js';
 
 const PURPOSE = 'recovery-code';
 
 export class RecoveryCodes {
-  constructor(private readonly deps: Pick<ServiceDeps, 'keyring' | 'random' | 'clock' | 'storage'>) {}
+  constructor(private readonly deps: DepsOf<'keyring' | 'random' | 'clock', 'recoveryCodes'>) {}
 
   /** Makes a new code (the old one dies) and returns it in plain text, to be shown once. */
-  async issue(userId: string, stores: Stores = this.deps.storage): Promise<string> {
+  async issue(userId: string, stores: Pick<Stores, 'recoveryCodes'> = this.deps.storage): Promise<string> {
     const code = generateRecoveryCode(this.deps.random);
     const kid = primaryKid(this.deps.keyring);
     const hash = hashRecoveryCode(normalizeRecoveryCode(code)!, deriveKeyFor(this.deps.keyring, kid, PURPOSE));
@@ -20,7 +20,7 @@ export class RecoveryCodes {
   }
 
   /** The stored hash the input matches, or null (wrong, used, malformed, or none). */
-  async match(userId: string, input: string, stores: Stores = this.deps.storage): Promise<string | null> {
+  async match(userId: string, input: string, stores: Pick<Stores, 'recoveryCodes'> = this.deps.storage): Promise<string | null> {
     const normalized = normalizeRecoveryCode(input);
     const stored = await stores.recoveryCodes.getRecoveryCode(userId);
     if (!normalized || !stored || stored.usedAt !== null) return null;

@@ -4,7 +4,7 @@
 import { hashToken, looksLikeToken, newId, newToken } from '../core/tokens.js';
 import type { AccountSummary } from '../core/ports/principal-store.js';
 import type { ClientKind, SessionRecord, Stores } from '../core/ports/stores.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 
 const TOUCH_EVERY_MS = 60_000;
 
@@ -19,7 +19,7 @@ export interface AuthenticatedSession extends AccountSummary {
 }
 
 export class SessionService {
-  constructor(private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'settings'>) {}
+  constructor(private readonly deps: DepsOf<'clock' | 'random' | 'settings', 'sessions' | 'principals'>) {}
 
   private idleMs(client: ClientKind): number {
     const s = this.deps.settings;
@@ -32,7 +32,7 @@ export class SessionService {
   }
 
   /** Creates a session. Callers are the sign-in paths only, after every factor has been checked. */
-  async start(userId: string, client: ClientKind, ctx: RequestContext, stores: Stores = this.deps.storage): Promise<StartedSession> {
+  async start(userId: string, client: ClientKind, ctx: RequestContext, stores: Pick<Stores, 'sessions'> = this.deps.storage): Promise<StartedSession> {
     const now = this.deps.clock.now();
     const token = newToken(this.deps.random);
     const session: SessionRecord = {
@@ -75,11 +75,11 @@ export class SessionService {
     return all.filter((s) => now < s.absoluteExpiresAt && now - s.lastSeenAt < this.idleMs(s.client));
   }
 
-  end(userId: string, sessionId: string, stores: Stores = this.deps.storage): Promise<boolean> {
+  end(userId: string, sessionId: string, stores: Pick<Stores, 'sessions'> = this.deps.storage): Promise<boolean> {
     return stores.sessions.delete(userId, sessionId);
   }
 
-  endAll(userId: string, exceptId?: string, stores: Stores = this.deps.storage): Promise<number> {
+  endAll(userId: string, exceptId?: string, stores: Pick<Stores, 'sessions'> = this.deps.storage): Promise<number> {
     return stores.sessions.deleteAllForUser(userId, exceptId);
   }
 

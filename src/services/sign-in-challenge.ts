@@ -12,7 +12,7 @@ import type { ChallengeRecord, MfaAttemptState, MfaFactorRecord, PendingLink } f
 import type { ClientKind, Storage, Stores, UserRecord } from '../core/ports/stores.js';
 import type { Authenticated } from './accounts.js';
 import { LOCK_PLAN, type AttemptGuard } from './attempt-guard.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import { linkInTransaction, noticeLinked } from './identity-link.js';
 import type { SmsCodes } from './sms-codes.js';
@@ -31,7 +31,7 @@ export interface MfaRequired {
 }
 
 /** Runs fn in a transaction that commits only when fn answers 'ok'; any other answer rolls back. */
-async function rollbackUnless<T extends string>(storage: Storage, fn: (tx: Stores) => Promise<T | 'ok'>): Promise<T | 'ok'> {
+async function rollbackUnless<T extends string>(storage: Pick<Storage, 'transaction'>, fn: (tx: Stores) => Promise<T | 'ok'>): Promise<T | 'ok'> {
   class Abort extends Error {
     constructor(readonly verdict: T) {
       super('rollback');
@@ -61,7 +61,7 @@ const expired = () => new AppError('challenge_expired', 'This sign-in has expire
 
 export class SignInChallengeService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'random' | 'keyring'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'keyring', 'users' | 'factors' | 'challenges' | 'principals' | 'transaction'>,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,
     private readonly sessions: SessionService,

@@ -4,7 +4,7 @@
 import type { PendingLink } from '../core/ports/mfa-stores.js';
 import type { ClientKind, UserRecord } from '../core/ports/stores.js';
 import type { AccountService, Authenticated } from './accounts.js';
-import type { RequestContext, ServiceDeps } from './deps.js';
+import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { SignInChallengeService, MfaRequired } from './sign-in-challenge.js';
 import type { SessionService } from './sessions.js';
@@ -15,7 +15,7 @@ export type SignInOutcome = Authenticated | MfaRequired;
 
 export class SignInService {
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock'>,
+    private readonly deps: DepsOf<'clock', 'factors' | 'transaction'>,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly challenges: SignInChallengeService,

@@ -10,7 +10,7 @@ import type { AccountSummary } from '../core/ports/principal-store.js';
 import { detectSignatureScheme, verifySignedRequest } from '../core/signatures/policy.js';
 import type { SignedRequestView } from '../core/signatures/request.js';
 import type { AccessKeyService } from './access-keys.js';
-import type { ServiceDeps } from './deps.js';
+import type { DepsOf } from './deps.js';
 
 const REPLAY_WINDOW_MS = 10 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
@@ -37,7 +37,7 @@ export class SignedRequestService {
   private readonly publicHost: string;
 
   constructor(
-    private readonly deps: Pick<ServiceDeps, 'storage' | 'clock' | 'logger' | 'settings'>,
+    private readonly deps: DepsOf<'clock' | 'logger' | 'settings', 'accessKeys' | 'principals'>,
     private readonly keys: AccessKeyService,
     private readonly replays: ReplayGuard,
   ) {
