@@ -2,11 +2,19 @@
 import type { EventRecord, Stores } from '../core/ports/stores.js';
 import type { DepsOf, RequestContext } from './deps.js';
 
+/**
+ * Every kind of event the log records (GET /v1/me/events shows it as `type`). Read back as plain
+ * text: a row of a kind this version does not know (written by a newer one) still lists.
+ */
 export type EventType =
   | 'account.created'
+  | 'account.claimed'
+  | 'account.delete_failed'
   | 'signin.succeeded'
   | 'signin.failed'
+  | 'signin.mfa_required'
   | 'signout'
+  | 'reauthentication.failed'
   | 'password.changed'
   | 'password.reset_requested'
   | 'password.reset_used'
@@ -16,14 +24,25 @@ export type EventType =
   | 'email.verified'
   | 'email.change_requested'
   | 'email.changed'
-  | 'account.claimed'
-  | 'account.delete_failed';
+  | 'mfa.setup_started'
+  | 'mfa.setup_failed'
+  | 'mfa.enabled'
+  | 'mfa.reconfigured'
+  | 'mfa.disabled'
+  | 'mfa.recovery_used'
+  | 'mfa.recovery_code_renewed'
+  | 'access_key.created'
+  | 'access_key.enabled'
+  | 'access_key.disabled'
+  | 'access_key.deleted'
+  | 'google.linked'
+  | 'google.unlinked';
 
 export class EventLog {
   constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}
 
   /** Appends an event; `stores` puts it inside the caller's transaction. */
-  async record(userId: string, type: EventType | string, ctx: RequestContext, data?: Record<string, unknown>, stores: Pick<Stores, 'events'> = this.deps.storage): Promise<void> {
+  async record(userId: string, type: EventType, ctx: RequestContext, data?: Record<string, unknown>, stores: Pick<Stores, 'events'> = this.deps.storage): Promise<void> {
     await stores.events.append({
       userId,
       type,
