@@ -29,7 +29,7 @@ export const accessKeyView = (k: AccessKeyRecord): AccessKeyView => ({
 
 export class AccessKeyService {
   constructor(
-    private readonly deps: DepsOf<'clock' | 'random' | 'keyring' | 'settings', 'accessKeys'>,
+    private readonly deps: DepsOf<'clock' | 'random' | 'keyring' | 'settings', 'accessKeys' | 'users' | 'transaction'>,
     private readonly accounts: AccountService,
     private readonly events: EventLog,
     private readonly notices: Notices,
@@ -43,13 +43,21 @@ export class AccessKeyService {
     assertEmailVerified(user);
     await this.accounts.reauthenticate(user, password, ctx);
     const { storage, random, keyring, clock, settings } = this.deps;
-    if ((await storage.accessKeys.countForUser(user.id)) >= settings.accessKeyLimit) {
-      throw new AppError('access_key_limit', `An account can have at most ${settings.accessKeyLimit} access keys, disabled ones included. Delete one first.`);
-    }
     const id = base32Encode(random.bytes(13)).slice(0, 20);
     const secretBytes = random.bytes(30);
     const record: AccessKeyRecord = { id, userId: user.id, secretEnc: seal(keyring, secretBytes, accessKeyAad(id), random), enabled: true, createdAt: clock.now(), lastUsedAt: null };
-    await storage.accessKeys.create(record);
+    // Counted under the account's lock, so parallel requests cannot create more than the limit.
+    const created = await storage.transaction(async (tx) => {
+      await tx.users.lock(user.id);
+      if ((await tx.accessKeys.countForUser(user.id)) >= settings.accessKeyLimit) return false;
+      await tx.accessKeys.create(record);
+      return true;
+    });
+    if (!created) {
+      throw new AppError('access_key_limit', `An account can have at most ${settings.accessKeyLimit} access keys, disabled ones included. Delete one first.`, {
+        extra: { limit: settings.accessKeyLimit },
+      });
+    }
     await this.events.record(user.id, 'access_key.created', ctx, { key_id: id });
     await this.notices.send(user.email, 'access_key_created', ctx, `Access key: ${id}`);
     return { ...accessKeyView(record), secret: Buffer.from(secretBytes).toString('base64') };

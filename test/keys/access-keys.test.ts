@@ -64,6 +64,19 @@ test('the 3rd key is 409 access_key_limit, disabled keys counted; deleting one f
   assertProblem(await createKeyRaw(h, token), 409, 'access_key_limit');
 });
 
+test('10 key creations sent at once create exactly 2 keys; the refusals name the limit', async () => {
+  const { token } = await signup(h, 'limit-race@example.com');
+  // 10: each carries the password, and more than 10 at once from one address meet its throttle first.
+  const answers = await Promise.all(Array.from({ length: 10 }, () => createKeyRaw(h, token)));
+  const statuses = answers.map((r) => r.statusCode);
+  assert.equal(statuses.filter((s) => s === 201).length, 2, statuses.join(','));
+  for (const r of answers.filter((x) => x.statusCode !== 201)) {
+    assertProblem(r, 409, 'access_key_limit');
+    assert.equal(r.json().limit, 2);
+  }
+  assert.equal((await listKeys(h, token)).json().length, 2);
+});
+
 test('lists never carry a secret, with a bearer token or a signature', async () => {
   const { token } = await signup(h, 'list@example.com');
   const k = await createKey(h, token);

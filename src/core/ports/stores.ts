@@ -38,6 +38,12 @@ export interface UserStore {
    */
   deleteWithEverything(id: string): Promise<boolean>;
   count(): Promise<number>;
+  /**
+   * Inside a transaction: holds the account's row lock until it ends, so per-account counts
+   * checked after it (access keys) cannot be raced past (PostgreSQL row lock; SQLite writes one
+   * transaction at a time).
+   */
+  lock(id: string): Promise<void>;
 }
 
 export interface SessionRecord {

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { UserRecord, UserStore } from '../../core/ports/stores.js';
 import type { Database, UsersTable } from '../schema.js';
 import { isUniqueViolation } from '../unique-violation.js';
@@ -52,6 +52,11 @@ export class UserRepository implements UserStore {
       .set({ password_hash: passwordHash, updated_at: Date.now() })
       .where('id', '=', id)
       .execute();
+  }
+
+  async lock(id: string): Promise<void> {
+    // A no-op write takes the row lock (FOR UPDATE is not SQLite syntax).
+    await this.db.updateTable('users').set({ updated_at: sql<number>`updated_at` }).where('id', '=', id).execute();
   }
 
   async clearPasswordHash(id: string): Promise<void> {
