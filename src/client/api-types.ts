@@ -12,6 +12,8 @@ export interface User {
   created_at: string;
   mfa: { enabled: boolean; method: MfaMethod | null; phone_hint?: string };
   google_linked: boolean;
+  /** On `GET /v1/me` only: the account's limits (TWOFOLD_ACCESS_KEY_LIMIT). */
+  limits?: { access_keys: number };
 }
 
 export interface MfaStatus {

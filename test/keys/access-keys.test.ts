@@ -77,6 +77,18 @@ test('10 key creations sent at once create exactly 2 keys; the refusals name the
   assert.equal((await listKeys(h, token)).json().length, 2);
 });
 
+test('GET /v1/me states the configured access-key limit, so a client can show it before reaching it', async () => {
+  const { token } = await signup(h, 'limit-shown@example.com');
+  assert.deepEqual((await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).json().limits, { access_keys: 2 });
+  const five = await startHarness({ env: { TWOFOLD_ACCESS_KEY_LIMIT: '5' }, allowPostgres: false });
+  try {
+    const other = await signup(five, 'limit-five@example.com');
+    assert.deepEqual((await five.inject({ method: 'GET', url: '/v1/me', headers: bearer(other.token) })).json().limits, { access_keys: 5 });
+  } finally {
+    await five.close();
+  }
+});
+
 test('lists never carry a secret, with a bearer token or a signature', async () => {
   const { token } = await signup(h, 'list@example.com');
   const k = await createKey(h, token);

@@ -26,14 +26,18 @@ const eventSchema = z
   .object({ id: z.number(), type: z.string(), at: z.string(), ip: z.string().nullable(), user_agent: z.string().nullable() })
   .catchall(z.unknown());
 
+/** `GET /v1/me` also says the account's limits, so a client can show them before reaching one. */
+const meSchema = userSchema.extend({ limits: z.object({ access_keys: z.number().int() }) });
+
 export async function meRoutes(app: FastifyInstance, opts: { services: Services; config: Readonly<Config> }): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { services } = opts;
+  const limits = { access_keys: opts.config.accessKeyLimit };
 
   r.get('/v1/me', {
     preHandler: app.authenticate.any,
-    schema: { tags: ['account'], summary: 'The signed-in account', response: { 200: userSchema, ...problems(401) } },
-    handler: async (req) => accountView(requirePrincipal(req)),
+    schema: { tags: ['account'], summary: 'The signed-in account', response: { 200: meSchema, ...problems(401) } },
+    handler: async (req) => ({ ...accountView(requirePrincipal(req)), limits }),
   });
 
   r.get('/v1/me/sessions', {

@@ -19,9 +19,8 @@ import { EmailFirst, useRecheckUser } from './email-banner';
 import { PasswordDialog } from './password-dialog';
 
 /**
- * How many keys an account may have. The server's limit is configurable (TWOFOLD_ACCESS_KEY_LIMIT)
- * but no answer states it before it is reached: the page says the contract's default until a
- * refusal's `limit` member says otherwise.
+ * How many keys an account may have when the server does not say (`GET /v1/me` states its
+ * configured limit as `limits.access_keys`, and a 409 refusal names it as `limit`).
  */
 const DEFAULT_LIMIT = 2;
 
@@ -39,7 +38,7 @@ export function AccessKeysPage() {
   const unverified = user.email_verified === false;
   const [needsEmail, setNeedsEmail] = useState(false);
   const { data: keys, error: loadError, reload: load, setData: setKeys } = useResource(loadKeys);
-  const [limit, setLimit] = useState(DEFAULT_LIMIT);
+  const [limit, setLimit] = useState(user.limits?.access_keys ?? DEFAULT_LIMIT);
   const [created, setCreated] = useState<CreatedAccessKey | null>(null);
   const [generating, setGenerating] = useState(false);
   const [toDelete, setToDelete] = useState<AccessKey | null>(null);
