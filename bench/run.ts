@@ -241,7 +241,7 @@ class LoadGenerator {
   }
 
   run(input: JobInput): Promise<LoadResult> {
-    const job = { warmup: WARMUP, duration: DURATION, ...input, addressStart: (this.jobs++ * 262_144) % 4_194_304 } as Job;
+    const job = { warmup: WARMUP, duration: DURATION, ...input, addressStart: (this.jobs++ * 262_144) % 4_194_304 };
     log(`measuring: ${job.label} (${job.connections} connections, ${job.warmup} s warm-up + ${job.duration} s)`);
     const child = (this.child ??= this.start());
     const id = ++this.seq;

@@ -10,7 +10,7 @@ export function requestView(req: FastifyRequest, publicOrigin: string): SignedRe
     method: req.method,
     origin: publicOrigin,
     target: req.url,
-    headers: req.headers as Record<string, string | string[] | undefined>,
+    headers: req.headers,
     body: req.rawBody && req.rawBody.length > 0 ? new Uint8Array(req.rawBody) : null,
   };
 }

@@ -40,7 +40,7 @@ async function rollbackUnless<T extends string>(storage: Pick<Storage, 'transact
   try {
     return await storage.transaction(async (tx) => {
       const verdict = await fn(tx);
-      if (verdict !== 'ok') throw new Abort(verdict as T);
+      if (verdict !== 'ok') throw new Abort(verdict);
       return verdict;
     });
   } catch (e) {

@@ -104,7 +104,7 @@ export function openDatabase(url: string, options: { poolSize?: number; logger?:
     readOnly.pragma('busy_timeout = 5000');
     readOnly.pragma('cache_size = -8192');
     const statements = withStatementCache(readOnly);
-    const reader: DirectReader = { all: (text, parameters) => statements.prepare(text).all(parameters) as unknown[] };
+    const reader: DirectReader = { all: (text, parameters) => statements.prepare(text).all(parameters) };
     return {
       db,
       dialect,

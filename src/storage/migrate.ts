@@ -1,5 +1,6 @@
 // Versioned migrations, kept in code (so the build carries them) and applied in order by Kysely's
 // Migrator, which records them in its own table and takes a lock so instances do not race.
+import { inspect } from 'node:util';
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider, type MigrationResultSet } from 'kysely';
 import type { DatabaseHandle, Dialect } from './database.js';
 import * as m001 from './migrations/001-accounts.js';
@@ -59,7 +60,7 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
   }
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const err = result.error instanceof Error ? result.error : new Error(String(result.error));
+    const err = result.error instanceof Error ? result.error : new Error(inspect(result.error));
     throw new Error(`migration ${failed?.migrationName ?? '?'} failed: ${err.message}`, { cause: err });
   }
   return { applied: (result.results ?? []).filter((r) => r.status === 'Success').map((r) => r.migrationName) };

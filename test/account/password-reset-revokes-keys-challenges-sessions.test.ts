@@ -56,7 +56,7 @@ test('a reset disables every access key, closes open challenges and ends every s
   const signedIn = await verify(challenge, code(secret));
   assert.equal(signedIn.statusCode, 200, signedIn.body);
   const owner = bearer(signedIn.json().token);
-  const listed = (await h.inject({ method: 'GET', url: '/v1/me/access-keys', headers: owner })).json() as Array<{ id: string; enabled: boolean }>;
+  const listed = (await h.inject({ method: 'GET', url: '/v1/me/access-keys', headers: owner })).json<Array<{ id: string; enabled: boolean }>>();
   assert.deepEqual(listed.map((k) => k.enabled), [false, false], 'they stay listed, disabled');
   const enabled = await h.inject({ method: 'PATCH', url: `/v1/me/access-keys/${keys[0]!.id}`, headers: owner, payload: { enabled: true } });
   assert.equal(enabled.statusCode, 200, enabled.body);

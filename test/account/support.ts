@@ -44,5 +44,5 @@ export function signed(h: Harness, key: Key, method: 'GET' | 'POST' | 'DELETE' |
 export async function eventTypes(h: Harness, auth: Auth): Promise<string[]> {
   const r = await h.inject({ method: 'GET', url: '/v1/me/events?limit=100', headers: auth });
   assert.equal(r.statusCode, 200, r.body);
-  return (r.json() as Array<{ type: string }>).map((e) => e.type);
+  return (r.json<Array<{ type: string }>>()).map((e) => e.type);
 }

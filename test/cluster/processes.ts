@@ -78,8 +78,8 @@ export function spawnTracked(cmd: string, args: string[], env: NodeJS.ProcessEnv
   children.add(child);
   const out = { text: '' };
   const keep = (d: Buffer) => (out.text = (out.text + d.toString()).slice(-20_000));
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
+  child.stdout.on('data', keep);
+  child.stderr.on('data', keep);
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
     child.once('exit', (code, signal) => {
       children.delete(child);

@@ -188,7 +188,7 @@ describe('the Twofold portal in Chromium', () => {
     assert.equal((await page.locator('.recovery-code').innerText()).replace(/\s+/g, ''), recovery.replace(/-/g, ''), 'the code is on screen, grouped');
     const [download] = await Promise.all([page.waitForEvent('download'), button('Download').click()]);
     assert.equal(download.suggestedFilename(), 'twofold-recovery-code.txt');
-    assert.ok((await readFile((await download.path())!, 'utf8')).includes(recovery), 'the file holds the code');
+    assert.ok((await readFile((await download.path()), 'utf8')).includes(recovery), 'the file holds the code');
     await capture(page, '08-recovery-code');
     await page.emulateMedia({ media: 'print' });
     assert.ok(await page.locator('.recovery-code').isVisible(), 'Print shows the code');
@@ -297,7 +297,7 @@ describe('the Twofold portal in Chromium', () => {
     assert.equal(await clipboard(), secret);
     const [download] = await Promise.all([page.waitForEvent('download'), button('Download credentials file').click()]);
     assert.equal(download.suggestedFilename(), 'credentials');
-    assert.equal(await readFile((await download.path())!, 'utf8'), `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID = ${id}\nTWOFOLD_SECRET_ACCESS_KEY = ${secret}\n`);
+    assert.equal(await readFile((await download.path()), 'utf8'), `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID = ${id}\nTWOFOLD_SECRET_ACCESS_KEY = ${secret}\n`);
     await capture(page, '14-access-key-created');
 
     const signedMe = async () => {

@@ -30,7 +30,7 @@ after(async () => {
 });
 
 const me = (session: string) => h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: session } });
-const events = async (session: string) => (await h.inject({ method: 'GET', url: '/v1/me/events', headers: { cookie: session } })).json() as Array<Record<string, unknown>>;
+const events = async (session: string) => (await h.inject({ method: 'GET', url: '/v1/me/events', headers: { cookie: session } })).json<Array<Record<string, unknown>>>();
 
 describe('starting a Google sign-in', () => {
   test('GET /v1/auth/providers says Google is offered when a client id is configured', async () => {
@@ -84,7 +84,7 @@ describe('new and returning Google users', () => {
     assert.equal(run.to.search, '');
     assert.ok(run.session, 'a session cookie is set');
     assert.equal(await h.runtime.storage.users.count(), before + 1);
-    const user = (await me(run.session!)).json();
+    const user = (await me(run.session)).json();
     assert.equal(user.email, p.email.toLowerCase(), 'the email is stored in its normal form');
     assert.equal(user.google_linked, true);
     assert.deepEqual(user.mfa, { enabled: false, method: null });
@@ -93,9 +93,9 @@ describe('new and returning Google users', () => {
     // The OAuth cookie is spent: the callback clears it.
     const cleared = setCookies(run.res).find((c) => c.startsWith(`${OAUTH_COOKIE}=`));
     assert.ok(cleared && /Expires=Thu, 01 Jan 1970|Max-Age=0/i.test(cleared), `the oauth cookie is cleared: ${cleared}`);
-    const types = (await events(run.session!)).map((e) => e.type);
+    const types = (await events(run.session)).map((e) => e.type);
     assert.ok(types.includes('account.created'));
-    const signin = (await events(run.session!)).find((e) => e.type === 'signin.succeeded');
+    const signin = (await events(run.session)).find((e) => e.type === 'signin.succeeded');
     assert.equal(signin?.method, 'google');
   });
 

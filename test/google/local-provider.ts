@@ -160,7 +160,7 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
         claims: () => ({
           sub,
           ...(a.email !== undefined ? { email: a.email } : {}),
-          ...(a.email_verified !== undefined ? { email_verified: a.email_verified as boolean } : {}),
+          ...(a.email_verified !== undefined ? { email_verified: a.email_verified } : {}),
           ...(a.name !== undefined ? { name: a.name } : {}),
         }),
       };

@@ -129,8 +129,8 @@ describe('limits hold under parallel requests', () => {
     const right = verify(h, challenge, phoneCode(h, secret));
     const wrongs = Array.from({ length: 3 }, () => verify(h, challenge, wrongCode(h, secret)));
     const [ok] = await Promise.all([right, ...wrongs]);
-    assert.equal(ok!.statusCode, 200, ok!.body);
-    const me = await h.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${ok!.json().token}` } });
+    assert.equal(ok.statusCode, 200, ok.body);
+    const me = await h.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${ok.json().token}` } });
     assert.equal(me.statusCode, 200);
   });
 

@@ -61,7 +61,7 @@ describe('malformed input on every route', () => {
     auth = (await appUser(h, 'victim@example.com')).auth;
     cookie = sessionCookie(await login(h, 'victim@example.com', PASSWORD, 'web'));
     baseline = await snapshot();
-    const doc = (await h.inject({ method: 'GET', url: '/v1/openapi.json' })).json() as { paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> }; parameters?: { in: string; name: string }[] }>> };
+    const doc = (await h.inject({ method: 'GET', url: '/v1/openapi.json' })).json<{ paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> }; parameters?: { in: string; name: string }[] }>> }>();
     const seen = new Map<string, Route>();
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [m, op] of Object.entries(ops)) {
@@ -148,7 +148,7 @@ describe('malformed input on every route', () => {
     for (const r of routes.filter((x) => /\{/.test(x.path))) {
       for (const p of PARAM_JUNK) {
         const body = r.body ? json(sample(r.body)) : {};
-        cases.push({ label: `${key(r)} id=${p.slice(0, 20)}`, opts: { method: r.method as 'POST', url: url(r, p), ...body, headers: { ...authFor(r), ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
+        cases.push({ label: `${key(r)} id=${p.slice(0, 20)}`, opts: { method: r.method, url: url(r, p), ...body, headers: { ...authFor(r), ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
       }
     }
     for (const r of routes.filter((x) => x.query.length > 0)) {
@@ -175,7 +175,7 @@ describe('malformed input on every route', () => {
     for (const r of routes.filter((x) => x.path.startsWith('/v1/me'))) {
       const body = r.body ? json(sample(r.body)) : {};
       for (const hd of headers) {
-        cases.push({ label: `${key(r)} ${JSON.stringify(hd).slice(0, 50)}`, opts: { method: r.method as 'POST', url: url(r), ...body, headers: { ...hd, ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
+        cases.push({ label: `${key(r)} ${JSON.stringify(hd).slice(0, 50)}`, opts: { method: r.method, url: url(r), ...body, headers: { ...hd, ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
       }
     }
     await run(cases);
@@ -192,7 +192,7 @@ describe('malformed input on every route', () => {
     for (const r of routes.filter((x) => x.path.startsWith('/v1/me'))) {
       const body = r.body ? json(sample(r.body)) : {};
       for (const c of cookies) {
-        cases.push({ label: `${key(r)} cookie ${c.slice(0, 40)}`, opts: { method: r.method as 'POST', url: url(r), ...body, headers: { cookie: c, origin: ORIGIN, ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
+        cases.push({ label: `${key(r)} cookie ${c.slice(0, 40)}`, opts: { method: r.method, url: url(r), ...body, headers: { cookie: c, origin: ORIGIN, ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
       }
     }
     await run(cases);
@@ -206,7 +206,7 @@ describe('malformed input on every route', () => {
     const r = await login(h, 'victim@example.com');
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json().status, 'authenticated');
-    const events = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: auth })).json() as { type: string }[];
+    const events = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: auth })).json<{ type: string }[]>();
     assert.ok(!events.some((e) => /password\.(changed|reset_used)|mfa\.(enabled|disabled)|access_key\.created|session\.ended/.test(e.type)), JSON.stringify(events.map((e) => e.type)));
   });
 });

@@ -77,7 +77,7 @@ test('/v1/openapi.json is OpenAPI 3.1 and documents every /v1 route of the contr
     assert.equal(typeof doc.info?.title, 'string');
     const served = (route: string) => {
       const [method, path] = route.split(' ') as [string, string];
-      return h.app.hasRoute({ method: method as 'GET', url: path.replace(/\{(\w+)\}/g, ':$1') });
+      return h.app.hasRoute({ method: method, url: path.replace(/\{(\w+)\}/g, ':$1') });
     };
     for (const route of CORE) assert.ok(served(route), `${route} is served`);
     const missing = CONTRACT_V1.filter(served).filter((route) => {

@@ -94,7 +94,7 @@ test('an oversized chunked body without content-length gets the 413 problem too'
       else c.close();
     },
   });
-  const res = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' } as RequestInit);
+  const res = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' });
   await assertProblemResponse(res, 413, 'payload_too_large');
 });
 

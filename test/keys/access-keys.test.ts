@@ -163,7 +163,7 @@ test('key changes are in the security log with the key id and never the secret',
   await setEnabled(h, token, k.id, true);
   await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(token) });
   const r = await h.inject({ method: 'GET', url: '/v1/me/events', headers: bearer(token) });
-  const types = (r.json() as { type: string; key_id?: string }[]).filter((e) => e.type.startsWith('access_key.'));
+  const types = (r.json<{ type: string; key_id?: string }[]>()).filter((e) => e.type.startsWith('access_key.'));
   assert.deepEqual(types.map((e) => e.type), ['access_key.deleted', 'access_key.enabled', 'access_key.disabled', 'access_key.created']);
   for (const e of types) assert.equal(e.key_id, k.id);
   assert.equal(r.body.includes(k.secret), false);

@@ -28,7 +28,7 @@ function patchKey(h: Harness, key: CreatedKey, enabled: boolean, opts: CavageOpt
 
 async function enabledOf(h: Harness, token: string, id: string): Promise<boolean> {
   const r = await h.inject({ method: 'GET', url: '/v1/me/access-keys', headers: bearer(token) });
-  const keys = r.json() as { id: string; enabled: boolean }[];
+  const keys = r.json<{ id: string; enabled: boolean }[]>();
   const k = keys.find((x) => x.id === id);
   assert.ok(k, r.body);
   return k.enabled;

@@ -47,14 +47,14 @@ export function listKeys(h: Harness, token: string): Promise<LightMyRequestRespo
 /** A fetch that sends the request through `h.inject`, Host taken from the URL as a real fetch does. */
 export function injectFetch(h: Harness, seen?: { method: string; url: string; headers: Record<string, string>; body: Buffer | null }[]): typeof fetch {
   return (async (input: string | URL | Request, init: RequestInit = {}) => {
-    const url = new URL(String(input));
+    const url = new URL(input instanceof Request ? input.url : input.toString());
     const headers: Record<string, string> = {};
     for (const [k, v] of new Headers(init.headers).entries()) headers[k] = v;
     headers.host = url.host;
     const body = init.body === undefined || init.body === null ? null : Buffer.from(init.body as Uint8Array);
     seen?.push({ method: String(init.method), url: url.toString(), headers, body });
     const r = await h.inject({
-      method: (init.method ?? 'GET') as 'GET',
+      method: (init.method ?? 'GET'),
       url: url.pathname + url.search,
       headers,
       ...(body ? { payload: body } : {}),
@@ -65,7 +65,7 @@ export function injectFetch(h: Harness, seen?: { method: string; url: string; he
       for (const one of Array.isArray(v) ? v : [v]) out.append(k, String(one));
     }
     return new Response(r.statusCode === 204 || r.rawPayload.length === 0 ? null : r.rawPayload, { status: r.statusCode, headers: out });
-  }) as typeof fetch;
+  });
 }
 
 /** Every encoding of a secret that could leak: base64, base64url, hex, and the raw bytes. */

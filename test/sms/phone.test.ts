@@ -10,7 +10,7 @@ const GB = { defaultRegion: 'GB', countries: [] as string[] };
 
 function ok(r: PhoneResult): Extract<PhoneResult, { ok: true }> {
   assert.equal(r.ok, true, JSON.stringify(r));
-  return r as Extract<PhoneResult, { ok: true }>;
+  return r;
 }
 
 function refused(r: PhoneResult, reason: string): void {

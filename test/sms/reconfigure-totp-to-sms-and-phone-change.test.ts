@@ -20,7 +20,7 @@ const NEW_HINT = '+44 •••-•••-3456';
 
 /** GET /v1/me/mfa answered this factor (enabled_at aside) and nothing else. */
 function assertMfa(r: LightMyRequestResponse, method: string, hint: string): void {
-  const { enabled_at, ...rest } = r.json() as Record<string, unknown>;
+  const { enabled_at, ...rest } = r.json<Record<string, unknown>>();
   assert.equal(typeof enabled_at, 'string');
   assert.deepEqual(rest, { enabled: true, method, phone_hint: hint });
 }

@@ -167,8 +167,8 @@ eachEngine('second-factor stores contract', (kit) => {
       let last = null;
       for (let i = 0; i < 10; i++) last = await kit.s.attempts.reserveAccountAttempt(u.id, now, LOCK_PLAN);
       assert.equal(last?.rounds, round);
-      assert.equal(last!.lockedUntil! - now, Math.min(expected, 7 * 24 * 60 * MIN), `round ${round}`);
-      now = last!.lockedUntil!;
+      assert.equal(last.lockedUntil! - now, Math.min(expected, 7 * 24 * 60 * MIN), `round ${round}`);
+      now = last.lockedUntil!;
       expected *= 2;
     }
   });

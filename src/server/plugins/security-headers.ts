@@ -6,6 +6,7 @@
 // 404s carry them too.
 import type { FastifyInstance } from 'fastify';
 import helmet, { type HelmetOptions } from 'helmet';
+import { inspect } from 'node:util';
 
 /**
  * The headers helmet sets for `options`, read off one dry run of its middleware (it also removes
@@ -23,7 +24,7 @@ export function helmetHeaders(options: Readonly<HelmetOptions>): Record<string, 
   helmet(options)({} as never, res as never, (err?: unknown) => {
     failure = err;
   });
-  if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
+  if (failure) throw failure instanceof Error ? failure : new Error(`helmet refused its options: ${inspect(failure)}`);
   return set;
 }
 
