@@ -5,10 +5,28 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 const forbiddenInDomain = [
-  'fastify', 'fastify-*', '@fastify/*', 'kysely', 'pg', 'better-sqlite3', 'ioredis', 'nodemailer',
-  'openid-client', '@node-rs/*', 'qrcode', 'pino', 'prom-client', 'commander', 'dotenv', 'twilio',
+  'fastify',
+  'fastify-*',
+  '@fastify/*',
+  'kysely',
+  'pg',
+  'better-sqlite3',
+  'ioredis',
+  'nodemailer',
+  'openid-client',
+  '@node-rs/*',
+  'qrcode',
+  'pino',
+  'prom-client',
+  'commander',
+  'dotenv',
+  'twilio',
 ];
-const layerPatterns = (layers) => layers.map((l) => ({ group: [`**/${l}/**`, `../${l}/*`, `../../${l}/*`], message: `domain code must not import src/${l}` }));
+const layerPatterns = (layers) =>
+  layers.map((l) => ({
+    group: [`**/${l}/**`, `../${l}/*`, `../../${l}/*`],
+    message: `domain code must not import src/${l}`,
+  }));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'test-artifacts/**'] },
@@ -17,10 +35,26 @@ export default tseslint.config(
     // Type-aware rules: the mistakes the type checker alone lets through (a promise nobody awaits,
     // a cast that changes nothing, a switch that forgets a member of a union).
     files: ['**/*.ts', '**/*.tsx', '**/*.mts'],
-    languageOptions: { parserOptions: { projectService: { allowDefaultProject: ['web/vite.config.ts'] }, tsconfigRootDir: import.meta.dirname } },
+    languageOptions: {
+      parserOptions: {
+        projectService: { allowDefaultProject: ['web/vite.config.ts'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
     rules: {
       // node:test's test()/describe() return promises the runner itself awaits.
-      '@typescript-eslint/no-floating-promises': ['error', { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] }],
+      '@typescript-eslint/no-floating-promises': [
+        'error',
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
+      ],
       // React calls an async onSubmit/onClick and ignores its promise; the handlers catch their own errors.
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { attributes: false } }],
       '@typescript-eslint/await-thenable': 'error',
@@ -51,26 +85,42 @@ export default tseslint.config(
     files: ['src/core/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: forbiddenInDomain.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'src/core is pure: no framework, database or vendor imports' })),
-        patterns: [
-          { group: forbiddenInDomain.filter((n) => n.includes('*')), message: 'src/core is pure: no framework, database or vendor imports' },
-          ...layerPatterns(['services', 'storage', 'adapters', 'server', 'cli', 'client']),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: forbiddenInDomain
+            .filter((n) => !n.includes('*'))
+            .map((name) => ({ name, message: 'src/core is pure: no framework, database or vendor imports' })),
+          patterns: [
+            {
+              group: forbiddenInDomain.filter((n) => n.includes('*')),
+              message: 'src/core is pure: no framework, database or vendor imports',
+            },
+            ...layerPatterns(['services', 'storage', 'adapters', 'server', 'cli', 'client']),
+          ],
+        },
+      ],
     },
   },
   {
     files: ['src/services/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: forbiddenInDomain.filter((n) => !n.includes('*')).map((name) => ({ name, message: 'services work over core and ports only' })),
-        patterns: [
-          { group: forbiddenInDomain.filter((n) => n.includes('*')), message: 'services work over core and ports only' },
-          ...layerPatterns(['storage', 'adapters', 'server', 'cli', 'client']),
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: forbiddenInDomain
+            .filter((n) => !n.includes('*'))
+            .map((name) => ({ name, message: 'services work over core and ports only' })),
+          patterns: [
+            {
+              group: forbiddenInDomain.filter((n) => n.includes('*')),
+              message: 'services work over core and ports only',
+            },
+            ...layerPatterns(['storage', 'adapters', 'server', 'cli', 'client']),
+          ],
+        },
+      ],
     },
   },
   {
@@ -79,11 +129,18 @@ export default tseslint.config(
     files: ['src/cli/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { regex: '(^|/)server/(?!serve\\.js$)', message: 'src/cli may import only src/server/serve.ts from the server (config, keyring and logger live in src/runtime)' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              regex: '(^|/)server/(?!serve\\.js$)',
+              message:
+                'src/cli may import only src/server/serve.ts from the server (config, keyring and logger live in src/runtime)',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -91,11 +148,17 @@ export default tseslint.config(
     files: ['src/adapters/**/*.ts'],
     ignores: ['src/**/*.test.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        patterns: [
-          { group: ['**/client/**', '../client/*', '../../client/*', '**/server/**', '../server/*', '../../server/*'], message: 'src/adapters must not import src/client or src/server (shared pure code belongs in src/core)' },
-        ],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/client/**', '../client/*', '../../client/*', '**/server/**', '../server/*', '../../server/*'],
+              message: 'src/adapters must not import src/client or src/server (shared pure code belongs in src/core)',
+            },
+          ],
+        },
+      ],
     },
   },
 );

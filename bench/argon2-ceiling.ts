@@ -39,10 +39,20 @@ process.once('message', (job: CeilingJob) => {
     const r = await loop(job, job.duration);
     const cpu = process.cpuUsage(cpu0);
     const sorted = Float64Array.from(r.times).sort();
-    const pct = (p: number) => sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
-    return { rate: r.verifies / r.seconds, cpuUsPerVerify: (cpu.user + cpu.system) / r.verifies, verifies: r.verifies, seconds: r.seconds, p50: pct(50), p99: pct(99), threadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)' };
+    const pct = (p: number) =>
+      sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+    return {
+      rate: r.verifies / r.seconds,
+      cpuUsPerVerify: (cpu.user + cpu.system) / r.verifies,
+      verifies: r.verifies,
+      seconds: r.seconds,
+      p50: pct(50),
+      p99: pct(99),
+      threadpool: process.env.UV_THREADPOOL_SIZE ?? '4 (default)',
+    };
   })().then(
     (result) => process.send?.({ ok: true, result }, () => process.exit(0)),
-    (err: unknown) => process.send?.({ ok: false, error: err instanceof Error ? err.message : String(err) }, () => process.exit(1)),
+    (err: unknown) =>
+      process.send?.({ ok: false, error: err instanceof Error ? err.message : String(err) }, () => process.exit(1)),
   );
 });

@@ -11,7 +11,10 @@ declare module 'autocannon' {
 
   export interface Request<C> extends RequestSpec {
     /** Returns the request to send (or a falsy value to restart the sequence). */
-    setupRequest?: (req: Required<Pick<RequestSpec, 'headers'>> & RequestSpec, context: C) => RequestSpec | null | undefined;
+    setupRequest?: (
+      req: Required<Pick<RequestSpec, 'headers'>> & RequestSpec,
+      context: C,
+    ) => RequestSpec | null | undefined;
     onResponse?: (status: number, body: string, context: C, headers: Record<string, string>) => void;
   }
 
@@ -41,11 +44,17 @@ declare module 'autocannon' {
 
   export interface Instance extends EventEmitter {
     stop(): void;
-    on(event: 'response', listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void): this;
+    on(
+      event: 'response',
+      listener: (client: unknown, statusCode: number, resBytes: number, responseTime: number) => void,
+    ): this;
     on(event: 'done', listener: (result: Result) => void): this;
     on(event: string, listener: (...args: unknown[]) => void): this;
   }
 
-  function autocannon<C = Record<string, unknown>>(opts: Options<C>, cb: (err: Error | null, result: Result) => void): Instance;
+  function autocannon<C = Record<string, unknown>>(
+    opts: Options<C>,
+    cb: (err: Error | null, result: Result) => void,
+  ): Instance;
   export default autocannon;
 }

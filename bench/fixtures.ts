@@ -66,7 +66,8 @@ export function spread(accounts: number, every: number, count: number, part = 0,
   const eligible = Math.floor((accounts - 1) / every) + 1;
   const lo = Math.floor((eligible * part) / parts);
   const hi = Math.floor((eligible * (part + 1)) / parts);
-  if (count > hi - lo) throw new Error(`spread: ${count} accounts wanted, ${hi - lo} eligible in slice ${part}/${parts}`);
+  if (count > hi - lo)
+    throw new Error(`spread: ${count} accounts wanted, ${hi - lo} eligible in slice ${part}/${parts}`);
   const out: number[] = [];
   for (let i = 0; i < count; i++) out.push((lo + Math.floor((i * (hi - lo)) / count)) * every);
   return out;

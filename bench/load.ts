@@ -86,12 +86,20 @@ function plan(job: Job): Plan {
   };
   switch (job.kind) {
     case 'session': {
-      const values = job.accounts.map((n) => (job.auth === 'cookie' ? `twofold_session=${sessionToken(job.salt, n)}` : `Bearer ${sessionToken(job.salt, n)}`));
+      const values = job.accounts.map((n) =>
+        job.auth === 'cookie' ? `twofold_session=${sessionToken(job.salt, n)}` : `Bearer ${sessionToken(job.salt, n)}`,
+      );
       const header = job.auth === 'cookie' ? 'cookie' : 'authorization';
-      return rotatingMe(notes, values.map((v) => ({ [header]: v })));
+      return rotatingMe(
+        notes,
+        values.map((v) => ({ [header]: v })),
+      );
     }
     case 'signed': {
-      const keys = job.accounts.map((n) => ({ keyId: accessKeyId(job.salt, n), secretBase64: accessKeySecret(job.salt, n).toString('base64') }));
+      const keys = job.accounts.map((n) => ({
+        keyId: accessKeyId(job.salt, n),
+        secretBase64: accessKeySecret(job.salt, n).toString('base64'),
+      }));
       const url = `${job.publicUrl}/v1/me`;
       // Signed before the run, 10 different signatures (own nonce) per key, used in turn: each
       // client signs on its own machine, while here the load generator shares the server's two
@@ -99,7 +107,9 @@ function plan(job: Job): Plan {
       // server, the bottleneck. A GET signature stays valid for the 5-minute skew, far longer
       // than a figure runs, and the server verifies each one in full on every request.
       const signed = Array.from({ length: 10 }, () =>
-        keys.map((key) => signRequest({ method: 'GET', url, keyId: key.keyId, secretBase64: key.secretBase64, scheme: 'rfc9421' })),
+        keys.map((key) =>
+          signRequest({ method: 'GET', url, keyId: key.keyId, secretBase64: key.secretBase64, scheme: 'rfc9421' }),
+        ),
       ).flat();
       return rotatingMe(notes, signed);
     }
@@ -117,13 +127,17 @@ function plan(job: Job): Plan {
             headers: { ...base, 'content-type': 'application/json' },
             setupRequest: (req) => {
               const c = job.challenges[i++ % job.challenges.length]!;
-              if (i > job.challenges.length && exhausted++ === 0) notes.push('verify: the prepared challenges ran out (requests past them fail)');
+              if (i > job.challenges.length && exhausted++ === 0)
+                notes.push('verify: the prepared challenges ran out (requests past them fail)');
               const now = Date.now();
               const step = book.take(c.n, now) ?? timeStep(now);
               let secret = secrets.get(c.n);
               if (!secret) secrets.set(c.n, (secret = totpSecret(job.salt, c.n)));
               xff(req.headers);
-              req.body = JSON.stringify({ challenge: challengeToken(job.salt, c.n, c.round), code: totpAt(secret, step * STEP_MS) });
+              req.body = JSON.stringify({
+                challenge: challengeToken(job.salt, c.n, c.round),
+                code: totpAt(secret, step * STEP_MS),
+              });
               return req;
             },
           },
@@ -163,7 +177,8 @@ function plan(job: Job): Plan {
             onResponse: (status, body, ctx) => {
               if (status !== 200) return;
               const parsed = JSON.parse(body) as { status?: string; challenge?: string };
-              if (parsed.status === 'mfa_required' && typeof parsed.challenge === 'string') ctx.challenge = parsed.challenge;
+              if (parsed.status === 'mfa_required' && typeof parsed.challenge === 'string')
+                ctx.challenge = parsed.challenge;
             },
           },
           {
@@ -176,7 +191,10 @@ function plan(job: Job): Plan {
               const now = Date.now();
               const step = book.take(ctx.n, now) ?? timeStep(now);
               xff(req.headers);
-              req.body = JSON.stringify({ challenge: ctx.challenge, code: totpAt(totpSecret(job.salt, ctx.n), step * STEP_MS) });
+              req.body = JSON.stringify({
+                challenge: ctx.challenge,
+                code: totpAt(totpSecret(job.salt, ctx.n), step * STEP_MS),
+              });
               return req;
             },
             onResponse: (status, _body, ctx) => {
@@ -256,7 +274,8 @@ async function main(job: Job): Promise<LoadResult> {
   const p = plan(job);
   const run = await runOnce(job, p);
   const non2xx = Object.entries(run.statuses).filter(([code]) => !code.startsWith('2'));
-  if (non2xx.length > 0) p.notes.push(`${job.label}: non-2xx answers ${non2xx.map(([c, n]) => `${c}×${n}`).join(', ')}`);
+  if (non2xx.length > 0)
+    p.notes.push(`${job.label}: non-2xx answers ${non2xx.map(([c, n]) => `${c}×${n}`).join(', ')}`);
   return { label: job.label, ...run, notes: p.notes };
 }
 
@@ -266,6 +285,7 @@ process.once('disconnect', () => process.exit(0));
 process.on('message', (m: { id: number; job: Job }) => {
   main(m.job).then(
     (result) => process.send?.({ id: m.id, ok: true, result }),
-    (err: unknown) => process.send?.({ id: m.id, ok: false, error: err instanceof Error ? err.stack ?? err.message : String(err) }),
+    (err: unknown) =>
+      process.send?.({ id: m.id, ok: false, error: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
   );
 });

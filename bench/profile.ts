@@ -59,7 +59,12 @@ function pct(x: number, total: number): string {
  * `window` (ms since the profile started, about when the process started) limits the summary to
  * the samples taken under load: start-up and shut-down do not dilute it.
  */
-export function summariseProfile(file: string, root: string, window?: { fromMs: number; toMs: number }, top = 25): string {
+export function summariseProfile(
+  file: string,
+  root: string,
+  window?: { fromMs: number; toMs: number },
+  top = 25,
+): string {
   const profile = JSON.parse(readFileSync(file, 'utf8')) as CpuProfile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -106,13 +111,20 @@ export function summariseProfile(file: string, root: string, window?: { fromMs: 
     const line = stack.reverse().join(';');
     folded.set(line, (folded.get(line) ?? 0) + us);
   }
-  writeFileSync(file.replace(/\.cpuprofile$/, '.folded'), [...folded].map(([s, us]) => `${s} ${Math.round(us)}`).join('\n') + '\n');
+  writeFileSync(
+    file.replace(/\.cpuprofile$/, '.folded'),
+    [...folded].map(([s, us]) => `${s} ${Math.round(us)}`).join('\n') + '\n',
+  );
 
   const busy = totalUs - idleUs;
   const rank = (m: Map<string, number>, n: number) => [...m].sort((a, b) => b[1] - a[1]).slice(0, n);
   const out: string[] = [];
-  out.push(`profile ${file}${window ? ` (samples from ${(window.fromMs / 1000).toFixed(1)} s to ${(window.toMs / 1000).toFixed(1)} s: under load)` : ''}`);
-  out.push(`main thread: ${(totalUs / 1e6).toFixed(1)} s sampled, busy ${pct(busy, totalUs)}, idle ${pct(idleUs, totalUs)} (percentages below are of busy time)`);
+  out.push(
+    `profile ${file}${window ? ` (samples from ${(window.fromMs / 1000).toFixed(1)} s to ${(window.toMs / 1000).toFixed(1)} s: under load)` : ''}`,
+  );
+  out.push(
+    `main thread: ${(totalUs / 1e6).toFixed(1)} s sampled, busy ${pct(busy, totalUs)}, idle ${pct(idleUs, totalUs)} (percentages below are of busy time)`,
+  );
   out.push('', 'by area (self time):');
   for (const [k, us] of rank(areas, 20)) out.push(`  ${pct(us, busy)}  ${k}`);
   out.push('', `top ${top} functions (self time):`);

@@ -31,7 +31,16 @@
 // (as NODE_OPTIONS) from the bench's, to try settings without changing code.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -41,7 +50,18 @@ import pg from 'pg';
 import { Argon2Hasher, DEFAULT_ARGON2_PARAMS } from '../src/adapters/argon2-hasher.js';
 import { parseKeyring } from '../src/core/envelope.js';
 import { timeStep, totpAt } from '../src/core/totp.js';
-import { accessKeyId, accessKeySecret, BENCH_PASSWORD, challengeToken, email, planFor, sessionToken, spread, totpSecret, type SeedPlan } from './fixtures.js';
+import {
+  accessKeyId,
+  accessKeySecret,
+  BENCH_PASSWORD,
+  challengeToken,
+  email,
+  planFor,
+  sessionToken,
+  spread,
+  totpSecret,
+  type SeedPlan,
+} from './fixtures.js';
 import { signRequest } from '../src/client/signer.js';
 import type { Job, LoadResult } from './jobs.js';
 import { summariseProfile } from './profile.js';
@@ -53,14 +73,22 @@ const args = new Set(process.argv.slice(2));
 const POSTGRES = args.has('--postgres');
 const QUICK = args.has('--quick');
 const BUILD = !args.has('--no-build');
-const listArg = (name: string) => [...args].find((a) => a.startsWith(`${name}=`))?.slice(name.length + 1).split(',').filter(Boolean) ?? null;
+const listArg = (name: string) =>
+  [...args]
+    .find((a) => a.startsWith(`${name}=`))
+    ?.slice(name.length + 1)
+    .split(',')
+    .filter(Boolean) ?? null;
 const PROFILE = listArg('--profile');
 const ONLY = PROFILE ?? listArg('--only');
 const FIGURES = ['cookie', 'bearer', 'signed', 'signin', 'verify'];
 for (const a of args) {
-  const known = ['--postgres', '--quick', '--no-build'].includes(a) || a.startsWith('--profile=') || a.startsWith('--only=');
+  const known =
+    ['--postgres', '--quick', '--no-build'].includes(a) || a.startsWith('--profile=') || a.startsWith('--only=');
   if (!known || (ONLY && ONLY.some((f) => !FIGURES.includes(f)))) {
-    process.stderr.write(`bench: bad option ${a}\nusage: node --import tsx bench/run.ts [--postgres] [--quick] [--no-build] [--only=LIST | --profile=LIST]  (LIST of ${FIGURES.join(',')})\n`);
+    process.stderr.write(
+      `bench: bad option ${a}\nusage: node --import tsx bench/run.ts [--postgres] [--quick] [--no-build] [--only=LIST | --profile=LIST]  (LIST of ${FIGURES.join(',')})\n`,
+    );
     process.exit(2);
   }
 }
@@ -205,7 +233,13 @@ function sh(cmd: string, argv: string[]): Promise<{ code: number; output: string
 /** Runs a TypeScript child (through tsx) that takes one message, answers one and exits. */
 function ask<T>(script: string, message: unknown, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Promise<T> {
   return new Promise((res, rej) => {
-    const child = track(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script)], { cwd: ROOT, env, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const child = track(
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', script)], {
+        cwd: ROOT,
+        env,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
     const timer = setTimeout(() => {
       child.kill('SIGKILL');
       rej(new Error(`${script} took longer than ${timeoutMs / 1000} s`));
@@ -224,7 +258,11 @@ function ask<T>(script: string, message: unknown, timeoutMs: number, env: NodeJS
 }
 
 /** A job as written here: the addresses and the durations are filled in. */
-type JobInput = Job extends infer J ? (J extends Job ? Omit<J, 'addressStart' | 'warmup' | 'duration'> & Partial<Pick<J, 'warmup' | 'duration'>> : never) : never;
+type JobInput = Job extends infer J
+  ? J extends Job
+    ? Omit<J, 'addressStart' | 'warmup' | 'duration'> & Partial<Pick<J, 'warmup' | 'duration'>>
+    : never
+  : never;
 
 /** The load generator: one long-lived process (bench/load.ts) that runs the jobs one by one. */
 class LoadGenerator {
@@ -233,7 +271,12 @@ class LoadGenerator {
   private jobs = 0;
 
   private start(): ChildProcess {
-    const child = track(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'load.ts')], { cwd: ROOT, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+    const child = track(
+      spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'load.ts')], {
+        cwd: ROOT,
+        stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+      }),
+    );
     child.once('exit', () => {
       if (this.child === child) this.child = null;
     });
@@ -246,10 +289,13 @@ class LoadGenerator {
     const child = (this.child ??= this.start());
     const id = ++this.seq;
     return new Promise((res, rej) => {
-      const timer = setTimeout(() => {
-        child.kill('SIGKILL');
-        rej(new Error(`load generator: "${job.label}" took longer than expected`));
-      }, (job.warmup + job.duration) * 1000 + 90_000);
+      const timer = setTimeout(
+        () => {
+          child.kill('SIGKILL');
+          rej(new Error(`load generator: "${job.label}" took longer than expected`));
+        },
+        (job.warmup + job.duration) * 1000 + 90_000,
+      );
       const onMessage = (m: { id: number; ok: boolean; result?: LoadResult; error?: string }) => {
         if (m.id !== id) return;
         done();
@@ -323,7 +369,13 @@ async function waitReady(url: string, child: ChildProcess, ms: number): Promise<
 
 async function startBare(): Promise<ServerHandle> {
   const port = await freePort();
-  const child = track(spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts')], { cwd: ROOT, env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] }));
+  const child = track(
+    spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'bench', 'bare-server.ts')], {
+      cwd: ROOT,
+      env: { ...process.env, PORT: String(port) },
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    }),
+  );
   const origin = `http://127.0.0.1:${port}`;
   await waitReady(`${origin}/v1/me`, child, 30_000);
   return { child, spawnedAt: 0, origin, publicUrl: origin, output: () => '' };
@@ -351,14 +403,25 @@ async function startTwofold(databaseUrl: string, cpuProfile?: { dir: string; nam
     ...(POSTGRES ? { TWOFOLD_REDIS_URL: BASE_REDIS } : {}),
     // Tuning knobs to try without code changes: the thread pool (argon2id runs on it), the
     // allocator, and Node flags for the server only (BENCH_SERVER_NODE_OPTIONS).
-    ...pick(process.env, ['UV_THREADPOOL_SIZE', 'MALLOC_ARENA_MAX', 'MALLOC_MMAP_THRESHOLD_', 'MALLOC_TRIM_THRESHOLD_']),
+    ...pick(process.env, [
+      'UV_THREADPOOL_SIZE',
+      'MALLOC_ARENA_MAX',
+      'MALLOC_MMAP_THRESHOLD_',
+      'MALLOC_TRIM_THRESHOLD_',
+    ]),
     ...(process.env.BENCH_SERVER_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_SERVER_NODE_OPTIONS } : {}),
   };
   const nodeArgs = ['--import', pathToFileURL(join(ROOT, 'bench', 'lifeline.mjs')).href];
   if (cpuProfile) nodeArgs.push('--cpu-prof', `--cpu-prof-dir=${cpuProfile.dir}`, `--cpu-prof-name=${cpuProfile.name}`);
   // cwd is the private temporary folder: no stray .env or ./data of the checkout is read.
   const spawnedAt = performance.now();
-  const child = track(spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'twofold.js'), 'serve'], { cwd: tmp, env, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] }));
+  const child = track(
+    spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin', 'twofold.js'), 'serve'], {
+      cwd: tmp,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    }),
+  );
   let output = '';
   const keep = (d: Buffer) => (output = (output + d.toString()).slice(-20_000));
   child.stdout?.on('data', keep);
@@ -379,7 +442,12 @@ const STALE_MS = DEADLINE_MS + 5 * 60_000;
 async function sweepStale(): Promise<void> {
   for (const e of readdirSync(os.tmpdir(), { withFileTypes: true })) {
     const path = join(os.tmpdir(), e.name);
-    if (e.isDirectory() && e.name.startsWith('twofold-bench-') && path !== tmp && Date.now() - statSync(path).mtimeMs > STALE_MS) {
+    if (
+      e.isDirectory() &&
+      e.name.startsWith('twofold-bench-') &&
+      path !== tmp &&
+      Date.now() - statSync(path).mtimeMs > STALE_MS
+    ) {
       rmSync(path, { recursive: true, force: true });
       log(`removed ${path}, left by an earlier run`);
     }
@@ -388,7 +456,9 @@ async function sweepStale(): Promise<void> {
   const client = new pg.Client({ connectionString: BASE_PG });
   await client.connect();
   try {
-    const { rows } = await client.query<{ name: string }>("SELECT nspname AS name FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9a-f]+_'");
+    const { rows } = await client.query<{ name: string }>(
+      "SELECT nspname AS name FROM pg_namespace WHERE nspname ~ '^bench_[0-9]+_[0-9a-f]+_'",
+    );
     for (const { name } of rows) {
       if (runSecond - Number(name.split('_')[1]) > STALE_MS / 1000) {
         await client.query(`DROP SCHEMA IF EXISTS ${name} CASCADE`);
@@ -438,10 +508,26 @@ function phaseFor(label: 'small' | 'large', accounts: number, verifyWanted: numb
   // TOTP accounts in three slices: sign-in pool, verify-only pool, the probe.
   const eligible = Math.floor((accounts - 1) / plan.totpEvery) + 1;
   const slice = Math.floor(eligible / 3);
-  const signIn = label === 'small' ? spread(accounts - 1, plan.totpEvery, Math.min(1_000, accounts - 1)) : spread(accounts, plan.totpEvery, Math.min(1_000, slice), 0, 3);
-  const verify = label === 'small' ? [] : spread(accounts, plan.totpEvery, Math.min(slice, Math.ceil(verifyWanted / 2)), 1, 3);
-  const probe = label === 'small' ? (accounts - 1) - ((accounts - 1) % plan.totpEvery) : spread(accounts, plan.totpEvery, 1, 2, 3)[0]!;
-  return { label, plan, sessions, keys, signIn, verify, probe, pools: { sessions, totp: [...new Set([...signIn, ...verify, probe])], keys } };
+  const signIn =
+    label === 'small'
+      ? spread(accounts - 1, plan.totpEvery, Math.min(1_000, accounts - 1))
+      : spread(accounts, plan.totpEvery, Math.min(1_000, slice), 0, 3);
+  const verify =
+    label === 'small' ? [] : spread(accounts, plan.totpEvery, Math.min(slice, Math.ceil(verifyWanted / 2)), 1, 3);
+  const probe =
+    label === 'small'
+      ? accounts - 1 - ((accounts - 1) % plan.totpEvery)
+      : spread(accounts, plan.totpEvery, 1, 2, 3)[0]!;
+  return {
+    label,
+    plan,
+    sessions,
+    keys,
+    signIn,
+    verify,
+    probe,
+    pools: { sessions, totp: [...new Set([...signIn, ...verify, probe])], keys },
+  };
 }
 
 async function check(what: string, r: Response, status = 200): Promise<unknown> {
@@ -454,19 +540,47 @@ async function check(what: string, r: Response, status = 200): Promise<unknown> 
 async function sanity(server: ServerHandle, phase: Phase): Promise<void> {
   const url = `${server.origin}/v1/me`;
   const xff = { 'x-forwarded-for': '192.0.2.1' };
-  await check('cookie', await fetch(url, { headers: { ...xff, cookie: `twofold_session=${sessionToken(salt, phase.sessions[0]!)}` } }));
-  await check('bearer', await fetch(url, { headers: { ...xff, authorization: `Bearer ${sessionToken(salt, phase.sessions[1]!)}` } }));
+  await check(
+    'cookie',
+    await fetch(url, { headers: { ...xff, cookie: `twofold_session=${sessionToken(salt, phase.sessions[0]!)}` } }),
+  );
+  await check(
+    'bearer',
+    await fetch(url, { headers: { ...xff, authorization: `Bearer ${sessionToken(salt, phase.sessions[1]!)}` } }),
+  );
   const k = phase.keys[0]!;
-  await check('signed', await fetch(url, { headers: { ...xff, ...signRequest({ method: 'GET', url: `${server.publicUrl}/v1/me`, keyId: accessKeyId(salt, k), secretBase64: accessKeySecret(salt, k).toString('base64'), scheme: 'rfc9421' }) } }));
+  await check(
+    'signed',
+    await fetch(url, {
+      headers: {
+        ...xff,
+        ...signRequest({
+          method: 'GET',
+          url: `${server.publicUrl}/v1/me`,
+          keyId: accessKeyId(salt, k),
+          secretBase64: accessKeySecret(salt, k).toString('base64'),
+          scheme: 'rfc9421',
+        }),
+      },
+    }),
+  );
   const login = (await check(
     'login',
-    await fetch(`${server.origin}/v1/auth/login`, { method: 'POST', headers: { ...xff, 'content-type': 'application/json' }, body: JSON.stringify({ email: email(salt, phase.probe), password: BENCH_PASSWORD, client: 'app' }) }),
+    await fetch(`${server.origin}/v1/auth/login`, {
+      method: 'POST',
+      headers: { ...xff, 'content-type': 'application/json' },
+      body: JSON.stringify({ email: email(salt, phase.probe), password: BENCH_PASSWORD, client: 'app' }),
+    }),
   )) as { status: string; challenge: string };
   if (login.status !== 'mfa_required') throw new Error(`sanity check "login": ${JSON.stringify(login)}`);
   const code = totpAt(totpSecret(salt, phase.probe), timeStep(Date.now()) * 30_000);
   const done = (await check(
     'verify',
-    await fetch(`${server.origin}/v1/auth/login/verify`, { method: 'POST', headers: { ...xff, 'content-type': 'application/json' }, body: JSON.stringify({ challenge: login.challenge, code }) }),
+    await fetch(`${server.origin}/v1/auth/login/verify`, {
+      method: 'POST',
+      headers: { ...xff, 'content-type': 'application/json' },
+      body: JSON.stringify({ challenge: login.challenge, code }),
+    }),
   )) as { status: string; token?: string };
   if (done.status !== 'authenticated' || !done.token) throw new Error(`sanity check "verify": ${JSON.stringify(done)}`);
 }
@@ -478,7 +592,12 @@ async function sanity(server: ServerHandle, phase: Phase): Promise<void> {
  */
 async function prepareChallenges(databaseUrl: string, accounts: number[]): Promise<{ n: number; round: number }[]> {
   const challenges = [0, 1].flatMap((round) => accounts.map((n) => ({ n, round })));
-  await insertChallenges(databaseUrl, salt, challenges.map((c) => ({ n: c.n, token: challengeToken(salt, c.n, c.round) })), Date.now());
+  await insertChallenges(
+    databaseUrl,
+    salt,
+    challenges.map((c) => ({ n: c.n, token: challengeToken(salt, c.n, c.round) })),
+    Date.now(),
+  );
   return challenges;
 }
 
@@ -502,9 +621,15 @@ const BARE_S = QUICK ? 2 : 3;
 const CEILING_S = QUICK ? 2 : 4;
 
 function ceiling(passwordHash: string): Promise<Ceiling> {
-  log(`measuring: argon2id ceiling (${SIGNIN_USERS} concurrent verifies, UV_THREADPOOL_SIZE ${THREADPOOL}, 1 s warm-up + ${CEILING_S} s)`);
+  log(
+    `measuring: argon2id ceiling (${SIGNIN_USERS} concurrent verifies, UV_THREADPOOL_SIZE ${THREADPOOL}, 1 s warm-up + ${CEILING_S} s)`,
+  );
   // Same environment as the server as far as the thread pool goes: UV_THREADPOOL_SIZE passes to both.
-  return ask<Ceiling>('argon2-ceiling.ts', { hash: passwordHash, password: BENCH_PASSWORD, concurrency: SIGNIN_USERS, warmup: 1, duration: CEILING_S }, (1 + CEILING_S) * 1000 + 60_000);
+  return ask<Ceiling>(
+    'argon2-ceiling.ts',
+    { hash: passwordHash, password: BENCH_PASSWORD, concurrency: SIGNIN_USERS, warmup: 1, duration: CEILING_S },
+    (1 + CEILING_S) * 1000 + 60_000,
+  );
 }
 
 /** A figure with the ceiling measured right before and right after it (A-B-A): drift cancels. */
@@ -547,7 +672,15 @@ const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 async function runPhase(phase: Phase, passwordHash: string, bare: ServerHandle): Promise<PhaseResult> {
   const databaseUrl = await databaseFor(phase.label);
   log(`seeding ${phase.plan.accounts.toLocaleString('en')} accounts into ${POSTGRES ? 'PostgreSQL' : 'SQLite'}`);
-  const seeded = await seed({ databaseUrl, salt, plan: phase.plan, pools: phase.pools, keyring, passwordHash, now: Date.now() });
+  const seeded = await seed({
+    databaseUrl,
+    salt,
+    plan: phase.plan,
+    pools: phase.pools,
+    keyring,
+    passwordHash,
+    now: Date.now(),
+  });
   log(`seeded in ${(seeded.ms / 1000).toFixed(1)} s: ${JSON.stringify(seeded)}`);
   const server = await startTwofold(databaseUrl);
   const n = phase.plan.accounts;
@@ -557,10 +690,33 @@ async function runPhase(phase: Phase, passwordHash: string, bare: ServerHandle):
     const hwm: Record<string, number> = {};
     // Unmeasured: compiles the hot paths and brings the session pages in, so that the first
     // figure of the phase does not pay for it.
-    await load({ kind: 'session', label: 'server warm-up (not measured)', origin: server.origin, connections: CONNECTIONS, auth: 'cookie', salt, accounts: phase.sessions, warmup: 0, duration: 2 });
+    await load({
+      kind: 'session',
+      label: 'server warm-up (not measured)',
+      origin: server.origin,
+      connections: CONNECTIONS,
+      auth: 'cookie',
+      salt,
+      accounts: phase.sessions,
+      warmup: 0,
+      duration: 2,
+    });
     const bareRuns: LoadResult[] = [];
     const bareRun = async () => {
-      const r = await load({ kind: 'session', label: `bare route`, origin: bare.origin, connections: CONNECTIONS, auth: 'cookie', salt, accounts: phase.sessions, warmup: 0.5, duration: BARE_S }, bare.child.pid);
+      const r = await load(
+        {
+          kind: 'session',
+          label: `bare route`,
+          origin: bare.origin,
+          connections: CONNECTIONS,
+          auth: 'cookie',
+          salt,
+          accounts: phase.sessions,
+          warmup: 0.5,
+          duration: BARE_S,
+        },
+        bare.child.pid,
+      );
       bareRuns.push(r);
       return r.rate;
     };
@@ -575,23 +731,77 @@ async function runPhase(phase: Phase, passwordHash: string, bare: ServerHandle):
       return { figure, ceiling: c, ratio: figure.rate / c };
     };
     const common = { origin: server.origin, connections: CONNECTIONS, salt };
-    const cookie = await pairedWithBare({ ...common, kind: 'session', label: `session check, cookie (${n} accounts)`, auth: 'cookie', accounts: phase.sessions });
-    const bearer = await pairedWithBare({ ...common, kind: 'session', label: `session check, bearer (${n} accounts)`, auth: 'bearer', accounts: phase.sessions });
-    const signed = await pairedWithBare({ ...common, kind: 'signed', label: `signed request (${n} accounts)`, publicUrl: server.publicUrl, accounts: phase.keys });
+    const cookie = await pairedWithBare({
+      ...common,
+      kind: 'session',
+      label: `session check, cookie (${n} accounts)`,
+      auth: 'cookie',
+      accounts: phase.sessions,
+    });
+    const bearer = await pairedWithBare({
+      ...common,
+      kind: 'session',
+      label: `session check, bearer (${n} accounts)`,
+      auth: 'bearer',
+      accounts: phase.sessions,
+    });
+    const signed = await pairedWithBare({
+      ...common,
+      kind: 'signed',
+      label: `signed request (${n} accounts)`,
+      publicUrl: server.publicUrl,
+      accounts: phase.keys,
+    });
     // C S C: the sign-in between two runs of the argon2id ceiling.
     const c0 = await ceiling(passwordHash);
-    const signinFigure = await load({ ...common, kind: 'signin', label: `2FA sign-in (${n} accounts)`, connections: SIGNIN_USERS, password: BENCH_PASSWORD, accounts: phase.signIn }, server.child.pid);
+    const signinFigure = await load(
+      {
+        ...common,
+        kind: 'signin',
+        label: `2FA sign-in (${n} accounts)`,
+        connections: SIGNIN_USERS,
+        password: BENCH_PASSWORD,
+        accounts: phase.signIn,
+      },
+      server.child.pid,
+    );
     const c1 = await ceiling(passwordHash);
     hwm[signinFigure.label] = rssMiB(server.child.pid, 'VmHWM');
-    const signin: Paired = { figure: signinFigure, ceiling: (c0.rate + c1.rate) / 2, ratio: signinFigure.rate / ((c0.rate + c1.rate) / 2) };
+    const signin: Paired = {
+      figure: signinFigure,
+      ceiling: (c0.rate + c1.rate) / 2,
+      ratio: signinFigure.rate / ((c0.rate + c1.rate) / 2),
+    };
     let verify: LoadResult | undefined;
     if (phase.verify.length) {
       const challenges = await prepareChallenges(databaseUrl, phase.verify);
-      verify = await load({ ...common, kind: 'verify', label: `TOTP verify step alone (${n} accounts)`, challenges, maxRequests: challenges.length }, server.child.pid);
+      verify = await load(
+        {
+          ...common,
+          kind: 'verify',
+          label: `TOTP verify step alone (${n} accounts)`,
+          challenges,
+          maxRequests: challenges.length,
+        },
+        server.child.pid,
+      );
     }
     if (verify) hwm[verify.label] = rssMiB(server.child.pid, 'VmHWM');
     const peak = rssMiB(server.child.pid, 'VmHWM');
-    return { accounts: n, seed: seeded, idleRssMiB: idle, peakRssMiB: peak, peakRssAfterMiB: hwm, bareRuns, ceilingRuns: [c0, c1], cookie, bearer, signed, signin, ...(verify ? { verify } : {}) };
+    return {
+      accounts: n,
+      seed: seeded,
+      idleRssMiB: idle,
+      peakRssMiB: peak,
+      peakRssAfterMiB: hwm,
+      bareRuns,
+      ceilingRuns: [c0, c1],
+      cookie,
+      bearer,
+      signed,
+      signin,
+      ...(verify ? { verify } : {}),
+    };
   } catch (e) {
     throw new Error(`${(e as Error).message}\n--- server output (last lines) ---\n${server.output().slice(-4000)}`);
   } finally {
@@ -619,10 +829,21 @@ const lat = (r: { p50: number; p99: number }) => `${fmtMs(r.p50)} / ${fmtMs(r.p9
 const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
 
 function render(rows: Row[]): string {
-  const head: Row = { figure: 'Figure', value: 'Value', latency: 'p50 / p99', ratio: 'Ratio', cpu: 'Server CPU per answer', target: 'Target', met: 'Met?' };
+  const head: Row = {
+    figure: 'Figure',
+    value: 'Value',
+    latency: 'p50 / p99',
+    ratio: 'Ratio',
+    cpu: 'Server CPU per answer',
+    target: 'Target',
+    met: 'Met?',
+  };
   const all = [head, ...rows];
   const keys = Object.keys(head) as (keyof Row)[];
-  const width = Object.fromEntries(keys.map((k) => [k, Math.max(...all.map((r) => r[k].length))])) as Record<keyof Row, number>;
+  const width = Object.fromEntries(keys.map((k) => [k, Math.max(...all.map((r) => r[k].length))])) as Record<
+    keyof Row,
+    number
+  >;
   const line = (r: Row) => `| ${keys.map((k) => r[k].padEnd(width[k])).join(' | ')} |`;
   const sep = `|${keys.map((k) => '-'.repeat(width[k] + 2)).join('|')}|`;
   return [line(head), sep, ...rows.map(line)].join('\n');
@@ -632,11 +853,20 @@ function buildRows(small: PhaseResult, large: PhaseResult): { rows: Row[]; met: 
   const rows: Row[] = [];
   const met: Record<string, boolean> = {};
   const bareCpu = mean(small.bareRuns.map((r) => r.cpuUsPerResponse ?? Number.NaN));
-  const us = (x: number | undefined) => (x === undefined || !Number.isFinite(x) ? '–' : x >= 10_000 ? `${(x / 1000).toFixed(1)} ms` : `${Math.round(x)} µs`);
+  const us = (x: number | undefined) =>
+    x === undefined || !Number.isFinite(x) ? '–' : x >= 10_000 ? `${(x / 1000).toFixed(1)} ms` : `${Math.round(x)} µs`;
   const cpuCol = (x: number | undefined, base = bareCpu) => `${us(x)}${x ? ` (${(base / x).toFixed(2)}× bare)` : ''}`;
   const bareRate = mean(small.bareRuns.map((r) => r.rate));
   const bareLat = { p50: mean(small.bareRuns.map((r) => r.p50)), p99: mean(small.bareRuns.map((r) => r.p99)) };
-  rows.push({ figure: `Bare Fastify 5 JSON route (ceiling), ${CONNECTIONS} conn, mean of ${small.bareRuns.length} runs`, value: fmtRate(bareRate, 'req/s'), latency: lat(bareLat), ratio: '1.00×', cpu: us(bareCpu), target: '–', met: '–' });
+  rows.push({
+    figure: `Bare Fastify 5 JSON route (ceiling), ${CONNECTIONS} conn, mean of ${small.bareRuns.length} runs`,
+    value: fmtRate(bareRate, 'req/s'),
+    latency: lat(bareLat),
+    ratio: '1.00×',
+    cpu: us(bareCpu),
+    target: '–',
+    met: '–',
+  });
   for (const [key, min] of [
     ['cookie', 0.4],
     ['bearer', 0.4],
@@ -645,13 +875,29 @@ function buildRows(small: PhaseResult, large: PhaseResult): { rows: Row[]; met: 
     const p = small[key];
     met[key] = p.ratio >= min && p.figure.p99 < 10;
     const name = key === 'signed' ? 'Signed request GET /v1/me (RFC 9421)' : `Session check GET /v1/me, ${key}`;
-    rows.push({ figure: `${name}, ${CONNECTIONS} conn`, value: fmtRate(p.figure.rate, 'req/s'), latency: lat(p.figure), ratio: `${p.ratio.toFixed(2)}× bare`, cpu: cpuCol(p.figure.cpuUsPerResponse), target: `≥ ${min.toFixed(2)}× bare, p99 < 10 ms`, met: yes(met[key]) });
+    rows.push({
+      figure: `${name}, ${CONNECTIONS} conn`,
+      value: fmtRate(p.figure.rate, 'req/s'),
+      latency: lat(p.figure),
+      ratio: `${p.ratio.toFixed(2)}× bare`,
+      cpu: cpuCol(p.figure.cpuUsPerResponse),
+      target: `≥ ${min.toFixed(2)}× bare, p99 < 10 ms`,
+      met: yes(met[key]),
+    });
   }
   if (large.verify) {
     const v = large.verify;
     met.verify = v.rate >= 5000;
     const bareLarge = mean(large.bareRuns.map((r) => r.rate));
-    rows.push({ figure: `TOTP verify step alone (prepared challenges), ${CONNECTIONS} conn`, value: fmtRate(v.rate, 'req/s'), latency: lat(v), ratio: `${(v.rate / bareLarge).toFixed(2)}× bare`, cpu: cpuCol(v.cpuUsPerResponse, mean(large.bareRuns.map((r) => r.cpuUsPerResponse ?? Number.NaN))), target: '≥ 5,000 /s', met: yes(met.verify) });
+    rows.push({
+      figure: `TOTP verify step alone (prepared challenges), ${CONNECTIONS} conn`,
+      value: fmtRate(v.rate, 'req/s'),
+      latency: lat(v),
+      ratio: `${(v.rate / bareLarge).toFixed(2)}× bare`,
+      cpu: cpuCol(v.cpuUsPerResponse, mean(large.bareRuns.map((r) => r.cpuUsPerResponse ?? Number.NaN))),
+      target: '≥ 5,000 /s',
+      met: yes(met.verify),
+    });
   }
   const ce = small.ceilingRuns;
   rows.push({
@@ -668,7 +914,15 @@ function buildRows(small: PhaseResult, large: PhaseResult): { rows: Row[]; met: 
   const signinCpu = (p: PhaseResult) => (p.signin.figure.cpuUsPerResponse ?? Number.NaN) * 2;
   const argonShare = (p: PhaseResult) => mean(p.ceilingRuns.map((c) => c.cpuUsPerVerify)) / signinCpu(p);
   met.signin = s.ratio >= 0.75 && s.figure.p99 < 150;
-  rows.push({ figure: `Full 2FA sign-in (password + TOTP), ${SIGNIN_USERS} users`, value: fmtRate(s.figure.rate, 'sign-ins/s'), latency: lat(s.figure), ratio: `${s.ratio.toFixed(2)}× argon2`, cpu: `${us(signinCpu(small))} per sign-in (argon2 ${argonShare(small).toFixed(2)} of it)`, target: '≥ 0.75× argon2, p99 < 150 ms', met: yes(met.signin) });
+  rows.push({
+    figure: `Full 2FA sign-in (password + TOTP), ${SIGNIN_USERS} users`,
+    value: fmtRate(s.figure.rate, 'sign-ins/s'),
+    latency: lat(s.figure),
+    ratio: `${s.ratio.toFixed(2)}× argon2`,
+    cpu: `${us(signinCpu(small))} per sign-in (argon2 ${argonShare(small).toFixed(2)} of it)`,
+    target: '≥ 0.75× argon2, p99 < 150 ms',
+    met: yes(met.signin),
+  });
   const peak = Math.max(small.peakRssMiB, large.peakRssMiB);
   met.memory = peak < 150;
   rows.push({
@@ -699,13 +953,24 @@ function buildRows(small: PhaseResult, large: PhaseResult): { rows: Row[]; met: 
       value: fmtRate(b.figure.rate, key === 'signin' ? 'sign-ins/s' : 'req/s'),
       latency: lat(b.figure),
       ratio: `${norm.toFixed(2)}× 1k (raw ${raw.toFixed(2)})`,
-      cpu: key === 'signin' ? `${us(signinCpu(large))} per sign-in` : cpuCol(b.figure.cpuUsPerResponse, mean(large.bareRuns.map((r) => r.cpuUsPerResponse ?? Number.NaN))),
+      cpu:
+        key === 'signin'
+          ? `${us(signinCpu(large))} per sign-in`
+          : cpuCol(b.figure.cpuUsPerResponse, mean(large.bareRuns.map((r) => r.cpuUsPerResponse ?? Number.NaN))),
       target: '≥ 0.90× the 1k figure',
       met: yes(met[`${key}Large`]!),
     });
   }
   met.seed = large.seed.ms < 60_000;
-  rows.push({ figure: `Bulk seed of ${big} accounts (${POSTGRES ? 'PostgreSQL' : 'SQLite'})`, value: `${(large.seed.ms / 1000).toFixed(1)} s`, latency: '–', ratio: '–', cpu: '–', target: 'well under 60 s', met: yes(met.seed) });
+  rows.push({
+    figure: `Bulk seed of ${big} accounts (${POSTGRES ? 'PostgreSQL' : 'SQLite'})`,
+    value: `${(large.seed.ms / 1000).toFixed(1)} s`,
+    latency: '–',
+    ratio: '–',
+    cpu: '–',
+    target: 'well under 60 s',
+    met: yes(met.seed),
+  });
   return { rows, met };
 }
 
@@ -727,13 +992,19 @@ function newest(dir: string, keep: (name: string) => boolean): number {
 async function build(): Promise<string | null> {
   if (!BUILD) return null;
   const src = newest(join(ROOT, 'src'), (n) => n.endsWith('.ts') && !n.endsWith('.test.ts'));
-  const dist = existsSync(join(ROOT, 'dist', 'cli', 'main.js')) ? newest(join(ROOT, 'dist'), (n) => n.endsWith('.js')) : 0;
+  const dist = existsSync(join(ROOT, 'dist', 'cli', 'main.js'))
+    ? newest(join(ROOT, 'dist'), (n) => n.endsWith('.js'))
+    : 0;
   if (dist >= src) {
     log('dist/ is newer than every source file: no build needed');
     return null;
   }
   log('compiling the server into dist/ (tsc -p tsconfig.build.json)');
-  const r = await sh(process.execPath, [join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'), '-p', 'tsconfig.build.json']);
+  const r = await sh(process.execPath, [
+    join(ROOT, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    'tsconfig.build.json',
+  ]);
   if (r.code !== 0) {
     // tsc still emits on type errors; the bench says so instead of measuring silently.
     const note = `tsc -p tsconfig.build.json exited ${r.code}; measuring the dist/ it emitted. First lines:\n${r.output.split('\n').slice(0, 12).join('\n')}`;
@@ -745,7 +1016,14 @@ async function build(): Promise<string | null> {
 
 function machine() {
   const cpus = os.cpus();
-  return { cpus: cpus.length, model: cpus[0]?.model ?? 'unknown', memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1), node: process.version, platform: `${os.platform()} ${os.release()}`, loadavg: os.loadavg().map((x) => +x.toFixed(2)) };
+  return {
+    cpus: cpus.length,
+    model: cpus[0]?.model ?? 'unknown',
+    memoryGiB: +(os.totalmem() / 2 ** 30).toFixed(1),
+    node: process.version,
+    platform: `${os.platform()} ${os.release()}`,
+    loadavg: os.loadavg().map((x) => +x.toFixed(2)),
+  };
 }
 
 async function singleRuns(list: string[], passwordHash: string, cpuProf: boolean): Promise<void> {
@@ -753,7 +1031,23 @@ async function singleRuns(list: string[], passwordHash: string, cpuProf: boolean
   mkdirSync(dir, { recursive: true });
   const phase = phaseFor('small', SMALL, 0);
   const bare = await startBare();
-  const bareRate = async () => (await load({ kind: 'session', label: 'bare route', origin: bare.origin, connections: CONNECTIONS, auth: 'cookie', salt, accounts: phase.sessions, warmup: 0.5, duration: BARE_S }, bare.child.pid)).rate;
+  const bareRate = async () =>
+    (
+      await load(
+        {
+          kind: 'session',
+          label: 'bare route',
+          origin: bare.origin,
+          connections: CONNECTIONS,
+          auth: 'cookie',
+          salt,
+          accounts: phase.sessions,
+          warmup: 0.5,
+          duration: BARE_S,
+        },
+        bare.child.pid,
+      )
+    ).rate;
   for (const figure of list) {
     const p = figure === 'verify' ? phaseFor('large', 200_000, VERIFY_CAP_PER_S * DURATION) : phase;
     const databaseUrl = await databaseFor(`${p.label}_${figure}`);
@@ -767,12 +1061,34 @@ async function singleRuns(list: string[], passwordHash: string, cpuProf: boolean
     let loadEnd = loadStart;
     try {
       const common = { origin: server.origin, connections: CONNECTIONS, salt };
-      if (figure === 'cookie' || figure === 'bearer') result = await load({ ...common, kind: 'session', label: `profile: ${figure}`, auth: figure, accounts: p.sessions }, server.child.pid);
-      else if (figure === 'signed') result = await load({ ...common, kind: 'signed', label: 'profile: signed', publicUrl: server.publicUrl, accounts: p.keys }, server.child.pid);
-      else if (figure === 'signin') result = await load({ ...common, kind: 'signin', label: 'profile: signin', connections: SIGNIN_USERS, password: BENCH_PASSWORD, accounts: p.signIn }, server.child.pid);
+      if (figure === 'cookie' || figure === 'bearer')
+        result = await load(
+          { ...common, kind: 'session', label: `profile: ${figure}`, auth: figure, accounts: p.sessions },
+          server.child.pid,
+        );
+      else if (figure === 'signed')
+        result = await load(
+          { ...common, kind: 'signed', label: 'profile: signed', publicUrl: server.publicUrl, accounts: p.keys },
+          server.child.pid,
+        );
+      else if (figure === 'signin')
+        result = await load(
+          {
+            ...common,
+            kind: 'signin',
+            label: 'profile: signin',
+            connections: SIGNIN_USERS,
+            password: BENCH_PASSWORD,
+            accounts: p.signIn,
+          },
+          server.child.pid,
+        );
       else {
         const challenges = await prepareChallenges(databaseUrl, p.verify);
-        result = await load({ ...common, kind: 'verify', label: 'profile: verify', challenges, maxRequests: challenges.length }, server.child.pid);
+        result = await load(
+          { ...common, kind: 'verify', label: 'profile: verify', challenges, maxRequests: challenges.length },
+          server.child.pid,
+        );
       }
       loadEnd = performance.now();
     } finally {
@@ -780,13 +1096,18 @@ async function singleRuns(list: string[], passwordHash: string, cpuProf: boolean
       await stop(server.child);
     }
     const bareAfter = Number.isNaN(bareBefore) ? Number.NaN : await bareRate();
-    const ratio = Number.isNaN(bareBefore) ? '' : ` = ${(result.rate / ((bareBefore + bareAfter) / 2)).toFixed(2)}× bare (${Math.round(bareBefore)}, ${Math.round(bareAfter)})`;
+    const ratio = Number.isNaN(bareBefore)
+      ? ''
+      : ` = ${(result.rate / ((bareBefore + bareAfter) / 2)).toFixed(2)}× bare (${Math.round(bareBefore)}, ${Math.round(bareAfter)})`;
     const head = `== ${figure}: ${Math.round(result.rate)} /s${ratio}, p50 ${fmtMs(result.p50)} ms, p99 ${fmtMs(result.p99)} ms, server CPU ${Math.round(result.cpuUsPerResponse ?? Number.NaN)} µs per answer, peak RSS ${peak.toFixed(0)} MiB${cpuProf ? ' (under --cpu-prof)' : ''}; ${result.notes.join('; ')}`;
     if (!cpuProf) {
       process.stdout.write(`${head}\n`);
       continue;
     }
-    const summary = summariseProfile(join(dir, name), ROOT, { fromMs: loadStart - server.spawnedAt + WARMUP * 1000, toMs: loadEnd - server.spawnedAt });
+    const summary = summariseProfile(join(dir, name), ROOT, {
+      fromMs: loadStart - server.spawnedAt + WARMUP * 1000,
+      toMs: loadEnd - server.spawnedAt,
+    });
     writeFileSync(join(dir, `${figure}.txt`), summary);
     process.stdout.write(`\n${head}\n${summary}\n`);
   }
@@ -796,7 +1117,9 @@ async function main(): Promise<void> {
   await sweepStale();
   const buildNote = await build();
   mkdirSync(RESULTS, { recursive: true });
-  log(`hashing the bench password once (argon2id, m=${DEFAULT_ARGON2_PARAMS.memoryCost}, t=${DEFAULT_ARGON2_PARAMS.timeCost}, p=${DEFAULT_ARGON2_PARAMS.parallelism})`);
+  log(
+    `hashing the bench password once (argon2id, m=${DEFAULT_ARGON2_PARAMS.memoryCost}, t=${DEFAULT_ARGON2_PARAMS.timeCost}, p=${DEFAULT_ARGON2_PARAMS.parallelism})`,
+  );
   const passwordHash = await new Argon2Hasher().hash(BENCH_PASSWORD);
   if (ONLY) return singleRuns(ONLY, passwordHash, PROFILE !== null);
 
@@ -807,7 +1130,14 @@ async function main(): Promise<void> {
   await stop(bare.child);
 
   const { rows, met } = buildRows(small, large);
-  const runs = (p: PhaseResult) => [...p.bareRuns, p.cookie.figure, p.bearer.figure, p.signed.figure, p.signin.figure, ...(p.verify ? [p.verify] : [])];
+  const runs = (p: PhaseResult) => [
+    ...p.bareRuns,
+    p.cookie.figure,
+    p.bearer.figure,
+    p.signed.figure,
+    p.signin.figure,
+    ...(p.verify ? [p.verify] : []),
+  ];
   const notes = [
     ...(buildNote ? [buildNote] : []),
     'Load: autocannon in its own process on the same machine. Each request carries its own X-Forwarded-For address (100.64.0.0/10) and the server trusts 127.0.0.1 as its proxy (TWOFOLD_TRUST_PROXY): this emulates many clients behind a load balancer (from one address the per-address password throttles would refuse the sign-ins).',
@@ -844,7 +1174,7 @@ main()
   .then(() => process.exit(0))
   .catch(async (err: unknown) => {
     if (cleaning) return; // a signal or the deadline is already stopping everything
-    log(`failed: ${err instanceof Error ? err.stack ?? err.message : String(err)}`);
+    log(`failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     await cleanup();
     process.exit(1);
   });

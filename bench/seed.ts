@@ -58,8 +58,10 @@ export interface SeedReport {
 
 /** Creates the schema with the server's own migrations, then seeds. */
 export async function seed(input: SeedInput): Promise<SeedReport> {
-  for (const n of input.pools.totp) if (n % input.plan.totpEvery !== 0) throw new Error(`seed: account ${n} has no TOTP factor`);
-  for (const n of input.pools.keys) if (n % input.plan.keyEvery !== 0) throw new Error(`seed: account ${n} has no access key`);
+  for (const n of input.pools.totp)
+    if (n % input.plan.totpEvery !== 0) throw new Error(`seed: account ${n} has no TOTP factor`);
+  for (const n of input.pools.keys)
+    if (n % input.plan.keyEvery !== 0) throw new Error(`seed: account ${n} has no access key`);
   const handle = openDatabase(input.databaseUrl);
   try {
     await migrateToLatest(handle);
@@ -67,7 +69,8 @@ export async function seed(input: SeedInput): Promise<SeedReport> {
     await handle.close();
   }
   const started = performance.now();
-  const counts = parseDatabaseUrl(input.databaseUrl).dialect === 'sqlite' ? seedSqlite(input) : await seedPostgres(input);
+  const counts =
+    parseDatabaseUrl(input.databaseUrl).dialect === 'sqlite' ? seedSqlite(input) : await seedPostgres(input);
   return { ...counts, ms: Math.round(performance.now() - started) };
 }
 
@@ -110,7 +113,8 @@ function sqlitePath(url: string): string {
 const SQLITE_FILL = {
   id: (n: string) => `printf('%08x', ${n}) || lower(hex(randomblob(7)))`,
   tokenHash: (n: string) => `printf('%08x', ${n}) || lower(hex(randomblob(28)))`,
-  envelope: (kid: string, bytes: number) => `'v1.${kid}.' || substr(hex(randomblob(8)), 1, 16) || '.' || substr(lower(hex(randomblob(${bytes + 16}))), 1, ${Math.ceil(((bytes + 16) * 4) / 3)})`,
+  envelope: (kid: string, bytes: number) =>
+    `'v1.${kid}.' || substr(hex(randomblob(8)), 1, 16) || '.' || substr(lower(hex(randomblob(${bytes + 16}))), 1, ${Math.ceil(((bytes + 16) * 4) / 3)})`,
   keyId: (n: string) => `printf('%08X', ${n}) || substr(upper(hex(randomblob(6))), 1, 12)`,
 };
 
@@ -128,7 +132,15 @@ function seedSqlite(input: SeedInput): Counts {
       CREATE TEMP TABLE pool_sessions (n INTEGER PRIMARY KEY, token_hash TEXT NOT NULL);
       CREATE TEMP TABLE pool_totp (n INTEGER PRIMARY KEY, secret_enc TEXT NOT NULL);
       CREATE TEMP TABLE pool_keys (n INTEGER PRIMARY KEY, id TEXT NOT NULL, secret_enc TEXT NOT NULL);`);
-    const p = { last: plan.accounts - 1, hash: passwordHash, now, expires: now + SESSION_ABSOLUTE_MS, te: plan.totpEvery, ke: plan.keyEvery, salt };
+    const p = {
+      last: plan.accounts - 1,
+      hash: passwordHash,
+      now,
+      expires: now + SESSION_ABSOLUTE_MS,
+      te: plan.totpEvery,
+      ke: plan.keyEvery,
+      salt,
+    };
     const seq = 'WITH RECURSIVE seq(n) AS (SELECT 0 UNION ALL SELECT n + 1 FROM seq WHERE n < @last)';
     // users.rowid - 1 is the account number: the rows go in in order, into a fresh table.
     const counts = db.transaction(() => {
@@ -208,36 +220,61 @@ async function seedPostgres(input: SeedInput): Promise<Counts> {
       CREATE TEMP TABLE pool_sessions (n bigint PRIMARY KEY, token_hash text NOT NULL) ON COMMIT DROP;
       CREATE TEMP TABLE pool_totp (n bigint PRIMARY KEY, secret_enc text NOT NULL) ON COMMIT DROP;
       CREATE TEMP TABLE pool_keys (n bigint PRIMARY KEY, id text NOT NULL, secret_enc text NOT NULL) ON COMMIT DROP;`);
-    await client.query('INSERT INTO pool_sessions SELECT * FROM unnest($1::bigint[], $2::text[])', [pools.sessions.map((s) => s.n), pools.sessions.map((s) => s.tokenHash)]);
-    await client.query('INSERT INTO pool_keys SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])', [pools.keys.map((k) => k.n), pools.keys.map((k) => k.id), pools.keys.map((k) => k.secretEnc)]);
-    const got = await client.query<{ n: string; id: string }>(`SELECT n::text AS n, ${uid('n')} AS id FROM unnest($1::bigint[]) AS n`, [[...input.pools.totp]]);
+    await client.query('INSERT INTO pool_sessions SELECT * FROM unnest($1::bigint[], $2::text[])', [
+      pools.sessions.map((s) => s.n),
+      pools.sessions.map((s) => s.tokenHash),
+    ]);
+    await client.query('INSERT INTO pool_keys SELECT * FROM unnest($1::bigint[], $2::text[], $3::text[])', [
+      pools.keys.map((k) => k.n),
+      pools.keys.map((k) => k.id),
+      pools.keys.map((k) => k.secretEnc),
+    ]);
+    const got = await client.query<{ n: string; id: string }>(
+      `SELECT n::text AS n, ${uid('n')} AS id FROM unnest($1::bigint[]) AS n`,
+      [[...input.pools.totp]],
+    );
     const totp = sealTotp(input, new Map(got.rows.map((r) => [Number(r.n), r.id] as const)));
-    await client.query('INSERT INTO pool_totp SELECT * FROM unnest($1::bigint[], $2::text[])', [totp.map((t) => t.n), totp.map((t) => t.secretEnc)]);
+    await client.query('INSERT INTO pool_totp SELECT * FROM unnest($1::bigint[], $2::text[])', [
+      totp.map((t) => t.n),
+      totp.map((t) => t.secretEnc),
+    ]);
     const series = 'generate_series(0, $1::bigint) AS g(i)';
-    const accounts = (await client.query(
-      `INSERT INTO users (id, email, password_hash, created_at, updated_at, email_verified_at)
+    const accounts =
+      (
+        await client.query(
+          `INSERT INTO users (id, email, password_hash, created_at, updated_at, email_verified_at)
        SELECT ${uid('g.i')}, 'bench' || lpad(g.i::text, 7, '0') || '.' || $2 || '@example.test', $3, $4, $4, $4 FROM ${series}`,
-      [plan.accounts - 1, salt, passwordHash, now],
-    )).rowCount ?? 0;
-    const sessions = (await client.query(
-      `INSERT INTO sessions (id, user_id, token_hash, client, created_at, last_seen_at, absolute_expires_at, ip, user_agent)
+          [plan.accounts - 1, salt, passwordHash, now],
+        )
+      ).rowCount ?? 0;
+    const sessions =
+      (
+        await client.query(
+          `INSERT INTO sessions (id, user_id, token_hash, client, created_at, last_seen_at, absolute_expires_at, ip, user_agent)
        SELECT ${PG_FILL.id('g.i')}, ${uid('g.i')}, coalesce(p.token_hash, ${PG_FILL.tokenHash('g.i')}), CASE g.i % 2 WHEN 0 THEN 'web' ELSE 'app' END,
               $2, $2, $3, '203.0.113.7', 'twofold-bench'
        FROM ${series} LEFT JOIN pool_sessions p ON p.n = g.i ORDER BY g.i`,
-      [plan.accounts - 1, now, now + SESSION_ABSOLUTE_MS],
-    )).rowCount ?? 0;
-    const totpFactors = (await client.query(
-      `INSERT INTO mfa_factors (user_id, method, secret_enc, enabled_at)
+          [plan.accounts - 1, now, now + SESSION_ABSOLUTE_MS],
+        )
+      ).rowCount ?? 0;
+    const totpFactors =
+      (
+        await client.query(
+          `INSERT INTO mfa_factors (user_id, method, secret_enc, enabled_at)
        SELECT ${uid('g.i')}, 'totp', coalesce(p.secret_enc, ${PG_FILL.envelope(kid, 20)}), $2
        FROM ${series} LEFT JOIN pool_totp p ON p.n = g.i WHERE g.i % $3 = 0 ORDER BY g.i`,
-      [plan.accounts - 1, now, plan.totpEvery],
-    )).rowCount ?? 0;
-    const accessKeys = (await client.query(
-      `INSERT INTO access_keys (id, user_id, secret_enc, enabled, created_at)
+          [plan.accounts - 1, now, plan.totpEvery],
+        )
+      ).rowCount ?? 0;
+    const accessKeys =
+      (
+        await client.query(
+          `INSERT INTO access_keys (id, user_id, secret_enc, enabled, created_at)
        SELECT coalesce(p.id, ${PG_FILL.keyId('g.i')}), ${uid('g.i')}, coalesce(p.secret_enc, ${PG_FILL.envelope(kid, 30)}), 1, $2
        FROM ${series} LEFT JOIN pool_keys p ON p.n = g.i WHERE g.i % $3 = 0 ORDER BY g.i`,
-      [plan.accounts - 1, now, plan.keyEvery],
-    )).rowCount ?? 0;
+          [plan.accounts - 1, now, plan.keyEvery],
+        )
+      ).rowCount ?? 0;
     await client.query('COMMIT');
     // What autovacuum would do soon after a bulk load: the planner needs the tables' sizes.
     await client.query('ANALYZE users, sessions, mfa_factors, access_keys');
@@ -262,7 +299,12 @@ export interface PreparedChallenge {
  * verify-only figure: making tens of thousands through the API would cost an argon2id verify
  * each. Written while the server runs (WAL on SQLite), just before that figure is measured.
  */
-export async function insertChallenges(databaseUrl: string, salt: string, list: readonly PreparedChallenge[], now: number): Promise<void> {
+export async function insertChallenges(
+  databaseUrl: string,
+  salt: string,
+  list: readonly PreparedChallenge[],
+  now: number,
+): Promise<void> {
   const expires = now + CHALLENGE_TTL_MS;
   const rows = list.map((c) => ({ idHash: hashToken(c.token), email: email(salt, c.n) }));
   if (parseDatabaseUrl(databaseUrl).dialect === 'sqlite') {
@@ -274,7 +316,8 @@ export async function insertChallenges(databaseUrl: string, salt: string, list: 
          SELECT ?, id, 'totp', 'app', 'password', ?, ?, 0, NULL FROM users WHERE email = ?`,
       );
       db.transaction(() => {
-        for (const r of rows) if (ins.run(r.idHash, now, expires, r.email).changes !== 1) throw new Error(`no account ${r.email}`);
+        for (const r of rows)
+          if (ins.run(r.idHash, now, expires, r.email).changes !== 1) throw new Error(`no account ${r.email}`);
       })();
     } finally {
       db.close();

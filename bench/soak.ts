@@ -33,7 +33,28 @@ const MINUTES = Math.min(60, Math.max(0.5, Number(arg('minutes') ?? 10)));
 const PASSWORD = 'soak-correct-horse-battery';
 const PUBLIC_URL = 'http://soak.twofold.test';
 const MAX_IN_FLIGHT = 512;
-const MIX = ['session', 'session', 'session', 'session', 'session', 'get', 'get', 'get', 'patch', 'signin', 'session', 'session', 'session', 'session', 'session', 'get', 'get', 'patch', 'patch', 'signin'] as const;
+const MIX = [
+  'session',
+  'session',
+  'session',
+  'session',
+  'session',
+  'get',
+  'get',
+  'get',
+  'patch',
+  'signin',
+  'session',
+  'session',
+  'session',
+  'session',
+  'session',
+  'get',
+  'get',
+  'patch',
+  'patch',
+  'signin',
+] as const;
 type Op = (typeof MIX)[number];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -43,7 +64,11 @@ const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 function command(): string[] {
   const built = join(ROOT, 'dist', 'cli', 'main.js');
   const newer = (dir: string, t: number): boolean =>
-    readdirSync(dir, { withFileTypes: true }).some((e) => (e.isDirectory() ? newer(join(dir, e.name), t) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && statSync(join(dir, e.name)).mtimeMs > t));
+    readdirSync(dir, { withFileTypes: true }).some((e) =>
+      e.isDirectory()
+        ? newer(join(dir, e.name), t)
+        : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && statSync(join(dir, e.name)).mtimeMs > t,
+    );
   if (existsSync(built) && !newer(join(ROOT, 'src'), statSync(built).mtimeMs)) return [built];
   return ['--import', import.meta.resolve('tsx'), join(ROOT, 'src', 'cli', 'main.ts')];
 }
@@ -59,7 +84,11 @@ async function freePort(): Promise<number> {
 let base = '';
 /** The server's database: sign-ups' mailboxes are proven there (its mails are logged, links redacted). */
 let databaseUrl = '';
-async function call(method: string, path: string, o: { token?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {}) {
+async function call(
+  method: string,
+  path: string,
+  o: { token?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {},
+) {
   const headers: Record<string, string> = { ...(o.headers ?? {}) };
   if (o.token) headers.authorization = `Bearer ${o.token}`;
   let body = o.body;
@@ -69,10 +98,21 @@ async function call(method: string, path: string, o: { token?: string; json?: un
   }
   const res = await fetch(base + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
   const text = await res.text();
-  return { status: res.status, json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : {}) as Record<string, unknown> & { status?: string } };
+  return {
+    status: res.status,
+    json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : {}) as Record<string, unknown> & {
+      status?: string;
+    },
+  };
 }
 
-interface Account { email: string; token: string; secret?: string; lastStep: number; key?: { id: string; secret: string } }
+interface Account {
+  email: string;
+  token: string;
+  secret?: string;
+  lastStep: number;
+  key?: { id: string; secret: string };
+}
 
 async function account(n: number, withTotp: boolean): Promise<Account> {
   const email = `soak${n}.${randomBytes(3).toString('hex')}@example.test`;
@@ -84,7 +124,10 @@ async function account(n: number, withTotp: boolean): Promise<Account> {
     const s = await call('POST', '/v1/me/mfa/setup', { token: a.token, json: { method: 'totp', password: PASSWORD } });
     a.secret = s.json.secret as string;
     const now = Date.now();
-    const v = await call('POST', '/v1/me/mfa/setup/verify', { token: a.token, json: { setup_id: s.json.setup_id, code: totpAt(base32Decode(a.secret), now) } });
+    const v = await call('POST', '/v1/me/mfa/setup/verify', {
+      token: a.token,
+      json: { setup_id: s.json.setup_id, code: totpAt(base32Decode(a.secret), now) },
+    });
     if (v.status !== 200) throw new Error(`TOTP set-up answered ${v.status}`);
     a.lastStep = timeStep(now); // the set-up spent this step
   }
@@ -94,17 +137,39 @@ async function account(n: number, withTotp: boolean): Promise<Account> {
 /** Makes n accounts, 4 at a time (each costs two argon2 hashes on the server). */
 async function accounts(n: number, withTotp: boolean, from = 0): Promise<Account[]> {
   const out: Account[] = [];
-  for (let i = 0; i < n; i += 4) out.push(...(await Promise.all(Array.from({ length: Math.min(4, n - i) }, (_, k) => account(from + i + k, withTotp)))));
+  for (let i = 0; i < n; i += 4)
+    out.push(
+      ...(await Promise.all(Array.from({ length: Math.min(4, n - i) }, (_, k) => account(from + i + k, withTotp)))),
+    );
   return out;
 }
 
 function signed(method: string, path: string, key: { id: string; secret: string }, json?: unknown) {
   const body = json === undefined ? undefined : JSON.stringify(json);
   const h: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
-  return { headers: { ...h, ...signRequest({ method, url: PUBLIC_URL + path, headers: h, body: body ?? null, keyId: key.id, secretBase64: key.secret, scheme: 'rfc9421' }) }, ...(body ? { body } : {}) };
+  return {
+    headers: {
+      ...h,
+      ...signRequest({
+        method,
+        url: PUBLIC_URL + path,
+        headers: h,
+        body: body ?? null,
+        keyId: key.id,
+        secretBase64: key.secret,
+        scheme: 'rfc9421',
+      }),
+    },
+    ...(body ? { body } : {}),
+  };
 }
 
-interface World { users: Account[]; keyed: Account[]; plain: Account[]; pool: Account[] }
+interface World {
+  users: Account[];
+  keyed: Account[];
+  plain: Account[];
+  pool: Account[];
+}
 let writes = 0;
 
 /** One operation; answers the number of requests it made, or throws describing what went wrong. */
@@ -119,12 +184,18 @@ async function run(op: Op, w: World, measuring: boolean): Promise<number> {
     const k = pick(w.keyed).key!;
     // Each write signs a distinct target: the same signature twice is (rightly) refused as a replay.
     const path = op === 'get' ? '/v1/me/access-keys' : `/v1/me/access-keys/${k.id}?op=${++writes}`;
-    const r = await call(op === 'get' ? 'GET' : 'PATCH', path, signed(op === 'get' ? 'GET' : 'PATCH', path, k, op === 'get' ? undefined : { enabled: true }));
+    const r = await call(
+      op === 'get' ? 'GET' : 'PATCH',
+      path,
+      signed(op === 'get' ? 'GET' : 'PATCH', path, k, op === 'get' ? undefined : { enabled: true }),
+    );
     if (r.status !== 200) throw new Error(`signed ${op} ${r.status}`);
     return 1;
   }
   if (measuring) {
-    const r = await call('POST', '/v1/auth/login', { json: { email: pick(w.plain).email, password: PASSWORD, client: 'app' } });
+    const r = await call('POST', '/v1/auth/login', {
+      json: { email: pick(w.plain).email, password: PASSWORD, client: 'app' },
+    });
     if (r.status !== 200) throw new Error(`password sign-in ${r.status}`);
     return 1;
   }
@@ -138,15 +209,20 @@ async function run(op: Op, w: World, measuring: boolean): Promise<number> {
   a.lastStep = step;
   w.pool.push(a);
   const first = await call('POST', '/v1/auth/login', { json: { email: a.email, password: PASSWORD, client: 'app' } });
-  if (first.status !== 200 || first.json.status !== 'mfa_required') throw new Error(`sign-in password step ${first.status}`);
-  const second = await call('POST', '/v1/auth/login/verify', { json: { challenge: first.json.challenge, code: totpAt(base32Decode(a.secret!), step * 30_000 + 1) } });
+  if (first.status !== 200 || first.json.status !== 'mfa_required')
+    throw new Error(`sign-in password step ${first.status}`);
+  const second = await call('POST', '/v1/auth/login/verify', {
+    json: { challenge: first.json.challenge, code: totpAt(base32Decode(a.secret!), step * 30_000 + 1) },
+  });
   if (second.status !== 200) throw new Error(`sign-in TOTP step ${second.status}`);
   return 2;
 }
 
-const rssOf = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
+const rssOf = (pid: number) =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
-const pct = (xs: number[], p: number) => (xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!.toFixed(1) : '-');
+const pct = (xs: number[], p: number) =>
+  xs.length ? xs.sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))]!.toFixed(1) : '-';
 
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twofold-soak-'));
@@ -154,11 +230,21 @@ async function main(): Promise<void> {
   base = `http://127.0.0.1:${port}`;
   databaseUrl = arg('database') ?? `sqlite:${join(dataDir, 'twofold.db')}`;
   const env: NodeJS.ProcessEnv = {
-    ...process.env, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', NODE_ENV: 'production', TWOFOLD_DATA_DIR: dataDir,
-    TWOFOLD_PUBLIC_URL: PUBLIC_URL, TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    ...(arg('database') ? { TWOFOLD_DATABASE_URL: arg('database') } : {}), ...(arg('redis') ? { TWOFOLD_REDIS_URL: arg('redis') } : {}),
+    ...process.env,
+    PORT: String(port),
+    HOST: '127.0.0.1',
+    LOG_LEVEL: 'warn',
+    NODE_ENV: 'production',
+    TWOFOLD_DATA_DIR: dataDir,
+    TWOFOLD_PUBLIC_URL: PUBLIC_URL,
+    TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    ...(arg('database') ? { TWOFOLD_DATABASE_URL: arg('database') } : {}),
+    ...(arg('redis') ? { TWOFOLD_REDIS_URL: arg('redis') } : {}),
   };
-  const server: ChildProcess = spawn(process.execPath, [...command(), 'serve'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+  const server: ChildProcess = spawn(process.execPath, [...command(), 'serve'], {
+    env,
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
   const cleanup = () => {
     if (server.exitCode === null) server.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
@@ -172,10 +258,19 @@ async function main(): Promise<void> {
   }
   process.once('exit', cleanup);
   try {
-    for (let t = Date.now(); !(await fetch(`${base}/readyz`).then((r) => r.ok, () => false)); await sleep(100)) {
+    for (
+      let t = Date.now();
+      !(await fetch(`${base}/readyz`).then(
+        (r) => r.ok,
+        () => false,
+      ));
+      await sleep(100)
+    ) {
       if (Date.now() - t > 120_000 || server.exitCode !== null) throw new Error('the server did not start');
     }
-    console.log(`soak: server pid ${server.pid} on ${base} (${arg('database') ? 'the given database' : 'SQLite'}${arg('redis') ? ' + Redis' : ''}), ${MINUTES} min`);
+    console.log(
+      `soak: server pid ${server.pid} on ${base} (${arg('database') ? 'the given database' : 'SQLite'}${arg('redis') ? ' + Redis' : ''}), ${MINUTES} min`,
+    );
     const keyed = await accounts(8, false);
     for (const a of keyed) {
       const k = await call('POST', '/v1/me/access-keys', { token: a.token, json: { password: PASSWORD } });
@@ -187,17 +282,21 @@ async function main(): Promise<void> {
     // Capacity: closed loop, 16 workers, 5 s.
     let done = 0;
     const until = Date.now() + 5000;
-    await Promise.all(Array.from({ length: 16 }, async (_, k) => {
-      for (let n = k; Date.now() < until; n += 16) {
-        await run(MIX[n % MIX.length]!, w, true);
-        done++;
-      }
-    }));
+    await Promise.all(
+      Array.from({ length: 16 }, async (_, k) => {
+        for (let n = k; Date.now() < until; n += 16) {
+          await run(MIX[n % MIX.length]!, w, true);
+          done++;
+        }
+      }),
+    );
     const capacity = done / 5;
     const rate = capacity / 2;
     const signinRate = (rate * MIX.filter((o) => o === 'signin').length) / MIX.length;
     const poolSize = Math.min(3000, Math.ceil(signinRate * 30 * 1.3) + 8);
-    console.log(`soak: capacity ${capacity.toFixed(0)} ops/s; target ${rate.toFixed(1)} ops/s (${signinRate.toFixed(1)} TOTP sign-ins/s); seeding ${poolSize} TOTP accounts`);
+    console.log(
+      `soak: capacity ${capacity.toFixed(0)} ops/s; target ${rate.toFixed(1)} ops/s (${signinRate.toFixed(1)} TOTP sign-ins/s); seeding ${poolSize} TOTP accounts`,
+    );
     w.pool = await accounts(poolSize, true, 1000);
     w.users.push(...w.pool);
 
@@ -258,11 +357,18 @@ async function main(): Promise<void> {
     const seconds = (Date.now() - start) / 1000;
     const errorCount = [...errors.values()].reduce((a, b) => a + b, 0);
     console.log(`soak: RSS samples: ${samples.join(', ')}, end ${mib(endRss)}`);
-    console.log(`soak: ${launched} operations, ${requests} requests in ${seconds.toFixed(0)} s (${(requests / seconds).toFixed(1)} req/s); errors ${errorCount}${late ? `; ${late} operations not sent (in-flight cap)` : ''}`);
+    console.log(
+      `soak: ${launched} operations, ${requests} requests in ${seconds.toFixed(0)} s (${(requests / seconds).toFixed(1)} req/s); errors ${errorCount}${late ? `; ${late} operations not sent (in-flight cap)` : ''}`,
+    );
     for (const [m, n] of errors) console.log(`soak:   error ×${n}: ${m}`);
-    for (const [op, xs] of lat) console.log(`soak:   ${op.padEnd(7)} ${String(xs.length).padStart(7)} ops, latency p50 ${pct(xs, 0.5)} ms, p99 ${pct(xs, 0.99)} ms`);
+    for (const [op, xs] of lat)
+      console.log(
+        `soak:   ${op.padEnd(7)} ${String(xs.length).padStart(7)} ops, latency p50 ${pct(xs, 0.5)} ms, p99 ${pct(xs, 0.99)} ms`,
+      );
     const growth = ((endRss - warmRss) / warmRss) * 100;
-    console.log(`soak: RSS after warm-up ${mib(warmRss)}, at the end ${mib(endRss)}, max ${mib(maxRss)}: growth ${growth.toFixed(1)}% (goal < 10%)`);
+    console.log(
+      `soak: RSS after warm-up ${mib(warmRss)}, at the end ${mib(endRss)}, max ${mib(maxRss)}: growth ${growth.toFixed(1)}% (goal < 10%)`,
+    );
     server.kill('SIGTERM');
     const code = await new Promise<number | null>((r) => {
       const t = setTimeout(() => (server.kill('SIGKILL'), r(null)), 15_000);

@@ -6,7 +6,11 @@ test('a fresh harness answers /readyz and signs up a user on its database engine
   const h = await startHarness();
   try {
     assert.equal((await h.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
-    const r = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: 'a@example.com', password: 'correct horse battery', client: 'app' } });
+    const r = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/signup',
+      payload: { email: 'a@example.com', password: 'correct horse battery', client: 'app' },
+    });
     assert.equal(r.statusCode, 201, r.body);
     assert.equal(r.json().user.email, 'a@example.com');
   } finally {

@@ -134,7 +134,12 @@ describe('WorkLimit (argon2 jobs at once)', () => {
     const refused = await Promise.allSettled(Array.from({ length: 5 }, () => limit.run(job)));
     for (const r of refused) {
       assert.equal(r.status, 'rejected');
-      assert.ok(r.status === 'rejected' && isAppError(r.reason) && r.reason.code === 'service_unavailable' && r.reason.retryAfter === 2);
+      assert.ok(
+        r.status === 'rejected' &&
+          isAppError(r.reason) &&
+          r.reason.code === 'service_unavailable' &&
+          r.reason.retryAfter === 2,
+      );
     }
     while (gates.length) gates.shift()!();
     // Every accepted job still runs to the end, one after another.
@@ -161,7 +166,10 @@ describe('WorkLimit (argon2 jobs at once)', () => {
     await one.warmUp(0);
     // maxWaiting is now the minimum (1): of three at once, one runs, one waits, one is refused.
     const results = await Promise.allSettled([one.verify(h, 'pw'), one.verify(h, 'pw'), one.verify(h, 'pw')]);
-    assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'fulfilled', 'rejected']);
+    assert.deepEqual(
+      results.map((r) => r.status),
+      ['fulfilled', 'fulfilled', 'rejected'],
+    );
     const third = results[2];
     assert.ok(third?.status === 'rejected' && isAppError(third.reason) && third.reason.code === 'service_unavailable');
   });

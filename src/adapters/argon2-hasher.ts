@@ -66,7 +66,11 @@ export class WorkLimit {
   async run<T>(job: () => Promise<T>): Promise<T> {
     if (this.running >= this.limit) {
       if (this.waiting.length >= this.maxWaiting) {
-        throw new AppError('service_unavailable', 'The server is busy checking passwords. Try again in a few seconds.', { retryAfter: this.retryAfterSec });
+        throw new AppError(
+          'service_unavailable',
+          'The server is busy checking passwords. Try again in a few seconds.',
+          { retryAfter: this.retryAfterSec },
+        );
       }
       await new Promise<void>((resolve) => this.waiting.push(resolve));
     } else this.running++;
@@ -169,7 +173,8 @@ export interface PhcArgon2 {
   parallelism: number;
 }
 
-const PHC_ARGON2 = /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)(?:,[^$]*)?\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
+const PHC_ARGON2 =
+  /^\$(argon2(?:id|i|d))\$v=(\d+)\$m=(\d+),t=(\d+),p=(\d+)(?:,[^$]*)?\$[A-Za-z0-9+/]+\$[A-Za-z0-9+/]+$/;
 
 /** Reads the parameters of `$argon2id$v=19$m=…,t=…,p=…$salt$hash`; null when it is not one. */
 export function parsePhc(storedHash: string): PhcArgon2 | null {

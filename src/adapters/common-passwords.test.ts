@@ -19,7 +19,10 @@ describe('loadCommonPasswords', () => {
   test('keeps no module of the package in the require cache', async () => {
     const { createRequire } = await import('node:module');
     loadCommonPasswords();
-    assert.deepEqual(Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('@zxcvbn-ts')), []);
+    assert.deepEqual(
+      Object.keys(createRequire(import.meta.url).cache).filter((f) => f.includes('@zxcvbn-ts')),
+      [],
+    );
   });
 });
 
@@ -41,7 +44,10 @@ describe('CompactStringSet', () => {
     assert.deepEqual([...set], sorted);
     assert.deepEqual([...set.keys()], sorted);
     assert.deepEqual([...set.values()], sorted);
-    assert.deepEqual([...set.entries()], sorted.map((w) => [w, w]));
+    assert.deepEqual(
+      [...set.entries()],
+      sorted.map((w) => [w, w]),
+    );
     const seen: string[] = [];
     set.forEach((v, v2, s) => {
       assert.equal(v, v2);

@@ -39,38 +39,55 @@ function toolMissing(backup: Backup, tool: string): never {
   process.exit(1);
 }
 
-const size = (bytes: number) => (bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`);
+const size = (bytes: number) =>
+  bytes >= 1 << 20 ? `${(bytes / (1 << 20)).toFixed(1)} MiB` : `${Math.ceil(bytes / 1024)} KiB`;
 
 export function registerBackupCommands(program: Command): void {
   program
     .command('backup')
-    .description('copy the database to PATH while the server runs (SQLite online backup; PostgreSQL: pg_dump --format=custom)')
+    .description(
+      'copy the database to PATH while the server runs (SQLite online backup; PostgreSQL: pg_dump --format=custom)',
+    )
     .argument('<path>', 'the backup file to write')
     .option('--force', 'overwrite PATH if it exists')
     .action(async (path: string, opts: { force?: boolean }) => {
       const config = configOrExit();
       const backup = await loadBackup();
       const { engine, target } = targetOrExit(backup, config.databaseUrl);
-      const report = await guarded(backup, () => (engine === 'sqlite' ? backup.backupSqlite(target, path, opts.force) : backup.backupPostgres(target, path, opts.force)));
+      const report = await guarded(backup, () =>
+        engine === 'sqlite'
+          ? backup.backupSqlite(target, path, opts.force)
+          : backup.backupPostgres(target, path, opts.force),
+      );
       if (!report) toolMissing(backup, 'pg_dump');
       const what = report.migrations === undefined ? '' : `, ${report.migrations} migrations`;
       process.stdout.write(`backed up the ${engine} database to ${report.path} (${size(report.bytes)}${what})\n`);
-      process.stdout.write('The keyring (TWOFOLD_SECRET_KEYS or secret.key) is not in the backup: keep it safe separately.\n');
+      process.stdout.write(
+        'The keyring (TWOFOLD_SECRET_KEYS or secret.key) is not in the backup: keep it safe separately.\n',
+      );
     });
 
   program
     .command('restore')
-    .description('replace the database with the backup at PATH; stop every instance first (PostgreSQL: pg_restore --clean --if-exists)')
+    .description(
+      'replace the database with the backup at PATH; stop every instance first (PostgreSQL: pg_restore --clean --if-exists)',
+    )
     .argument('<path>', 'a file written by `twofold backup`')
     .option('--force', 'replace an existing database')
     .action(async (path: string, opts: { force?: boolean }) => {
       const config = configOrExit();
       const backup = await loadBackup();
       const { engine, target } = targetOrExit(backup, config.databaseUrl);
-      const report = await guarded(backup, async () => (engine === 'sqlite' ? backup.restoreSqlite(path, target, opts.force) : backup.restorePostgres(path, target, opts.force)));
+      const report = await guarded(backup, async () =>
+        engine === 'sqlite'
+          ? backup.restoreSqlite(path, target, opts.force)
+          : backup.restorePostgres(path, target, opts.force),
+      );
       if (!report) toolMissing(backup, 'pg_restore');
       const into = engine === 'sqlite' ? ` into ${report.path}` : '';
-      process.stdout.write(`restored the ${engine} database from ${path}${into}; start the instances (they migrate forward if the backup is older)\n`);
+      process.stdout.write(
+        `restored the ${engine} database from ${path}${into}; start the instances (they migrate forward if the backup is older)\n`,
+      );
     });
 }
 

@@ -64,7 +64,12 @@ export async function connect(opts: ClientOptions): Promise<Connected> {
   const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
   // Loaded here, not at start: `twofold serve` registers these commands too and never signs a request.
   const { TwofoldClient } = await import('../client/twofold-client.js');
-  const client = new TwofoldClient({ endpoint, credentials: { keyId: credentials.keyId, secret: credentials.secret }, scheme, userAgent: 'twofold-cli/0.1.0' });
+  const client = new TwofoldClient({
+    endpoint,
+    credentials: { keyId: credentials.keyId, secret: credentials.secret },
+    scheme,
+    userAgent: 'twofold-cli/0.1.0',
+  });
   return { client, endpoint, credentials };
 }
 
@@ -89,13 +94,17 @@ function describeApiError(e: TwofoldApiError, ctx: FailureContext): string {
   if (e.status === 0) {
     return `the Twofold server at ${e.endpoint} is not reachable${e.reason ? ` (${e.reason})` : ''}; start it, or pass --endpoint URL (or set TWOFOLD_URL)`;
   }
-  if (e.status === 401 && e.code === 'replayed_signature') return `the server had already seen this signed request ${tag}; run the command again`;
+  if (e.status === 401 && e.code === 'replayed_signature')
+    return `the server had already seen this signed request ${tag}; run the command again`;
   if (e.status === 401) {
     const key = c ? `access key ${c.credentials.keyId} from ${c.credentials.source}` : 'the access key';
-    return `the server refused ${key} ${tag}: the access key may be wrong or disabled, or this computer's clock is off${clockNote(e)}; `
-      + 'check the key in the Twofold portal and run `twofold configure`, correct the clock, or check that --endpoint is the server\'s public URL';
+    return (
+      `the server refused ${key} ${tag}: the access key may be wrong or disabled, or this computer's clock is off${clockNote(e)}; ` +
+      "check the key in the Twofold portal and run `twofold configure`, correct the clock, or check that --endpoint is the server's public URL"
+    );
   }
-  if (e.code === 'reauthentication_failed') return `the password is not correct ${tag}; try again with the account's password`;
+  if (e.code === 'reauthentication_failed')
+    return `the password is not correct ${tag}; try again with the account's password`;
   if (e.code === 'access_key_limit') return `${e.detail} ${tag}; delete one with \`twofold access-keys delete ID\``;
   if (e.status === 404 && ctx.notFound && e.code === 'not_found') return `${ctx.notFound} ${tag}`;
   if (e.status === 429) return `${e.detail} ${tag}; try again${e.retryAfter ? ` in ${e.retryAfter} s` : ' later'}`;
@@ -106,12 +115,16 @@ function describeApiError(e: TwofoldApiError, ctx: FailureContext): string {
 /** The one line for a failure, and its exit code. */
 export function describeFailure(e: unknown, ctx: FailureContext): { line: string; exitCode: number } {
   if (e instanceof UsageError) return { line: e.message, exitCode: 2 };
-  if (e instanceof CredentialsError || e instanceof CliError) return { line: `${ctx.what} failed: ${e.message}`, exitCode: 1 };
+  if (e instanceof CredentialsError || e instanceof CliError)
+    return { line: `${ctx.what} failed: ${e.message}`, exitCode: 1 };
   if (e instanceof PromptCancelled) return { line: `${ctx.what} cancelled`, exitCode: 1 };
   if (isTwofoldApiError(e)) return { line: `${ctx.what} failed: ${describeApiError(e, ctx)}`, exitCode: 1 };
   const code = (e as NodeJS.ErrnoException | undefined)?.code;
   const message = e instanceof Error ? e.message : String(e);
-  return { line: `${ctx.what} failed: ${message}${code === 'EACCES' ? '; check the permissions of ~/.twofold' : ''}`, exitCode: 1 };
+  return {
+    line: `${ctx.what} failed: ${message}${code === 'EACCES' ? '; check the permissions of ~/.twofold' : ''}`,
+    exitCode: 1,
+  };
 }
 
 /** Runs a command body; on failure prints one line on stderr and sets the exit code. */

@@ -83,7 +83,8 @@ export function parseCredentials(text: string): Map<string, { name: string; valu
     if (entry) current.values.set((entry[1] ?? '').toUpperCase(), unquote(entry[2] ?? ''));
   }
   const dflt = profiles.get(DEFAULT_PROFILE.toLowerCase());
-  if (dflt && dflt.values.size === 0 && !/^\s*\[\s*default\s*\]/im.test(text)) profiles.delete(DEFAULT_PROFILE.toLowerCase());
+  if (dflt && dflt.values.size === 0 && !/^\s*\[\s*default\s*\]/im.test(text))
+    profiles.delete(DEFAULT_PROFILE.toLowerCase());
   return profiles;
 }
 
@@ -162,8 +163,10 @@ function checkPair(pair: Partial<AccessKeyPair>, where: string, fix: string): Ac
   if (!pair.keyId || !pair.secret) {
     throw new CredentialsError(`${where} has ${pair.keyId ? 'no secret access key' : 'no access key id'}; ${fix}`);
   }
-  if (!isAccessKeyId(pair.keyId)) throw new CredentialsError(`the access key id in ${where} is not valid (20 characters A-Z and 2-7); ${fix}`);
-  if (!isAccessKeySecret(pair.secret)) throw new CredentialsError(`the secret access key in ${where} is not valid (40 characters of base64); ${fix}`);
+  if (!isAccessKeyId(pair.keyId))
+    throw new CredentialsError(`the access key id in ${where} is not valid (20 characters A-Z and 2-7); ${fix}`);
+  if (!isAccessKeySecret(pair.secret))
+    throw new CredentialsError(`the secret access key in ${where} is not valid (40 characters of base64); ${fix}`);
   return { keyId: pair.keyId, secret: pair.secret };
 }
 
@@ -177,19 +180,34 @@ export interface ResolveOptions {
 /** Environment first (TWOFOLD_ names, else R3_), then the profile in the credentials file. */
 export async function resolveCredentials(opts: ResolveOptions): Promise<ResolvedCredentials> {
   const { env } = opts;
-  for (const [idName, secretName] of [[ID_NAME, SECRET_NAME], [R3_ID_NAME, R3_SECRET_NAME]] as const) {
+  for (const [idName, secretName] of [
+    [ID_NAME, SECRET_NAME],
+    [R3_ID_NAME, R3_SECRET_NAME],
+  ] as const) {
     const keyId = env[idName]?.trim() || undefined;
     const secret = env[secretName]?.trim() || undefined;
     if (!keyId && !secret) continue;
     const where = `the environment (${idName}/${secretName})`;
-    if (!keyId || !secret) throw new CredentialsError(`${where} sets only ${keyId ? idName : secretName}; set both, or unset it to use the credentials file`);
-    return { ...checkPair({ keyId, secret }, where, `fix or unset ${idName} and ${secretName}`), source: 'the environment' };
+    if (!keyId || !secret)
+      throw new CredentialsError(
+        `${where} sets only ${keyId ? idName : secretName}; set both, or unset it to use the credentials file`,
+      );
+    return {
+      ...checkPair({ keyId, secret }, where, `fix or unset ${idName} and ${secretName}`),
+      source: 'the environment',
+    };
   }
   const profile = opts.profile ?? (env.TWOFOLD_PROFILE?.trim() || DEFAULT_PROFILE);
   const path = opts.path ?? credentialsPath();
-  const configure = profile.toLowerCase() === DEFAULT_PROFILE.toLowerCase() ? 'twofold configure' : `twofold configure --profile ${profile}`;
+  const configure =
+    profile.toLowerCase() === DEFAULT_PROFILE.toLowerCase()
+      ? 'twofold configure'
+      : `twofold configure --profile ${profile}`;
   const text = await loadCredentialsFile(path);
-  if (text === null) throw new CredentialsError(`no access key is configured (${path} does not exist); run \`${configure}\` or set ${ID_NAME} and ${SECRET_NAME}`);
+  if (text === null)
+    throw new CredentialsError(
+      `no access key is configured (${path} does not exist); run \`${configure}\` or set ${ID_NAME} and ${SECRET_NAME}`,
+    );
   const pair = readProfile(text, profile);
   if (!pair) throw new CredentialsError(`profile "${profile}" is not in ${path}; run \`${configure}\``);
   const where = `profile "${profile}" of ${path}`;

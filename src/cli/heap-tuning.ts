@@ -36,7 +36,9 @@ export interface HeapTuning {
  */
 export function tuneServerHeap(nodeFlags: readonly string[] = startupFlags()): HeapTuning {
   const given = new Set(nodeFlags.map((f) => f.replace(/=.*$/, '').replace(/_/g, '-')));
-  const youngGiven = ['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'].some((f) => given.has(f));
+  const youngGiven = ['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'].some((f) =>
+    given.has(f),
+  );
   const oldGiven = given.has('--heap-growing-percent');
 
   let observer: PerformanceObserver | undefined;

@@ -53,11 +53,20 @@ export function registerKeysCommand(program: Command): void {
 
   keys
     .command('rotate')
-    .description('re-encrypt every stored secret (second factors, pending set-ups, access keys) under the first key of TWOFOLD_SECRET_KEYS (may be run again; done rows are skipped)')
+    .description(
+      're-encrypt every stored secret (second factors, pending set-ups, access keys) under the first key of TWOFOLD_SECRET_KEYS (may be run again; done rows are skipped)',
+    )
     .action(async () => {
       const config = configOrExit();
       // Loaded here, not at start-up, so that other commands do not pay for the database drivers.
-      const [{ cryptoRandom }, { createLogger }, { rotateKeys }, { openDatabase }, { migrateToLatest }, { createStorage }] = await Promise.all([
+      const [
+        { cryptoRandom },
+        { createLogger },
+        { rotateKeys },
+        { openDatabase },
+        { migrateToLatest },
+        { createStorage },
+      ] = await Promise.all([
         import('../adapters/crypto-random.js'),
         import('../runtime/logger.js'),
         import('../services/key-rotation.js'),
@@ -76,7 +85,9 @@ export function registerKeysCommand(program: Command): void {
       try {
         if (config.autoMigrate) await migrateToLatest(db);
         const report = await rotateKeys({ storage: createStorage(db), keyring, random: cryptoRandom });
-        process.stdout.write(`re-encrypted ${report.factors} factor secrets, ${report.setups} pending set-ups and ${report.accessKeys} access keys under key ${kid}\n`);
+        process.stdout.write(
+          `re-encrypted ${report.factors} factor secrets, ${report.setups} pending set-ups and ${report.accessKeys} access keys under key ${kid}\n`,
+        );
 
         // Recovery codes are keyed hashes, not envelopes: they cannot be re-made without the code.
         const old = await db.db

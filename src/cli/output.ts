@@ -12,7 +12,10 @@ export function shortTime(iso: string | null | undefined, fallback = '-'): strin
   if (!iso) return fallback;
   const ms = Date.parse(iso);
   if (!Number.isFinite(ms)) return printable(iso);
-  return new Date(ms).toISOString().replace('T', ' ').replace(/\.\d{3}Z$/, 'Z');
+  return new Date(ms)
+    .toISOString()
+    .replace('T', ' ')
+    .replace(/\.\d{3}Z$/, 'Z');
 }
 
 export function truncate(value: string, max: number): string {
@@ -24,7 +27,12 @@ export function table(headers: string[], rows: string[][]): string {
   const cells = [headers, ...rows.map((r) => r.map(printable))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
   return cells
-    .map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0))).join('  ').trimEnd())
+    .map((r) =>
+      r
+        .map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i] ?? 0)))
+        .join('  ')
+        .trimEnd(),
+    )
     .join('\n');
 }
 

@@ -50,7 +50,9 @@ export function registerServerCommands(program: Command): void {
       const db = openDatabase(config.databaseUrl);
       try {
         const report = await migrateToLatest(db);
-        process.stdout.write(report.applied.length ? `applied: ${report.applied.join(', ')}\n` : 'the schema is up to date\n');
+        process.stdout.write(
+          report.applied.length ? `applied: ${report.applied.join(', ')}\n` : 'the schema is up to date\n',
+        );
       } finally {
         await db.close();
       }

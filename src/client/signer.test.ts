@@ -15,16 +15,31 @@ function received(input: SignRequestInput, added: Record<string, string>, body?:
   const url = new URL(input.url);
   const headers: Record<string, string> = { host: url.host };
   for (const [k, v] of Object.entries({ ...input.headers, ...added })) headers[k.toLowerCase()] = v;
-  const b = body ?? (typeof input.body === 'string' ? new Uint8Array(Buffer.from(input.body)) : input.body ?? null);
-  return { method: input.method.toUpperCase(), origin: url.origin, target: url.pathname + url.search, headers, body: b };
+  const b = body ?? (typeof input.body === 'string' ? new Uint8Array(Buffer.from(input.body)) : (input.body ?? null));
+  return {
+    method: input.method.toUpperCase(),
+    origin: url.origin,
+    target: url.pathname + url.search,
+    headers,
+    body: b,
+  };
 }
 
 const base = { keyId: 'ak_live_1', secretBase64: SECRET, nowMs: NOW };
 const withBody = (scheme: 'rfc9421' | 'cavage'): SignRequestInput => ({
-  ...base, scheme, method: 'POST', url: 'https://api.twofold.test/v1/me/access-keys?dry=1',
-  headers: { 'Content-Type': 'application/json' }, body: '{"name":"ci"}',
+  ...base,
+  scheme,
+  method: 'POST',
+  url: 'https://api.twofold.test/v1/me/access-keys?dry=1',
+  headers: { 'Content-Type': 'application/json' },
+  body: '{"name":"ci"}',
 });
-const noBody = (scheme: 'rfc9421' | 'cavage'): SignRequestInput => ({ ...base, scheme, method: 'GET', url: 'https://api.twofold.test:443/v1/me' });
+const noBody = (scheme: 'rfc9421' | 'cavage'): SignRequestInput => ({
+  ...base,
+  scheme,
+  method: 'GET',
+  url: 'https://api.twofold.test:443/v1/me',
+});
 
 test('round trip: both schemes, with and without a body, pass verification and policy', () => {
   for (const scheme of ['rfc9421', 'cavage'] as const) {
@@ -35,7 +50,10 @@ test('round trip: both schemes, with and without a body, pass verification and p
       if (r.ok) assert.deepEqual([r.keyId, r.scheme], ['ak_live_1', scheme]);
       const tampered = received(input, signRequest(input), new Uint8Array(Buffer.from('{"name":"xx"}')));
       assert.equal(verifySignedRequest(tampered, { nowMs: NOW, publicHost: 'api.twofold.test', lookupKey }).ok, false);
-      assert.equal(verifySignedRequest(view, { nowMs: NOW + 400_000, publicHost: 'api.twofold.test', lookupKey }).ok, false);
+      assert.equal(
+        verifySignedRequest(view, { nowMs: NOW + 400_000, publicHost: 'api.twofold.test', lookupKey }).ok,
+        false,
+      );
     }
   }
 });
@@ -48,8 +66,12 @@ test('RFC 9421 output matches a hand-built signature base', () => {
   const digest = `sha-256=:${createHash('sha256').update('{"name":"ci"}').digest('base64')}:`;
   const params = `("@method" "@authority" "@target-uri" "date" "content-digest");created=${created};keyid="ak_live_1";alg="hmac-sha256";expires=${created + 300};nonce="n-0001"`;
   const sigBase = [
-    '"@method": POST', '"@authority": api.twofold.test', '"@target-uri": https://api.twofold.test/v1/me/access-keys?dry=1',
-    `"date": ${date}`, `"content-digest": ${digest}`, `"@signature-params": ${params}`,
+    '"@method": POST',
+    '"@authority": api.twofold.test',
+    '"@target-uri": https://api.twofold.test/v1/me/access-keys?dry=1',
+    `"date": ${date}`,
+    `"content-digest": ${digest}`,
+    `"@signature-params": ${params}`,
   ].join('\n');
   assert.deepEqual(h, {
     Date: date,
@@ -67,8 +89,12 @@ test('cavage output matches a hand-built signing string', () => {
   const date = new Date(NOW).toUTCString();
   const digest = `SHA-256=${createHash('sha256').update('{"name":"ci"}').digest('base64')}`;
   const str = [
-    '(request-target): post /v1/me/access-keys?dry=1', 'host: api.twofold.test', `date: ${date}`,
-    'content-type: application/json', 'content-length: 13', `digest: ${digest}`,
+    '(request-target): post /v1/me/access-keys?dry=1',
+    'host: api.twofold.test',
+    `date: ${date}`,
+    'content-type: application/json',
+    'content-length: 13',
+    `digest: ${digest}`,
   ].join('\n');
   const sig = createHmac('sha256', KEY).update(str).digest('base64');
   assert.deepEqual(h, {
@@ -83,7 +109,13 @@ test('cavage output matches a hand-built signing string', () => {
 
 test('a non-default port stays in @authority and host', () => {
   for (const scheme of ['rfc9421', 'cavage'] as const) {
-    const input: SignRequestInput = { ...base, scheme, method: 'delete', url: 'http://localhost:8080/v1/me/sessions/7', body: new Uint8Array(0) };
+    const input: SignRequestInput = {
+      ...base,
+      scheme,
+      method: 'delete',
+      url: 'http://localhost:8080/v1/me/sessions/7',
+      body: new Uint8Array(0),
+    };
     const view = received(input, signRequest(input));
     assert.equal(verifySignedRequest(view, { nowMs: NOW, publicHost: 'localhost:8080', lookupKey }).ok, true, scheme);
     assert.equal(verifySignedRequest(view, { nowMs: NOW, publicHost: 'localhost', lookupKey }).ok, false, scheme);

@@ -55,7 +55,8 @@ export class Transport {
     try {
       return await this.send<T>(c, bearer);
     } catch (e) {
-      if (signs && UNSAFE.has(c.method) && e instanceof TwofoldApiError && e.code === 'replayed_signature') return this.send<T>(c, bearer);
+      if (signs && UNSAFE.has(c.method) && e instanceof TwofoldApiError && e.code === 'replayed_signature')
+        return this.send<T>(c, bearer);
       throw e;
     }
   }
@@ -64,7 +65,10 @@ export class Transport {
   private signingTime(method: string, url: string, body: Uint8Array | undefined): number {
     const nowMs = this.o.now();
     if (!UNSAFE.has(method)) return nowMs;
-    const fp = createHash('sha256').update(`${method} ${url}\n`).update(body ?? new Uint8Array(0)).digest('base64');
+    const fp = createHash('sha256')
+      .update(`${method} ${url}\n`)
+      .update(body ?? new Uint8Array(0))
+      .digest('base64');
     const nowSec = Math.floor(nowMs / 1000);
     const prev = this.signedAt.get(fp);
     const sec = prev !== undefined && nowSec <= prev ? prev + 1 : nowSec;
@@ -78,14 +82,24 @@ export class Transport {
     const url = this.url(c);
     const request = `${c.method} ${c.path}`;
     const body = c.body === undefined ? undefined : new Uint8Array(Buffer.from(JSON.stringify(c.body), 'utf8'));
-    const headers: Record<string, string> = { accept: 'application/json, application/problem+json', 'user-agent': this.o.userAgent };
+    const headers: Record<string, string> = {
+      accept: 'application/json, application/problem+json',
+      'user-agent': this.o.userAgent,
+    };
     if (body) headers['content-type'] = 'application/json';
     if (c.auth !== 'none' && bearer) {
       headers.authorization = `Bearer ${bearer}`;
     } else if (c.auth === 'account' && this.o.credentials) {
       const signed = signRequest({
-        method: c.method, url, headers, body: body ?? null, keyId: this.o.credentials.keyId, secretBase64: this.o.credentials.secret,
-        scheme: this.o.scheme, nowMs: this.signingTime(c.method, url, body), ...(this.o.label ? { label: this.o.label } : {}),
+        method: c.method,
+        url,
+        headers,
+        body: body ?? null,
+        keyId: this.o.credentials.keyId,
+        secretBase64: this.o.credentials.secret,
+        scheme: this.o.scheme,
+        nowMs: this.signingTime(c.method, url, body),
+        ...(this.o.label ? { label: this.o.label } : {}),
       });
       for (const [k, v] of Object.entries(signed)) headers[k.toLowerCase()] = v;
     }
@@ -93,14 +107,29 @@ export class Transport {
     let res: Response;
     let text: string;
     try {
-      res = await this.o.fetch(url, { method: c.method, headers, ...(body ? { body } : {}), redirect: 'manual', signal: AbortSignal.timeout(this.o.timeoutMs) });
+      res = await this.o.fetch(url, {
+        method: c.method,
+        headers,
+        ...(body ? { body } : {}),
+        redirect: 'manual',
+        signal: AbortSignal.timeout(this.o.timeoutMs),
+      });
       text = await res.text();
     } catch (e) {
       const reason = networkReason(e);
-      const what = reason === 'ETIMEDOUT' ? `did not answer within ${Math.round(this.o.timeoutMs / 1000)} s` : `is not reachable${reason ? ` (${reason})` : ''}`;
+      const what =
+        reason === 'ETIMEDOUT'
+          ? `did not answer within ${Math.round(this.o.timeoutMs / 1000)} s`
+          : `is not reachable${reason ? ` (${reason})` : ''}`;
       throw new TwofoldApiError({
-        status: 0, code: 'network_error', title: 'Network error', detail: `the Twofold server at ${endpoint} ${what}`,
-        request, endpoint, cause: e, ...(reason ? { reason } : {}),
+        status: 0,
+        code: 'network_error',
+        title: 'Network error',
+        detail: `the Twofold server at ${endpoint} ${what}`,
+        request,
+        endpoint,
+        cause: e,
+        ...(reason ? { reason } : {}),
       });
     }
 
@@ -110,14 +139,20 @@ export class Transport {
       if (res.status === 204 || text.length === 0) return undefined as T;
       if (parsed === undefined) {
         throw new TwofoldApiError({
-          status: res.status, code: 'invalid_response', title: 'Not a Twofold answer',
+          status: res.status,
+          code: 'invalid_response',
+          title: 'Not a Twofold answer',
           detail: `the server at ${endpoint} answered ${request} with ${contentType || 'no content type'}, not JSON; is the endpoint a Twofold server?`,
-          request, endpoint,
+          request,
+          endpoint,
         });
       }
       return parsed.value as T;
     }
-    const problem = parsed && typeof parsed.value === 'object' && parsed.value !== null ? (parsed.value as Record<string, unknown>) : undefined;
+    const problem =
+      parsed && typeof parsed.value === 'object' && parsed.value !== null
+        ? (parsed.value as Record<string, unknown>)
+        : undefined;
     const isProblem = problem !== undefined && typeof problem.code === 'string';
     const retryAfter = Number(res.headers.get('retry-after') ?? NaN);
     const serverTimeMs = Date.parse(res.headers.get('date') ?? '');
@@ -125,9 +160,10 @@ export class Transport {
       status: res.status,
       code: isProblem ? String(problem.code) : `http_${res.status}`,
       title: isProblem && typeof problem.title === 'string' ? problem.title : res.statusText || `HTTP ${res.status}`,
-      detail: isProblem && typeof problem.detail === 'string'
-        ? problem.detail
-        : `the server at ${endpoint} answered ${res.status} without a Twofold problem document; is the endpoint a Twofold server?`,
+      detail:
+        isProblem && typeof problem.detail === 'string'
+          ? problem.detail
+          : `the server at ${endpoint} answered ${res.status} without a Twofold problem document; is the endpoint a Twofold server?`,
       request,
       endpoint,
       ...(Number.isFinite(retryAfter) ? { retryAfter } : {}),

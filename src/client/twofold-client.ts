@@ -8,11 +8,30 @@
 // status 0 `network_error` naming the endpoint. The HTTP side is in transport.ts.
 
 import type {
-  AccessKey, Authenticated, CreatedAccessKey, EventsQuery, LoginResult, MfaStatus, SecurityEvent, Session, User,
+  AccessKey,
+  Authenticated,
+  CreatedAccessKey,
+  EventsQuery,
+  LoginResult,
+  MfaStatus,
+  SecurityEvent,
+  Session,
+  User,
 } from './api-types.js';
 import { Transport, type Call } from './transport.js';
 
-export type { AccessKey, Authenticated, CreatedAccessKey, EventsQuery, LoginResult, MfaRequired, MfaStatus, SecurityEvent, Session, User } from './api-types.js';
+export type {
+  AccessKey,
+  Authenticated,
+  CreatedAccessKey,
+  EventsQuery,
+  LoginResult,
+  MfaRequired,
+  MfaStatus,
+  SecurityEvent,
+  Session,
+  User,
+} from './api-types.js';
 export { TwofoldApiError, isTwofoldApiError } from './twofold-api-error.js';
 
 export interface AccessKeyCredentials {
@@ -45,7 +64,8 @@ function normaliseEndpoint(endpoint: string): string {
   } catch {
     throw new TypeError(`TwofoldClient: the endpoint "${endpoint}" is not a URL (e.g. http://127.0.0.1:8080)`);
   }
-  if (u.protocol !== 'http:' && u.protocol !== 'https:') throw new TypeError(`TwofoldClient: the endpoint must be http(s), not ${u.protocol}`);
+  if (u.protocol !== 'http:' && u.protocol !== 'https:')
+    throw new TypeError(`TwofoldClient: the endpoint must be http(s), not ${u.protocol}`);
   if (u.search || u.hash) throw new TypeError('TwofoldClient: the endpoint must not have a query or fragment');
   return (u.origin + u.pathname).replace(/\/+$/, '');
 }
@@ -94,7 +114,12 @@ export class TwofoldClient {
   }
 
   setAccessKeyEnabled(id: string, enabled: boolean): Promise<AccessKey> {
-    return this.call({ method: 'PATCH', path: `/v1/me/access-keys/${encodeURIComponent(id)}`, body: { enabled }, auth: 'account' });
+    return this.call({
+      method: 'PATCH',
+      path: `/v1/me/access-keys/${encodeURIComponent(id)}`,
+      body: { enabled },
+      auth: 'account',
+    });
   }
 
   async deleteAccessKey(id: string): Promise<void> {
@@ -111,29 +136,59 @@ export class TwofoldClient {
 
   /** The security log, newest first. */
   events(query: EventsQuery = {}): Promise<SecurityEvent[]> {
-    return this.call({ method: 'GET', path: '/v1/me/events', query: { limit: query.limit, before: query.before }, auth: 'account' });
+    return this.call({
+      method: 'GET',
+      path: '/v1/me/events',
+      query: { limit: query.limit, before: query.before },
+      auth: 'account',
+    });
   }
 
   // ---- sign-in for app clients (bearer) ----
 
   async signup(email: string, password: string): Promise<Authenticated> {
-    return this.keepToken(await this.call<Authenticated>({ method: 'POST', path: '/v1/auth/signup', body: { email, password, client: 'app' }, auth: 'none' }));
+    return this.keepToken(
+      await this.call<Authenticated>({
+        method: 'POST',
+        path: '/v1/auth/signup',
+        body: { email, password, client: 'app' },
+        auth: 'none',
+      }),
+    );
   }
 
   /** Password step: `authenticated` (token kept), or `mfa_required` with a challenge for verify/recover. */
   async login(email: string, password: string): Promise<LoginResult> {
-    const r = await this.call<LoginResult>({ method: 'POST', path: '/v1/auth/login', body: { email, password, client: 'app' }, auth: 'none' });
+    const r = await this.call<LoginResult>({
+      method: 'POST',
+      path: '/v1/auth/login',
+      body: { email, password, client: 'app' },
+      auth: 'none',
+    });
     return r.status === 'authenticated' ? this.keepToken(r) : r;
   }
 
   async verify(challenge: string, code: string, options: { rememberDevice?: boolean } = {}): Promise<Authenticated> {
-    const body = { challenge, code, ...(options.rememberDevice === undefined ? {} : { remember_device: options.rememberDevice }) };
-    return this.keepToken(await this.call<Authenticated>({ method: 'POST', path: '/v1/auth/login/verify', body, auth: 'none' }));
+    const body = {
+      challenge,
+      code,
+      ...(options.rememberDevice === undefined ? {} : { remember_device: options.rememberDevice }),
+    };
+    return this.keepToken(
+      await this.call<Authenticated>({ method: 'POST', path: '/v1/auth/login/verify', body, auth: 'none' }),
+    );
   }
 
   /** "Can't access two-factor device": signs in with the recovery code and turns the factor off. */
   async recover(challenge: string, recoveryCode: string): Promise<Authenticated> {
-    return this.keepToken(await this.call<Authenticated>({ method: 'POST', path: '/v1/auth/login/recover', body: { challenge, recovery_code: recoveryCode }, auth: 'none' }));
+    return this.keepToken(
+      await this.call<Authenticated>({
+        method: 'POST',
+        path: '/v1/auth/login/recover',
+        body: { challenge, recovery_code: recoveryCode },
+        auth: 'none',
+      }),
+    );
   }
 
   /** Ends the bearer session on the server and forgets the token. */

@@ -7,8 +7,14 @@ import { accessKeyAad, phoneAad, setupAad, totpAad } from './aad.js';
 
 const SRC = fileURLToPath(new URL('..', import.meta.url));
 const read = (file: string) => readFileSync(join(SRC, file), 'utf8');
-const sources = (dir: string): string[] => readdirSync(join(SRC, dir), { withFileTypes: true }).flatMap((e) =>
-  e.isDirectory() ? sources(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : []);
+const sources = (dir: string): string[] =>
+  readdirSync(join(SRC, dir), { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory()
+      ? sources(join(dir, e.name))
+      : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts')
+        ? [join(dir, e.name)]
+        : [],
+  );
 
 test('the AAD strings stay what every stored envelope was sealed with', () => {
   assert.equal(totpAad('u1'), 'totp:u1');

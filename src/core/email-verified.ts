@@ -10,6 +10,9 @@ export function isEmailVerified(user: { emailVerifiedAt: number | null }): boole
 /** 403 email_unverified unless the account's email was proven. */
 export function assertEmailVerified(user: { emailVerifiedAt: number | null }): void {
   if (!isEmailVerified(user)) {
-    throw new AppError('email_unverified', 'Confirm your email address first: open the link we mailed you, or ask for a new one from the account page.');
+    throw new AppError(
+      'email_unverified',
+      'Confirm your email address first: open the link we mailed you, or ask for a new one from the account page.',
+    );
   }
 }

@@ -78,16 +78,26 @@ test('malformed envelopes are format errors, never exceptions', () => {
   const env = seal(OLD, 'secret', AAD, csprng);
   const [, kid, iv, body] = env.split('.');
   const bad = [
-    '', 'v1', `v2.${kid}.${iv}.${body}`, `v1.${kid}.${iv}`, `v1.${kid}.${iv}.${body}.x`,
-    `v1.bad kid.${iv}.${body}`, `v1.${kid}.${iv}=.${body}`, `v1.${kid}.${iv}.${body}+`,
-    `v1.${kid}.${Buffer.alloc(8).toString('base64url')}.${body}`, `v1.${kid}.${iv}.${Buffer.alloc(15).toString('base64url')}`,
+    '',
+    'v1',
+    `v2.${kid}.${iv}.${body}`,
+    `v1.${kid}.${iv}`,
+    `v1.${kid}.${iv}.${body}.x`,
+    `v1.bad kid.${iv}.${body}`,
+    `v1.${kid}.${iv}=.${body}`,
+    `v1.${kid}.${iv}.${body}+`,
+    `v1.${kid}.${Buffer.alloc(8).toString('base64url')}.${body}`,
+    `v1.${kid}.${iv}.${Buffer.alloc(15).toString('base64url')}`,
   ];
   for (const e of bad) assert.deepEqual(open(OLD, e, AAD), { ok: false, reason: 'format' }, e);
   assert.equal(envelopeKeyId('not an envelope'), null);
 });
 
 test('parseKeyring reads kid:base64 lists and round-trips through formatKeyring', () => {
-  assert.deepEqual(ROTATED.keys.map((k) => k.kid), ['k2026', 'k2025']);
+  assert.deepEqual(
+    ROTATED.keys.map((k) => k.kid),
+    ['k2026', 'k2025'],
+  );
   assert.equal(ROTATED.keys[0]!.key.length, 32);
   assert.deepEqual(parseKeyring(formatKeyring(ROTATED)), ROTATED);
   assert.equal(parseKeyring(`a_b-C9:${b64(3)}`).keys[0]!.kid, 'a_b-C9');
@@ -95,7 +105,10 @@ test('parseKeyring reads kid:base64 lists and round-trips through formatKeyring'
 
 test('parseKeyring names what is wrong, never the key', () => {
   const short = Buffer.alloc(16, 7).toString('base64');
-  assert.throws(() => parseKeyring(`k1:${short}`), (e: Error) => /is 16 bytes, it must be exactly 32/.test(e.message) && !e.message.includes(short));
+  assert.throws(
+    () => parseKeyring(`k1:${short}`),
+    (e: Error) => /is 16 bytes, it must be exactly 32/.test(e.message) && !e.message.includes(short),
+  );
   assert.throws(() => parseKeyring(`k1:${b64(1, 33)}`), /33 bytes/);
   assert.throws(() => parseKeyring(`k1:${b64(1)},k1:${b64(2)}`), /entry 2: kid "k1" appears more than once/);
   assert.throws(() => parseKeyring(b64(1)), /entry 1: not of the form kid:base64key/);

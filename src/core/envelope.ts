@@ -16,9 +16,7 @@ export interface Keyring {
   readonly keys: readonly KeyringKey[];
 }
 
-export type OpenResult =
-  | { ok: true; plaintext: Buffer }
-  | { ok: false; reason: 'format' | 'unknown_key' | 'tampered' };
+export type OpenResult = { ok: true; plaintext: Buffer } | { ok: false; reason: 'format' | 'unknown_key' | 'tampered' };
 
 const VERSION = 'v1';
 const KID = /^[A-Za-z0-9_-]{1,32}$/;

@@ -53,7 +53,10 @@ describe('checkPassword common passwords', () => {
   }
 
   test('the message speaks to the user', () => {
-    assert.equal(PASSWORD_MESSAGES.common, 'This password is in a list of commonly used or breached passwords. Choose another.');
+    assert.equal(
+      PASSWORD_MESSAGES.common,
+      'This password is in a list of commonly used or breached passwords. Choose another.',
+    );
   });
 
   test('full-width forms of a common password are refused too', () => {

@@ -20,20 +20,42 @@ export interface PhoneRules {
 export function parsePhone(input: string, rules: PhoneRules): PhoneResult {
   const trimmed = input.trim();
   if (trimmed.length === 0 || trimmed.length > 40 || !/^[+0-9 ().\-/]+$/.test(trimmed)) {
-    return { ok: false, reason: 'unparseable', message: 'Enter a phone number with its country code, like +1 415 555 0123.' };
+    return {
+      ok: false,
+      reason: 'unparseable',
+      message: 'Enter a phone number with its country code, like +1 415 555 0123.',
+    };
   }
   const parsed = parsePhoneNumberFromString(trimmed, rules.defaultRegion as CountryCode);
   if (!parsed || !parsed.isValid()) {
-    return { ok: false, reason: 'invalid', message: 'This is not a valid phone number. Check the digits and the country code.' };
+    return {
+      ok: false,
+      reason: 'invalid',
+      message: 'This is not a valid phone number. Check the digits and the country code.',
+    };
   }
   if (!SMS_CAPABLE.has(parsed.getType())) {
-    return { ok: false, reason: 'not_mobile', message: 'This number cannot receive text messages. Use a mobile number.' };
+    return {
+      ok: false,
+      reason: 'not_mobile',
+      message: 'This number cannot receive text messages. Use a mobile number.',
+    };
   }
   if (rules.countries.length > 0 && !(parsed.country && rules.countries.includes(parsed.country))) {
-    return { ok: false, reason: 'country_not_allowed', message: 'Text messages cannot be sent to numbers of this country here. Use Authenticator App instead.' };
+    return {
+      ok: false,
+      reason: 'country_not_allowed',
+      message: 'Text messages cannot be sent to numbers of this country here. Use Authenticator App instead.',
+    };
   }
   const e164 = parsed.number;
-  return { ok: true, e164, country: parsed.country, hint: maskPhone(e164, parsed.countryCallingCode), last4: e164.slice(-4) };
+  return {
+    ok: true,
+    e164,
+    country: parsed.country,
+    hint: maskPhone(e164, parsed.countryCallingCode),
+    last4: e164.slice(-4),
+  };
 }
 
 /** `+14155550123` → `+1 •••-•••-0123`: enough to recognise one's own number, not to dial it. */

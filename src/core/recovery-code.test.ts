@@ -52,10 +52,22 @@ test('distinct codes over 1000 draws', () => {
 
 test('normalization ignores case, spaces and dashes; refuses anything else', () => {
   const canonical = 'K7Q2M9XW4THB3PZA6RNE';
-  for (const v of ['K7Q2M-9XW4T-HB3PZ-A6RNE', 'k7q2m 9xw4t-hb3pz a6rne', 'k7q2m9xw4thb3pza6rne', ' K7Q2M - 9XW4T - HB3PZ - A6RNE \n']) {
+  for (const v of [
+    'K7Q2M-9XW4T-HB3PZ-A6RNE',
+    'k7q2m 9xw4t-hb3pz a6rne',
+    'k7q2m9xw4thb3pza6rne',
+    ' K7Q2M - 9XW4T - HB3PZ - A6RNE \n',
+  ]) {
     assert.equal(normalizeRecoveryCode(v), canonical, JSON.stringify(v));
   }
-  for (const v of ['K7Q2M-9XW4T-HB3PZ-A6RN', 'K7Q2M-9XW4T-HB3PZ-A6RNEE', 'K7Q2M-9XW4T-HB3PZ-A6RN0', 'K7Q2M-9XW4T-HB3PZ-A6RNO', 'K7Q2M_9XW4T_HB3PZ_A6RNE', '']) {
+  for (const v of [
+    'K7Q2M-9XW4T-HB3PZ-A6RN',
+    'K7Q2M-9XW4T-HB3PZ-A6RNEE',
+    'K7Q2M-9XW4T-HB3PZ-A6RN0',
+    'K7Q2M-9XW4T-HB3PZ-A6RNO',
+    'K7Q2M_9XW4T_HB3PZ_A6RNE',
+    '',
+  ]) {
     assert.equal(normalizeRecoveryCode(v), null, JSON.stringify(v));
   }
   assert.equal(formatRecoveryCode(canonical), 'K7Q2M-9XW4T-HB3PZ-A6RNE');

@@ -92,7 +92,15 @@ test('base32: RFC 4648 known vector, round trip, no padding, strict decoding', (
   assert.deepEqual(base32Decode('GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ'), SEED20);
   assert.deepEqual(base32Decode('gezdgnbvgy3tqojqgezdgnbvgy3tqojq'), SEED20);
   // RFC 4648 §10 vectors, with the padding dropped.
-  const rfc: [string, string][] = [['', ''], ['f', 'MY'], ['fo', 'MZXQ'], ['foo', 'MZXW6'], ['foob', 'MZXW6YQ'], ['fooba', 'MZXW6YTB'], ['foobar', 'MZXW6YTBOI']];
+  const rfc: [string, string][] = [
+    ['', ''],
+    ['f', 'MY'],
+    ['fo', 'MZXQ'],
+    ['foo', 'MZXW6'],
+    ['foob', 'MZXW6YQ'],
+    ['fooba', 'MZXW6YTB'],
+    ['foobar', 'MZXW6YTBOI'],
+  ];
   for (const [plain, enc] of rfc) {
     assert.equal(base32Encode(ascii(plain)), enc);
     assert.deepEqual(base32Decode(enc), ascii(plain));

@@ -27,9 +27,7 @@ export interface VerifyTotpOptions {
   afterStep?: number | null;
 }
 
-export type VerifyTotpResult =
-  | { ok: true; step: number }
-  | { ok: false; reason: 'format' | 'mismatch' | 'replayed' };
+export type VerifyTotpResult = { ok: true; step: number } | { ok: false; reason: 'format' | 'mismatch' | 'replayed' };
 
 const HMAC_NAME: Record<OtpAlgorithm, string> = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
 const MAX_COUNTER = (1n << 64n) - 1n;

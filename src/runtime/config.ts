@@ -10,16 +10,26 @@ export class ConfigError extends Error {
   }
 }
 
-const bool = z.enum(['true', 'false', '1', '0', 'yes', 'no']).transform((v) => v === 'true' || v === '1' || v === 'yes');
+const bool = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no'])
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
 const int = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
 /** Durations as seconds, or with a unit: 30s, 15m, 12h, 7d. */
-const duration = z.string().regex(/^\d+(ms|s|m|h|d)?$/, 'a duration like 900, 15m, 12h or 7d').transform((v) => {
-  const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!;
-  const n = Number(m[1]);
-  const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[(m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'];
-  return n * unit;
-});
-const httpUrl = z.string().url().refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
+const duration = z
+  .string()
+  .regex(/^\d+(ms|s|m|h|d)?$/, 'a duration like 900, 15m, 12h or 7d')
+  .transform((v) => {
+    const m = /^(\d+)(ms|s|m|h|d)?$/.exec(v)!;
+    const n = Number(m[1]);
+    const unit = { ms: 1, s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 }[
+      (m[2] ?? 's') as 'ms' | 's' | 'm' | 'h' | 'd'
+    ];
+    return n * unit;
+  });
+const httpUrl = z
+  .string()
+  .url()
+  .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 const optionalString = z.string().min(1).optional();
 
 const schema = z.object({
@@ -29,13 +39,27 @@ const schema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TWOFOLD_PUBLIC_URL: httpUrl.optional(),
   TWOFOLD_DATA_DIR: z.string().min(1).default('./data'),
-  TWOFOLD_DATABASE_URL: z.string().regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…').optional(),
+  TWOFOLD_DATABASE_URL: z
+    .string()
+    .regex(/^(sqlite:.+|postgres(ql)?:\/\/.+)$/, 'must be sqlite:PATH or postgres://…')
+    .optional(),
   TWOFOLD_AUTO_MIGRATE: bool.default(true),
-  TWOFOLD_REDIS_URL: z.string().regex(/^rediss?:\/\/.+/, 'must be redis://… or rediss://…').optional(),
+  TWOFOLD_REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\/.+/, 'must be redis://… or rediss://…')
+    .optional(),
   TWOFOLD_TRUST_PROXY: z.string().min(1).optional(),
   TWOFOLD_SECRET_KEYS: z.string().min(1).optional(),
-  TWOFOLD_ISSUER: z.string().min(1).max(64).regex(/^[^:]+$/, 'must not contain ":"').default('Twofold'),
-  TWOFOLD_MAIL_URL: z.string().regex(/^smtps?:\/\/.+/, 'must be smtp://… or smtps://…').optional(),
+  TWOFOLD_ISSUER: z
+    .string()
+    .min(1)
+    .max(64)
+    .regex(/^[^:]+$/, 'must not contain ":"')
+    .default('Twofold'),
+  TWOFOLD_MAIL_URL: z
+    .string()
+    .regex(/^smtps?:\/\/.+/, 'must be smtp://… or smtps://…')
+    .optional(),
   TWOFOLD_MAIL_FROM: z.string().min(3).default('Twofold <no-reply@localhost>'),
   TWOFOLD_SESSION_IDLE_WEB: duration.default(7 * 86_400_000),
   TWOFOLD_SESSION_IDLE_APP: duration.default(30 * 86_400_000),
@@ -44,7 +68,10 @@ const schema = z.object({
   TWOFOLD_PASSWORD_RESET_TTL: duration.default(30 * 60_000),
   TWOFOLD_ACCESS_KEY_LIMIT: int(1, 100).default(2),
   TWOFOLD_SMS_PROVIDER: z.enum(['console', 'twilio', 'webhook']).default('console'),
-  TWOFOLD_SMS_DEFAULT_REGION: z.string().regex(/^[A-Z]{2}$/, 'must be a two-letter region like US').default('US'),
+  TWOFOLD_SMS_DEFAULT_REGION: z
+    .string()
+    .regex(/^[A-Z]{2}$/, 'must be a two-letter region like US')
+    .default('US'),
   TWOFOLD_SMS_COUNTRIES: z.string().default(''),
   TWOFOLD_SMS_DAILY_LIMIT: int(0, 10_000_000).default(1000),
   TWOFOLD_TWILIO_ACCOUNT_SID: optionalString,
@@ -57,7 +84,12 @@ const schema = z.object({
   TWOFOLD_GOOGLE_CLIENT_SECRET: optionalString,
   TWOFOLD_GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
   // Sent as `Authorization: Bearer …` (RFC 6750 §2.1): b64token characters only, long enough not to be guessed.
-  TWOFOLD_METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)').max(512).regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be letters, digits and -._~+/ only').optional(),
+  TWOFOLD_METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters (e.g. `openssl rand -hex 32`)')
+    .max(512)
+    .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be letters, digits and -._~+/ only')
+    .optional(),
   TWOFOLD_CAVAGE_REQUIRE_DIGEST: bool.default(false),
 });
 
@@ -135,7 +167,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   if (r.TWOFOLD_SMS_WEBHOOK_SECRET) {
     const raw = r.TWOFOLD_SMS_WEBHOOK_SECRET;
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length < 16) {
-      throw new ConfigError('TWOFOLD_SMS_WEBHOOK_SECRET: must be base64 of at least 16 random bytes (e.g. `openssl rand -base64 32`), used like an access-key secret');
+      throw new ConfigError(
+        'TWOFOLD_SMS_WEBHOOK_SECRET: must be base64 of at least 16 random bytes (e.g. `openssl rand -base64 32`), used like an access-key secret',
+      );
     }
   }
   if (r.TWOFOLD_GOOGLE_CLIENT_ID && !r.TWOFOLD_GOOGLE_CLIENT_SECRET) {
@@ -143,7 +177,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   }
   const issuerVerdict = checkIssuerUrl(r.TWOFOLD_GOOGLE_ISSUER);
   if (!issuerVerdict.ok) throw new ConfigError(`TWOFOLD_GOOGLE_ISSUER: ${issuerVerdict.reason}`);
-  const countries = r.TWOFOLD_SMS_COUNTRIES.split(',').map((c) => c.trim().toUpperCase()).filter(Boolean);
+  const countries = r.TWOFOLD_SMS_COUNTRIES.split(',')
+    .map((c) => c.trim().toUpperCase())
+    .filter(Boolean);
   const badCountry = countries.find((c) => !/^[A-Z]{2}$/.test(c));
   if (badCountry) throw new ConfigError(`TWOFOLD_SMS_COUNTRIES: "${badCountry}" is not a two-letter region`);
 
@@ -159,7 +195,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     databaseUrl: r.TWOFOLD_DATABASE_URL ?? `sqlite:${r.TWOFOLD_DATA_DIR.replace(/\/+$/, '')}/twofold.db`,
     autoMigrate: r.TWOFOLD_AUTO_MIGRATE,
     redisUrl: r.TWOFOLD_REDIS_URL,
-    trustProxy: r.TWOFOLD_TRUST_PROXY?.split(',').map((s) => s.trim()).filter(Boolean),
+    trustProxy: r.TWOFOLD_TRUST_PROXY?.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
     secretKeys: r.TWOFOLD_SECRET_KEYS,
     issuer: r.TWOFOLD_ISSUER,
     mail: { url: r.TWOFOLD_MAIL_URL, from: r.TWOFOLD_MAIL_FROM },
@@ -171,8 +209,17 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     passwordResetTtlMs: r.TWOFOLD_PASSWORD_RESET_TTL,
     accessKeyLimit: r.TWOFOLD_ACCESS_KEY_LIMIT,
-    sms: { ...smsDelivery, defaultRegion: r.TWOFOLD_SMS_DEFAULT_REGION, countries, dailyLimit: r.TWOFOLD_SMS_DAILY_LIMIT },
-    google: { clientId: r.TWOFOLD_GOOGLE_CLIENT_ID, clientSecret: r.TWOFOLD_GOOGLE_CLIENT_SECRET, issuer: r.TWOFOLD_GOOGLE_ISSUER },
+    sms: {
+      ...smsDelivery,
+      defaultRegion: r.TWOFOLD_SMS_DEFAULT_REGION,
+      countries,
+      dailyLimit: r.TWOFOLD_SMS_DAILY_LIMIT,
+    },
+    google: {
+      clientId: r.TWOFOLD_GOOGLE_CLIENT_ID,
+      clientSecret: r.TWOFOLD_GOOGLE_CLIENT_SECRET,
+      issuer: r.TWOFOLD_GOOGLE_ISSUER,
+    },
     metricsToken: r.TWOFOLD_METRICS_TOKEN,
     cavageRequireDigest: r.TWOFOLD_CAVAGE_REQUIRE_DIGEST,
   };

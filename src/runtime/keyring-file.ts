@@ -23,7 +23,10 @@ export function resolveKeyring(config: Pick<Config, 'secretKeys' | 'dataDir'>, l
     const spec = `k1:${randomBytes(32).toString('base64')}`;
     writeFileSync(file, spec + '\n', { mode: 0o600, flag: 'wx' });
     chmodSync(file, 0o600);
-    logger.warn({ file }, 'TWOFOLD_SECRET_KEYS is not set: generated a key into this file. Back it up, or set TWOFOLD_SECRET_KEYS.');
+    logger.warn(
+      { file },
+      'TWOFOLD_SECRET_KEYS is not set: generated a key into this file. Back it up, or set TWOFOLD_SECRET_KEYS.',
+    );
   }
   try {
     return parseKeyring(readFileSync(file, 'utf8').trim());

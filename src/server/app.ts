@@ -64,13 +64,22 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Twofold API', version: '1', description: 'Accounts, sessions, two-factor authentication and access keys.' },
+      info: {
+        title: 'Twofold API',
+        version: '1',
+        description: 'Accounts, sessions, two-factor authentication and access keys.',
+      },
       servers: [{ url: config.publicUrl }],
       components: {
         securitySchemes: {
           session: { type: 'apiKey', in: 'cookie', name: config.secure ? '__Host-twofold_session' : 'twofold_session' },
           bearer: { type: 'http', scheme: 'bearer' },
-          signature: { type: 'apiKey', in: 'header', name: 'Signature', description: 'RFC 9421 hmac-sha256 or draft-cavage signature by an access key' },
+          signature: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'Signature',
+            description: 'RFC 9421 hmac-sha256 or draft-cavage signature by an access key',
+          },
         },
       },
     },
@@ -82,17 +91,36 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   registerSecurityHeaders(app, config.secure);
   registerCsrf(app, config.publicUrl, config.secure);
   const metrics = registerMetrics(app);
-  await app.register(authPlugin, { services: runtime.services, secure: config.secure, signatures: options.signatures ?? signatureAuthenticator(runtime.services, config.publicUrl, { cavageRequireDigest: config.cavageRequireDigest }) });
+  await app.register(authPlugin, {
+    services: runtime.services,
+    secure: config.secure,
+    signatures:
+      options.signatures ??
+      signatureAuthenticator(runtime.services, config.publicUrl, { cavageRequireDigest: config.cavageRequireDigest }),
+  });
 
-  await app.register(authRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
+  await app.register(authRoutes, {
+    services: runtime.services,
+    config,
+    onSignIn: (outcome) => metrics.signIns.inc({ outcome }),
+  });
   await app.register(challengeRoutes, { services: runtime.services, config });
-  await app.register(googleRoutes, { services: runtime.services, config, onSignIn: (outcome) => metrics.signIns.inc({ outcome }) });
+  await app.register(googleRoutes, {
+    services: runtime.services,
+    config,
+    onSignIn: (outcome) => metrics.signIns.inc({ outcome }),
+  });
   await app.register(meRoutes, { services: runtime.services, config });
   await app.register(emailRoutes, { services: runtime.services });
   await app.register(accountDeletionRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });
-  await app.register(opsRoutes, { storage: runtime.storage, metrics, isDraining: () => draining, metricsToken: config.metricsToken });
+  await app.register(opsRoutes, {
+    storage: runtime.storage,
+    metrics,
+    isDraining: () => draining,
+    metricsToken: config.metricsToken,
+  });
   await app.register(portalRoutes);
   return { app, startDraining: () => void (draining = true) };
 }

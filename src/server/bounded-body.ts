@@ -36,7 +36,8 @@ export function readBounded(
   const declared = declaredLength(headers);
   if (declared !== undefined && declared > drainLimit) return Promise.resolve({ kind: 'too_large', drained: false });
   if (stream.readableEnded) return Promise.resolve({ kind: 'body', bytes: Buffer.alloc(0) });
-  if (stream.destroyed) return Promise.reject(Object.assign(new Error('The request was closed before its end.'), { statusCode: 400 }));
+  if (stream.destroyed)
+    return Promise.reject(Object.assign(new Error('The request was closed before its end.'), { statusCode: 400 }));
   return new Promise<BoundedBody>((resolve, reject) => {
     const chunks: Buffer[] = [];
     let received = 0;
@@ -62,9 +63,14 @@ export function readBounded(
       else chunks.length = 0;
     };
     const onEnd = (): void =>
-      finish(received <= limit ? { kind: 'body', bytes: Buffer.concat(chunks, received) } : { kind: 'too_large', drained: true });
+      finish(
+        received <= limit
+          ? { kind: 'body', bytes: Buffer.concat(chunks, received) }
+          : { kind: 'too_large', drained: true },
+      );
     const onError = (err: Error): void => finish(Object.assign(err, { statusCode: 400 }));
-    const onClose = (): void => finish(Object.assign(new Error('The client closed the request before its end.'), { statusCode: 400 }));
+    const onClose = (): void =>
+      finish(Object.assign(new Error('The client closed the request before its end.'), { statusCode: 400 }));
     stream.on('data', onData);
     stream.on('end', onEnd);
     stream.on('error', onError);
@@ -74,7 +80,11 @@ export function readBounded(
 }
 
 /** Reads and discards what is left of a request body, up to `drainLimit` bytes; true when it ended. */
-export async function drainRest(stream: Readable, headers: Record<string, string | string[] | undefined>, drainLimit = DRAIN_LIMIT): Promise<boolean> {
+export async function drainRest(
+  stream: Readable,
+  headers: Record<string, string | string[] | undefined>,
+  drainLimit = DRAIN_LIMIT,
+): Promise<boolean> {
   try {
     const r = await readBounded(stream, headers, 0, drainLimit);
     return r.kind === 'body' || r.drained;

@@ -43,7 +43,11 @@ export interface RuntimeOverrides {
 
 let commonPasswords: ReadonlySet<string> | undefined;
 
-export async function createRuntime(config: Readonly<Config>, logger: pino.Logger, overrides: RuntimeOverrides = {}): Promise<Runtime> {
+export async function createRuntime(
+  config: Readonly<Config>,
+  logger: pino.Logger,
+  overrides: RuntimeOverrides = {},
+): Promise<Runtime> {
   const keyring = resolveKeyring(config, logger);
   const clock = overrides.clock ?? systemClock;
   const db = openDatabase(config.databaseUrl, { logger });
@@ -71,7 +75,10 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
   const mailer =
     overrides.mailer ??
     (config.mail.url
-      ? new (await import('../adapters/mail/smtp-mailer.js')).SmtpMailer({ url: config.mail.url, from: config.mail.from })
+      ? new (await import('../adapters/mail/smtp-mailer.js')).SmtpMailer({
+          url: config.mail.url,
+          from: config.mail.from,
+        })
       : new LogMailer(logger, { redactLinks: config.production }));
   commonPasswords ??= loadCommonPasswords();
   const hasher = overrides.hasher ?? new Argon2Hasher();
@@ -137,6 +144,9 @@ export async function createRuntime(config: Readonly<Config>, logger: pino.Logge
 }
 
 async function redisStore(url: string): Promise<RateLimitStore> {
-  const [{ RedisRateLimitStore }, { createRedis }] = await Promise.all([import('../adapters/ratelimit/redis-store.js'), import('../adapters/ratelimit/redis-client.js')]);
+  const [{ RedisRateLimitStore }, { createRedis }] = await Promise.all([
+    import('../adapters/ratelimit/redis-store.js'),
+    import('../adapters/ratelimit/redis-client.js'),
+  ]);
   return new RedisRateLimitStore(createRedis(url));
 }

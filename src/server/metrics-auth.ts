@@ -18,11 +18,17 @@ export function bearerMatches(header: string | undefined, token: string): boolea
 }
 
 /** A preHandler refusing requests without the metrics token; undefined when no token is set. */
-export function metricsGuard(token: string | undefined): ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined {
+export function metricsGuard(
+  token: string | undefined,
+): ((req: FastifyRequest, reply: FastifyReply) => Promise<void>) | undefined {
   if (token === undefined) return undefined;
   return async (req, reply) => {
     if (bearerMatches(req.headers.authorization, token)) return;
     reply.header('www-authenticate', 'Bearer realm="metrics"');
-    await sendProblem(reply, req, new AppError('unauthorized', 'The metrics need Authorization: Bearer with the metrics token.'));
+    await sendProblem(
+      reply,
+      req,
+      new AppError('unauthorized', 'The metrics need Authorization: Bearer with the metrics token.'),
+    );
   };
 }

@@ -42,7 +42,9 @@ export function registerRawJsonParser(app: FastifyInstance): void {
       if (buf.length === 0) return done(null, undefined);
       try {
         // Reject prototype-pollution keys the way Fastify's own parser does.
-        const parsed: unknown = JSON.parse(buf.toString('utf8'), (k, v: unknown) => (k === '__proto__' || k === 'constructor' ? undefined : v));
+        const parsed: unknown = JSON.parse(buf.toString('utf8'), (k, v: unknown) =>
+          k === '__proto__' || k === 'constructor' ? undefined : v,
+        );
         done(null, parsed);
       } catch {
         done(new AppError('invalid_json', 'The body must be a JSON document.'), undefined);
@@ -62,7 +64,8 @@ export function registerRawJsonParser(app: FastifyInstance): void {
   app.addHook('onSend', (req, reply, payload, done) => {
     const raw = req.raw;
     // `complete` is false only while bytes are still on their way (undefined under inject()).
-    if (raw.complete !== false || raw.readableEnded || raw.destroyed || reply.getHeader('connection') === 'close') return done(null, payload);
+    if (raw.complete !== false || raw.readableEnded || raw.destroyed || reply.getHeader('connection') === 'close')
+      return done(null, payload);
     void drainRest(raw, req.headers).then((ended) => {
       if (!ended) reply.header('connection', 'close');
       done(null, payload);

@@ -14,13 +14,26 @@ async function appWith(handler: () => unknown) {
   const app = Fastify();
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
-  const schema = z.object({ id: z.string(), phone_hint: z.string().optional(), note: z.string().nullable(), tags: z.array(z.string()) });
-  app.withTypeProvider<ZodTypeProvider>().get('/x', { schema: { response: { 200: schema } } }, async () => handler() as never);
+  const schema = z.object({
+    id: z.string(),
+    phone_hint: z.string().optional(),
+    note: z.string().nullable(),
+    tags: z.array(z.string()),
+  });
+  app
+    .withTypeProvider<ZodTypeProvider>()
+    .get('/x', { schema: { response: { 200: schema } } }, async () => handler() as never);
   return app;
 }
 
 test('an undeclared field on the returned object is not written to the answer', async () => {
-  const app = await appWith(() => ({ id: 'u1', note: null, tags: ['a'], password_hash: '$argon2id$secret', secretEnc: 'v1.k1.x' }));
+  const app = await appWith(() => ({
+    id: 'u1',
+    note: null,
+    tags: ['a'],
+    password_hash: '$argon2id$secret',
+    secretEnc: 'v1.k1.x',
+  }));
   const r = await app.inject({ url: '/x' });
   assert.equal(r.statusCode, 200);
   assert.deepEqual(r.json(), { id: 'u1', note: null, tags: ['a'] });
@@ -30,7 +43,12 @@ test('an undeclared field on the returned object is not written to the answer', 
 
 test('optional fields appear when present, nullable ones keep their null', async () => {
   const app = await appWith(() => ({ id: 'u1', phone_hint: '•••• 4567', note: null, tags: [] }));
-  assert.deepEqual((await app.inject({ url: '/x' })).json(), { id: 'u1', phone_hint: '•••• 4567', note: null, tags: [] });
+  assert.deepEqual((await app.inject({ url: '/x' })).json(), {
+    id: 'u1',
+    phone_hint: '•••• 4567',
+    note: null,
+    tags: [],
+  });
   await app.close();
 });
 

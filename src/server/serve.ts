@@ -10,7 +10,9 @@ const DRAIN_MS = 10_000;
 export async function serve(config: Readonly<Config>): Promise<void> {
   const logger = createLogger(config);
   const runtime = await createRuntime(config, logger);
-  const { app, startDraining } = await buildApp(runtime, { logRequests: config.logLevel === 'debug' || config.logLevel === 'trace' });
+  const { app, startDraining } = await buildApp(runtime, {
+    logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',
+  });
   const sweep = setInterval(() => {
     runtime.services.sessions.sweep().catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
   }, 15 * 60_000);
@@ -42,5 +44,8 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   process.once('SIGINT', () => void stop('SIGINT'));
 
   await app.listen({ port: config.port, host: config.host });
-  logger.info({ url: config.publicUrl, database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres' }, `Twofold is listening on http://${config.host}:${config.port}`);
+  logger.info(
+    { url: config.publicUrl, database: config.databaseUrl.startsWith('sqlite:') ? config.databaseUrl : 'postgres' },
+    `Twofold is listening on http://${config.host}:${config.port}`,
+  );
 }

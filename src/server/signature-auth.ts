@@ -15,7 +15,11 @@ export function requestView(req: FastifyRequest, publicOrigin: string): SignedRe
   };
 }
 
-export function signatureAuthenticator(services: Services, publicUrl: string, policy: SignedRequestPolicy = {}): SignatureAuthenticator {
+export function signatureAuthenticator(
+  services: Services,
+  publicUrl: string,
+  policy: SignedRequestPolicy = {},
+): SignatureAuthenticator {
   const origin = new URL(publicUrl).origin;
   return async (req) => {
     const view = requestView(req, origin);

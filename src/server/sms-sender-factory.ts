@@ -10,7 +10,12 @@ export function createSmsSender(config: Readonly<Config>, logger: pino.Logger): 
   const { sms } = config;
   switch (sms.provider) {
     case 'twilio':
-      return new TwilioSmsSender({ accountSid: sms.accountSid, authToken: sms.authToken, from: sms.from, baseUrl: sms.baseUrl });
+      return new TwilioSmsSender({
+        accountSid: sms.accountSid,
+        authToken: sms.authToken,
+        from: sms.from,
+        baseUrl: sms.baseUrl,
+      });
     case 'webhook':
       return new WebhookSmsSender(sms.url, sms.secret);
     case 'console':

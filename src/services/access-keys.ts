@@ -45,7 +45,14 @@ export class AccessKeyService {
     const { storage, random, keyring, clock, settings } = this.deps;
     const id = base32Encode(random.bytes(13)).slice(0, 20);
     const secretBytes = random.bytes(30);
-    const record: AccessKeyRecord = { id, userId: user.id, secretEnc: seal(keyring, secretBytes, accessKeyAad(id), random), enabled: true, createdAt: clock.now(), lastUsedAt: null };
+    const record: AccessKeyRecord = {
+      id,
+      userId: user.id,
+      secretEnc: seal(keyring, secretBytes, accessKeyAad(id), random),
+      enabled: true,
+      createdAt: clock.now(),
+      lastUsedAt: null,
+    };
     // Counted under the account's lock, so parallel requests cannot create more than the limit.
     const created = await storage.transaction(async (tx) => {
       await tx.users.lock(user.id);
@@ -54,9 +61,13 @@ export class AccessKeyService {
       return true;
     });
     if (!created) {
-      throw new AppError('access_key_limit', `An account can have at most ${settings.accessKeyLimit} access keys, disabled ones included. Delete one first.`, {
-        extra: { limit: settings.accessKeyLimit },
-      });
+      throw new AppError(
+        'access_key_limit',
+        `An account can have at most ${settings.accessKeyLimit} access keys, disabled ones included. Delete one first.`,
+        {
+          extra: { limit: settings.accessKeyLimit },
+        },
+      );
     }
     await this.events.record(user.id, 'access_key.created', ctx, { key_id: id });
     await this.notices.send(user.email, 'access_key_created', ctx, `Access key: ${id}`);
@@ -76,7 +87,8 @@ export class AccessKeyService {
   }
 
   async delete(user: UserRecord, id: string, ctx: RequestContext): Promise<void> {
-    if (!(await this.deps.storage.accessKeys.delete(user.id, id))) throw new AppError('not_found', 'No such access key.');
+    if (!(await this.deps.storage.accessKeys.delete(user.id, id)))
+      throw new AppError('not_found', 'No such access key.');
     await this.events.record(user.id, 'access_key.deleted', ctx, { key_id: id });
     await this.notices.send(user.email, 'access_key_deleted', ctx, `Access key: ${id}`);
   }

@@ -15,10 +15,15 @@ import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 
-type Proof = ({ kind: 'none' } | { kind: 'totp'; step: number } | { kind: 'recovery'; hash: string }) & { run?: MfaAttemptState };
+type Proof = ({ kind: 'none' } | { kind: 'totp'; step: number } | { kind: 'recovery'; hash: string }) & {
+  run?: MfaAttemptState;
+};
 
 const wrongCode = () =>
-  new AppError('invalid_code', 'Two-factor authentication is on: enter the current 6-digit code from your authenticator app, or your recovery code.');
+  new AppError(
+    'invalid_code',
+    'Two-factor authentication is on: enter the current 6-digit code from your authenticator app, or your recovery code.',
+  );
 
 /** Rolls the deletion back when the code was spent by a racing request meanwhile. */
 class ProofSpent extends Error {}
@@ -40,7 +45,8 @@ export class AccountDeletionService {
     try {
       await storage.transaction(async (tx) => {
         if (proof.kind === 'totp' && !(await tx.factors.advanceStep(user.id, proof.step))) throw new ProofSpent();
-        if (proof.kind === 'recovery' && !(await tx.recoveryCodes.spendRecoveryCode(user.id, proof.hash, clock.now()))) throw new ProofSpent();
+        if (proof.kind === 'recovery' && !(await tx.recoveryCodes.spendRecoveryCode(user.id, proof.hash, clock.now())))
+          throw new ProofSpent();
         await tx.users.deleteWithEverything(user.id);
       });
     } catch (e) {
@@ -65,7 +71,8 @@ export class AccountDeletionService {
     const digits = code.replace(/\s+/g, '');
     if (factor.method === 'totp' && factor.secretEnc) {
       const secret = open(keyring, factor.secretEnc, totpAad(user.id));
-      if (!secret.ok) throw new AppError('internal_error', 'The second factor cannot be read; check TWOFOLD_SECRET_KEYS.');
+      if (!secret.ok)
+        throw new AppError('internal_error', 'The second factor cannot be read; check TWOFOLD_SECRET_KEYS.');
       const r = verifyTotp(secret.plaintext, digits, clock.now(), { afterStep: factor.lastStep });
       if (r.ok) return { kind: 'totp', step: r.step, run };
     }

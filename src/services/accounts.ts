@@ -30,7 +30,10 @@ export class AccountService {
   private readonly throttle: PasswordThrottle;
 
   constructor(
-    private readonly deps: DepsOf<'clock' | 'random' | 'hasher' | 'commonPasswords' | 'limits', 'users' | 'challenges' | 'transaction'>,
+    private readonly deps: DepsOf<
+      'clock' | 'random' | 'hasher' | 'commonPasswords' | 'limits',
+      'users' | 'challenges' | 'transaction'
+    >,
     private readonly sessions: SessionService,
     private readonly events: EventLog,
     private readonly verification?: EmailVerificationService,
@@ -59,10 +62,19 @@ export class AccountService {
     const slot = { key: `signup:addr:${addressKey(ctx.ip)}`, ...SIGNUP_LIMIT };
     const reserved = await limits.reserve([slot]);
     if (!reserved.ok) {
-      throw new AppError('too_many_requests', 'Too many sign-ups from this network. Try again later.', { retryAfter: Math.max(1, Math.ceil(reserved.resetInMs / 1000)) });
+      throw new AppError('too_many_requests', 'Too many sign-ups from this network. Try again later.', {
+        retryAfter: Math.max(1, Math.ceil(reserved.resetInMs / 1000)),
+      });
     }
-    if (await storage.users.findByEmail(email)) throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
-    const user: UserRecord = { id: newId(random), email, passwordHash: await hasher.hash(password), createdAt: clock.now(), emailVerifiedAt: null };
+    if (await storage.users.findByEmail(email))
+      throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
+    const user: UserRecord = {
+      id: newId(random),
+      email,
+      passwordHash: await hasher.hash(password),
+      createdAt: clock.now(),
+      emailVerifiedAt: null,
+    };
     const started = await storage.transaction(async (tx) => {
       if ((await tx.users.create(user)) === 'email_taken') {
         throw new AppError('email_taken', 'An account with this email already exists. Sign in instead.');
@@ -85,7 +97,9 @@ export class AccountService {
     await this.throttle.reserve(email, ctx.ip);
     const { storage, hasher } = this.deps;
     const user = normalizeEmail(emailInput) ? await storage.users.findByEmail(email) : null;
-    const ok = await this.checked(email, ctx, () => (user?.passwordHash ? hasher.verify(user.passwordHash, password) : hasher.verifyDummy(password)));
+    const ok = await this.checked(email, ctx, () =>
+      user?.passwordHash ? hasher.verify(user.passwordHash, password) : hasher.verifyDummy(password),
+    );
     if (!user || !ok) {
       if (user) await this.events.record(user.id, 'signin.failed', ctx, { reason: 'password' });
       throw new AppError('invalid_credentials', 'The email or password is not correct.');
@@ -112,7 +126,10 @@ export class AccountService {
   async reauthenticate(user: UserRecord, password: string, ctx: RequestContext): Promise<void> {
     if (!user.passwordHash) {
       // A Google-only account: no password can be right, and saying so is more useful than a 403.
-      throw new AppError('password_required', 'This account has no password yet. Set one with "Forgot password" on the sign-in page, then try again.');
+      throw new AppError(
+        'password_required',
+        'This account has no password yet. Set one with "Forgot password" on the sign-in page, then try again.',
+      );
     }
     await this.throttle.reserve(user.email, ctx.ip);
     const hash = user.passwordHash;
@@ -124,7 +141,13 @@ export class AccountService {
     await this.throttle.succeeded(user.email, ctx.ip);
   }
 
-  async changePassword(user: UserRecord, current: string, next: string, currentSessionId: string | null, ctx: RequestContext): Promise<void> {
+  async changePassword(
+    user: UserRecord,
+    current: string,
+    next: string,
+    currentSessionId: string | null,
+    ctx: RequestContext,
+  ): Promise<void> {
     await this.reauthenticate(user, current, ctx);
     this.assertStrongPassword(next, user.email);
     await this.deps.storage.users.setPasswordHash(user.id, await this.deps.hasher.hash(next));

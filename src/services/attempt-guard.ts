@@ -14,7 +14,11 @@ export const LOCK_PLAN: LockPlan = { inARow: MFA_LIMITS.inARow, lockMs: plan.byR
 
 /** 429 too_many_attempts with the time left as Retry-After. */
 export function lockedError(retryAfterSec: number): AppError {
-  return new AppError('too_many_attempts', `Too many wrong codes. Try again in ${Math.ceil(retryAfterSec / 60)} minutes.`, { retryAfter: Math.max(1, retryAfterSec) });
+  return new AppError(
+    'too_many_attempts',
+    `Too many wrong codes. Try again in ${Math.ceil(retryAfterSec / 60)} minutes.`,
+    { retryAfter: Math.max(1, retryAfterSec) },
+  );
 }
 
 export class AttemptGuard {
@@ -48,7 +52,10 @@ export class AttemptGuard {
   /** After a reserved attempt proved wrong: logs the lock its reservation set, if it did. */
   refused(userId: string, state: MfaAttemptState): void {
     if (setsLock(state.failures) && state.lockedUntil !== null) {
-      this.deps.logger.warn({ userId, failures: state.failures, lockedUntil: new Date(state.lockedUntil).toISOString() }, 'second-factor step locked');
+      this.deps.logger.warn(
+        { userId, failures: state.failures, lockedUntil: new Date(state.lockedUntil).toISOString() },
+        'second-factor step locked',
+      );
     }
   }
 

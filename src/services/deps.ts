@@ -50,7 +50,9 @@ export interface ServiceDeps {
  * A use case's share of the deps: the named ports, and storage narrowed to the stores it touches
  * (`transaction` still hands its callback every store, bound to one connection).
  */
-export type DepsOf<K extends Exclude<keyof ServiceDeps, 'storage'>, S extends keyof Storage> = Pick<ServiceDeps, K> & { storage: Pick<Storage, S> };
+export type DepsOf<K extends Exclude<keyof ServiceDeps, 'storage'>, S extends keyof Storage> = Pick<ServiceDeps, K> & {
+  storage: Pick<Storage, S>;
+};
 
 /** Who is asking: recorded with security events and sessions. */
 export interface RequestContext {

@@ -33,15 +33,26 @@ export class EmailChangeService {
     await this.accounts.reauthenticate(user, password, ctx);
     const { storage, limits } = this.deps;
     if (email === user.email || (await storage.users.findByEmail(email))) throw taken();
-    const counted = await limits.reserve([{ key: `email-change:day:${user.id}`, max: CHANGES_PER_DAY, windowMs: DAY_MS }]);
+    const counted = await limits.reserve([
+      { key: `email-change:day:${user.id}`, max: CHANGES_PER_DAY, windowMs: DAY_MS },
+    ]);
     if (!counted.ok) {
-      throw new AppError('too_many_requests', `At most ${CHANGES_PER_DAY} changes of email a day. Try again tomorrow.`, {
-        retryAfter: Math.max(1, Math.ceil(counted.resetInMs / 1000)),
-      });
+      throw new AppError(
+        'too_many_requests',
+        `At most ${CHANGES_PER_DAY} changes of email a day. Try again tomorrow.`,
+        {
+          retryAfter: Math.max(1, Math.ceil(counted.resetInMs / 1000)),
+        },
+      );
     }
     const token = await this.verification.issue(user.id, 'change', email);
     await this.events.record(user.id, 'email.change_requested', ctx, { to: email });
-    await this.notices.sendLink(email, 'confirm_new_email', this.verification.link(token), EMAIL_LINK_TTL_MS / 3_600_000);
+    await this.notices.sendLink(
+      email,
+      'confirm_new_email',
+      this.verification.link(token),
+      EMAIL_LINK_TTL_MS / 3_600_000,
+    );
     await this.notices.send(user.email, 'email_change_requested', ctx, `Asked to move to: ${email}`);
   }
 }

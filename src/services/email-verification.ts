@@ -17,7 +17,11 @@ const DAY_MS = 24 * 3_600_000;
 
 const gapSlot = (userId: string) => ({ key: `email-verify:gap:${userId}`, max: 1, windowMs: RESEND_GAP_MS });
 const daySlot = (userId: string) => ({ key: `email-verify:day:${userId}`, max: RESENDS_PER_DAY, windowMs: DAY_MS });
-const linkGone = () => new AppError('token_expired', 'This confirmation link is not valid, was already used or has expired. Ask for a new one from the account page.');
+const linkGone = () =>
+  new AppError(
+    'token_expired',
+    'This confirmation link is not valid, was already used or has expired. Ask for a new one from the account page.',
+  );
 
 export interface VerifiedEmail {
   user: UserRecord;
@@ -50,7 +54,14 @@ export class EmailVerificationService {
     const now = clock.now();
     const write = async (tx: Stores) => {
       await tx.emailTokens.killForUser(userId, now, purpose);
-      await tx.emailTokens.create({ tokenHash: hashToken(token), userId, purpose, email, createdAt: now, expiresAt: now + EMAIL_LINK_TTL_MS });
+      await tx.emailTokens.create({
+        tokenHash: hashToken(token),
+        userId,
+        purpose,
+        email,
+        createdAt: now,
+        expiresAt: now + EMAIL_LINK_TTL_MS,
+      });
     };
     await (stores ? write(stores) : storage.transaction(write));
     return token;
@@ -69,13 +80,23 @@ export class EmailVerificationService {
 
   /** POST /v1/me/email/verify: a new link, the old one dies. Counted before anything is sent. */
   async resend(user: UserRecord, ctx: RequestContext): Promise<void> {
-    if (user.emailVerifiedAt !== null) throw new AppError('already_verified', 'Your email address is already confirmed.');
+    if (user.emailVerifiedAt !== null)
+      throw new AppError('already_verified', 'Your email address is already confirmed.');
     // One atomic reservation in both windows: parallel resends cannot pass either limit.
     const r = await this.deps.limits.reserve([gapSlot(user.id), daySlot(user.id)]);
     if (!r.ok) {
       const retryAfter = Math.max(1, Math.ceil(r.resetInMs / 1000));
-      if (r.key === gapSlot(user.id).key) throw new AppError('resend_too_soon', 'A link was sent less than a minute ago. Check your mailbox, or wait a moment.', { retryAfter });
-      throw new AppError('too_many_requests', `At most ${RESENDS_PER_DAY} confirmation links a day. Try again tomorrow.`, { retryAfter });
+      if (r.key === gapSlot(user.id).key)
+        throw new AppError(
+          'resend_too_soon',
+          'A link was sent less than a minute ago. Check your mailbox, or wait a moment.',
+          { retryAfter },
+        );
+      throw new AppError(
+        'too_many_requests',
+        `At most ${RESENDS_PER_DAY} confirmation links a day. Try again tomorrow.`,
+        { retryAfter },
+      );
     }
     const token = await this.issue(user.id, 'verify', user.email);
     await this.events.record(user.id, 'email.verification_sent', ctx);
@@ -107,7 +128,12 @@ export class EmailVerificationService {
         throw new AppError('email_taken', 'Another account uses this email address now; the change was not made.');
       }
       await tx.emailTokens.killForUser(user.id, now);
-      return { user: { ...user, email: t.email, emailVerifiedAt: now }, purpose: 'change', previousEmail: user.email, newly: true };
+      return {
+        user: { ...user, email: t.email, emailVerifiedAt: now },
+        purpose: 'change',
+        previousEmail: user.email,
+        newly: true,
+      };
     });
     if (!done) throw linkGone();
     const { user } = done;
@@ -115,7 +141,10 @@ export class EmailVerificationService {
       await this.events.record(user.id, 'email.changed', ctx, { from: done.previousEmail, to: user.email });
       await this.notices.send(done.previousEmail, 'email_changed', ctx, `New address: ${user.email}`);
     }
-    if (done.newly) await this.events.record(user.id, 'email.verified', ctx, { via: done.purpose === 'change' ? 'change_link' : 'link' });
+    if (done.newly)
+      await this.events.record(user.id, 'email.verified', ctx, {
+        via: done.purpose === 'change' ? 'change_link' : 'link',
+      });
     return done;
   }
 }

@@ -42,7 +42,13 @@ export class EventLog {
   constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}
 
   /** Appends an event; `stores` puts it inside the caller's transaction. */
-  async record(userId: string, type: EventType, ctx: RequestContext, data?: Record<string, unknown>, stores: Pick<Stores, 'events'> = this.deps.storage): Promise<void> {
+  async record(
+    userId: string,
+    type: EventType,
+    ctx: RequestContext,
+    data?: Record<string, unknown>,
+    stores: Pick<Stores, 'events'> = this.deps.storage,
+  ): Promise<void> {
     await stores.events.append({
       userId,
       type,

@@ -4,7 +4,13 @@
 import { AppError } from '../core/errors.js';
 import { normalizeEmail } from '../core/email.js';
 import { hashToken, newId, safeEqual } from '../core/tokens.js';
-import { OidcFailure, type OidcFailureReason, type OidcIdentity, type OidcPending, type OidcProvider } from '../core/ports/oidc.js';
+import {
+  OidcFailure,
+  type OidcFailureReason,
+  type OidcIdentity,
+  type OidcPending,
+  type OidcProvider,
+} from '../core/ports/oidc.js';
 import type { PendingLink } from '../core/ports/mfa-stores.js';
 import type { UserRecord } from '../core/ports/stores.js';
 import { claimUnproven } from './account-claim.js';
@@ -18,7 +24,8 @@ import type { SignInOutcome, SignInService } from './sign-in.js';
 export const GOOGLE_PENDING_TTL_MS = 10 * 60_000;
 
 /** The `error` the portal gets in `/login?error=…`. */
-export type GoogleErrorCode = 'google_denied' | 'google_state' | 'google_failed' | 'google_unavailable' | 'google_unverified_email';
+export type GoogleErrorCode =
+  'google_denied' | 'google_state' | 'google_failed' | 'google_unavailable' | 'google_unverified_email';
 
 const FAILURE_CODES: Record<OidcFailureReason, GoogleErrorCode> = {
   denied: 'google_denied',
@@ -40,7 +47,10 @@ class RaceLost extends Error {}
 
 export class GoogleSignInService {
   constructor(
-    private readonly deps: DepsOf<'clock' | 'random' | 'replays' | 'logger' | 'oidc', 'users' | 'identities' | 'transaction'>,
+    private readonly deps: DepsOf<
+      'clock' | 'random' | 'replays' | 'logger' | 'oidc',
+      'users' | 'identities' | 'transaction'
+    >,
     private readonly signIn: SignInService,
     private readonly accounts: AccountService,
     private readonly events: EventLog,
@@ -62,7 +72,11 @@ export class GoogleSignInService {
     const provider = this.provider();
     try {
       const a = await provider.authorizationUrl();
-      return { ok: true, url: a.url, pending: { state: a.state, nonce: a.nonce, codeVerifier: a.codeVerifier, createdAt: this.deps.clock.now() } };
+      return {
+        ok: true,
+        url: a.url,
+        pending: { state: a.state, nonce: a.nonce, codeVerifier: a.codeVerifier, createdAt: this.deps.clock.now() },
+      };
     } catch (e) {
       return { ok: false, error: this.failure(e, 'start') };
     }
@@ -77,13 +91,15 @@ export class GoogleSignInService {
     const { clock, replays } = this.deps;
     const now = clock.now();
     const refused = (error: GoogleErrorCode) => ({ status: 'refused' as const, error });
-    if (!pending || now - pending.createdAt > GOOGLE_PENDING_TTL_MS || pending.createdAt > now + 60_000) return refused('google_state');
+    if (!pending || now - pending.createdAt > GOOGLE_PENDING_TTL_MS || pending.createdAt > now + 60_000)
+      return refused('google_state');
     // A callback that is not for this browser's sign-in (login CSRF, RFC 6749 §10.12) is refused
     // before the state is spent, so a forged one cannot burn the user's own attempt.
     if (!safeEqual(callbackUrl.searchParams.get('state') ?? '', pending.state)) return refused('google_state');
     // Each started sign-in finishes once, on every instance: a replayed callback, even with the
     // cookie kept, never reaches the provider a second time.
-    if (!(await replays.claim(`oidc-state:${hashToken(pending.state)}`, GOOGLE_PENDING_TTL_MS))) return refused('google_state');
+    if (!(await replays.claim(`oidc-state:${hashToken(pending.state)}`, GOOGLE_PENDING_TTL_MS)))
+      return refused('google_state');
 
     let identity: OidcIdentity;
     try {
@@ -101,7 +117,10 @@ export class GoogleSignInService {
       this.deps.logger.warn({ reason: e.reason, err: e.message, during }, 'google sign-in failed');
       return FAILURE_CODES[e.reason];
     }
-    this.deps.logger.error({ err: e instanceof Error ? e.message : String(e), during }, 'google sign-in failed unexpectedly');
+    this.deps.logger.error(
+      { err: e instanceof Error ? e.message : String(e), during },
+      'google sign-in failed unexpectedly',
+    );
     return 'google_failed';
   }
 
@@ -110,7 +129,10 @@ export class GoogleSignInService {
    * when refused. An existing account found by its email comes with the link to make, which the
    * sign-in writes only once the account's second factor (if any) has been given.
    */
-  private async resolve(identity: OidcIdentity, ctx: RequestContext): Promise<{ user: UserRecord; link?: PendingLink } | null> {
+  private async resolve(
+    identity: OidcIdentity,
+    ctx: RequestContext,
+  ): Promise<{ user: UserRecord; link?: PendingLink } | null> {
     const { storage, clock, random } = this.deps;
     for (let attempt = 0; attempt < 3; attempt++) {
       const known = await storage.identities.find(identity.issuer, identity.subject);
@@ -132,7 +154,13 @@ export class GoogleSignInService {
         return { user, link: { issuer: identity.issuer, subject: identity.subject, email } };
       }
       // Google vouched for the address: the new account's mailbox counts as proven.
-      const user: UserRecord = { id: newId(random), email, passwordHash: null, createdAt: clock.now(), emailVerifiedAt: clock.now() };
+      const user: UserRecord = {
+        id: newId(random),
+        email,
+        passwordHash: null,
+        createdAt: clock.now(),
+        emailVerifiedAt: clock.now(),
+      };
       try {
         await storage.transaction(async (tx) => {
           if ((await tx.users.create(user)) === 'email_taken') throw new RaceLost();
@@ -158,7 +186,10 @@ export class GoogleSignInService {
     const links = await storage.identities.listForUser(user.id);
     if (links.length === 0) throw new AppError('google_not_linked', 'No Google account is linked to this account.');
     if (!user.passwordHash) {
-      throw new AppError('password_required', 'This account has no password yet: set one (use "Forgot password" on the sign-in page) before unlinking Google, or you could not sign in again.');
+      throw new AppError(
+        'password_required',
+        'This account has no password yet: set one (use "Forgot password" on the sign-in page) before unlinking Google, or you could not sign in again.',
+      );
     }
     await this.accounts.reauthenticate(user, password, ctx);
     for (const issuer of new Set(links.map((l) => l.issuer))) await storage.identities.unlink(user.id, issuer);

@@ -33,7 +33,8 @@ export class KeyRotationError extends Error {
   }
 }
 
-const stale = (keyring: Keyring, envelope: string | null): boolean => envelope !== null && needsReseal(keyring, envelope);
+const stale = (keyring: Keyring, envelope: string | null): boolean =>
+  envelope !== null && needsReseal(keyring, envelope);
 
 /** Opens an envelope and seals its plaintext again under the first key, or throws naming `where`. */
 function reseal(keyring: Keyring, random: Random, envelope: string, aad: string, where: string): string {
@@ -64,7 +65,7 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
   let factors = 0;
   let setups = 0;
 
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await storage.factors.listFactors(after, ROTATION_PAGE_SIZE);
     for (const listed of page) {
       if (!stale(keyring, listed.secretEnc) && !stale(keyring, listed.phoneEnc)) continue;
@@ -73,11 +74,18 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
         const f = await tx.factors.getFactor(listed.userId);
         if (!f || (!stale(keyring, f.secretEnc) && !stale(keyring, f.phoneEnc))) return false;
         const where = (column: string) => `mfa_factors row of user ${f.userId} (${column})`;
-        const secretEnc = stale(keyring, f.secretEnc) ? reseal(keyring, random, f.secretEnc!, totpAad(f.userId), where('secret_enc')) : f.secretEnc;
-        const phoneEnc = stale(keyring, f.phoneEnc) ? reseal(keyring, random, f.phoneEnc!, phoneAad(f.userId), where('phone_enc')) : f.phoneEnc;
+        const secretEnc = stale(keyring, f.secretEnc)
+          ? reseal(keyring, random, f.secretEnc!, totpAad(f.userId), where('secret_enc'))
+          : f.secretEnc;
+        const phoneEnc = stale(keyring, f.phoneEnc)
+          ? reseal(keyring, random, f.phoneEnc!, phoneAad(f.userId), where('phone_enc'))
+          : f.phoneEnc;
         // Compare-and-set: on PostgreSQL (read committed) a re-configure can commit between the
         // read above and this write; its new secret must win, not the old one re-sealed.
-        return tx.factors.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc, { secretEnc: f.secretEnc, phoneEnc: f.phoneEnc });
+        return tx.factors.updateFactorCiphertexts(f.userId, secretEnc, phoneEnc, {
+          secretEnc: f.secretEnc,
+          phoneEnc: f.phoneEnc,
+        });
       });
       if (changed) factors++;
     }
@@ -85,7 +93,7 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
     after = page[page.length - 1]!.userId;
   }
 
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await storage.setups.listSetups(after, ROTATION_PAGE_SIZE);
     for (const listed of page) {
       if (!stale(keyring, listed.secretEnc) && !stale(keyring, listed.phoneEnc)) continue;
@@ -98,8 +106,12 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
           return false;
         }
         const where = (column: string) => `mfa_setups row ${s.id} of user ${s.userId} (${column})`;
-        const secretEnc = stale(keyring, s.secretEnc) ? reseal(keyring, random, s.secretEnc!, setupAad(s.id), where('secret_enc')) : s.secretEnc;
-        const phoneEnc = stale(keyring, s.phoneEnc) ? reseal(keyring, random, s.phoneEnc!, setupAad(s.id), where('phone_enc')) : s.phoneEnc;
+        const secretEnc = stale(keyring, s.secretEnc)
+          ? reseal(keyring, random, s.secretEnc!, setupAad(s.id), where('secret_enc'))
+          : s.secretEnc;
+        const phoneEnc = stale(keyring, s.phoneEnc)
+          ? reseal(keyring, random, s.phoneEnc!, setupAad(s.id), where('phone_enc'))
+          : s.phoneEnc;
         await tx.setups.updateSetupCiphertexts(s.id, secretEnc, phoneEnc);
         return true;
       });
@@ -110,11 +122,14 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
   }
 
   let accessKeys = 0;
-  for (let after: string | null = null; ; ) {
+  for (let after: string | null = null; ;) {
     const page = await storage.accessKeys.listAll(after, ROTATION_PAGE_SIZE);
     for (const k of page) {
       if (!stale(keyring, k.secretEnc)) continue;
-      await storage.accessKeys.updateCiphertext(k.id, reseal(keyring, random, k.secretEnc, accessKeyAad(k.id), `access_keys row ${k.id} (secret_enc)`));
+      await storage.accessKeys.updateCiphertext(
+        k.id,
+        reseal(keyring, random, k.secretEnc, accessKeyAad(k.id), `access_keys row ${k.id} (secret_enc)`),
+      );
       accessKeys++;
     }
     if (page.length < ROTATION_PAGE_SIZE) break;

@@ -54,7 +54,10 @@ export class MfaManagementService {
   async renewRecoveryCode(user: UserRecord, password: string, ctx: RequestContext): Promise<{ recovery_code: string }> {
     await this.accounts.reauthenticate(user, password, ctx);
     if (!(await this.deps.storage.factors.getFactor(user.id))) {
-      throw new AppError('mfa_not_enabled', 'Turn on two-factor authentication first; the recovery code comes with it.');
+      throw new AppError(
+        'mfa_not_enabled',
+        'Turn on two-factor authentication first; the recovery code comes with it.',
+      );
     }
     const code = await this.recovery.issue(user.id);
     await this.events.record(user.id, 'mfa.recovery_code_renewed', ctx);

@@ -38,11 +38,15 @@ export interface SmsSetupStarted {
   expires_at: string;
 }
 
-const setupGone = () => new AppError('setup_expired', 'This set-up has expired or was already used. Start again with Turn On.');
+const setupGone = () =>
+  new AppError('setup_expired', 'This set-up has expired or was already used. Start again with Turn On.');
 
 export class MfaSetupService {
   constructor(
-    private readonly deps: DepsOf<'clock' | 'random' | 'keyring' | 'qr' | 'settings', 'factors' | 'setups' | 'transaction'>,
+    private readonly deps: DepsOf<
+      'clock' | 'random' | 'keyring' | 'qr' | 'settings',
+      'factors' | 'setups' | 'transaction'
+    >,
     private readonly accounts: AccountService,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,
@@ -51,7 +55,11 @@ export class MfaSetupService {
     private readonly notices: Notices,
   ) {}
 
-  private async newSetup(user: UserRecord, fields: Pick<MfaSetupRecord, 'method' | 'phoneHint'>, secret: { totp?: Uint8Array; phone?: string }): Promise<MfaSetupRecord> {
+  private async newSetup(
+    user: UserRecord,
+    fields: Pick<MfaSetupRecord, 'method' | 'phoneHint'>,
+    secret: { totp?: Uint8Array; phone?: string },
+  ): Promise<MfaSetupRecord> {
     const { random, clock, keyring, storage } = this.deps;
     const id = newToken(random, 18);
     const now = clock.now();
@@ -77,10 +85,22 @@ export class MfaSetupService {
     const secretBase32 = base32Encode(secret);
     const uri = otpauthUri({ issuer: this.deps.settings.issuer, account: user.email, secretBase32 });
     await this.events.record(user.id, 'mfa.setup_started', ctx, { method: 'totp' });
-    return { setup_id: setup.id, method: 'totp', secret: secretBase32, otpauth_uri: uri, qr_svg: await this.deps.qr.svg(uri), expires_at: new Date(setup.expiresAt).toISOString() };
+    return {
+      setup_id: setup.id,
+      method: 'totp',
+      secret: secretBase32,
+      otpauth_uri: uri,
+      qr_svg: await this.deps.qr.svg(uri),
+      expires_at: new Date(setup.expiresAt).toISOString(),
+    };
   }
 
-  async startSms(user: UserRecord, password: string, phoneInput: string, ctx: RequestContext): Promise<SmsSetupStarted> {
+  async startSms(
+    user: UserRecord,
+    password: string,
+    phoneInput: string,
+    ctx: RequestContext,
+  ): Promise<SmsSetupStarted> {
     assertEmailVerified(user);
     await this.accounts.reauthenticate(user, password, ctx);
     const phone = parsePhone(phoneInput, this.deps.settings.sms);
@@ -89,7 +109,12 @@ export class MfaSetupService {
     try {
       const sent = await this.sms.send({ kind: 'setup', id: setup.id }, user.id, phone.e164, {}, ctx);
       await this.events.record(user.id, 'mfa.setup_started', ctx, { method: 'sms', phone_hint: phone.hint });
-      return { setup_id: setup.id, method: 'sms', phone_hint: phone.hint, expires_at: new Date(sent.expiresAt).toISOString() };
+      return {
+        setup_id: setup.id,
+        method: 'sms',
+        phone_hint: phone.hint,
+        expires_at: new Date(sent.expiresAt).toISOString(),
+      };
     } catch (e) {
       await this.deps.storage.setups.deleteSetup(setup.id); // nothing of a failed send is left behind
       throw e;
@@ -99,16 +124,24 @@ export class MfaSetupService {
   /** A new SMS code for a pending set-up (30 s apart, at most 5); the previous code dies. */
   async resend(user: UserRecord, setupId: string, ctx: RequestContext): Promise<{ expires_at: string }> {
     const setup = await this.openSetup(user, setupId);
-    if (setup.method !== 'sms' || !setup.phoneEnc) throw new AppError('bad_request', 'This set-up uses an authenticator app; there is no code to send.');
+    if (setup.method !== 'sms' || !setup.phoneEnc)
+      throw new AppError('bad_request', 'This set-up uses an authenticator app; there is no code to send.');
     const phone = open(this.deps.keyring, setup.phoneEnc, setupAad(setup.id));
     if (!phone.ok) throw setupGone();
-    const sent = await this.sms.send({ kind: 'setup', id: setup.id }, user.id, phone.plaintext.toString('utf8'), setup, ctx);
+    const sent = await this.sms.send(
+      { kind: 'setup', id: setup.id },
+      user.id,
+      phone.plaintext.toString('utf8'),
+      setup,
+      ctx,
+    );
     return { expires_at: new Date(sent.expiresAt).toISOString() };
   }
 
   private async openSetup(user: UserRecord, setupId: string) {
     const setup = await this.deps.storage.setups.getSetup(setupId);
-    if (!setup || setup.userId !== user.id || setup.usedAt !== null || setup.expiresAt <= this.deps.clock.now()) throw setupGone();
+    if (!setup || setup.userId !== user.id || setup.usedAt !== null || setup.expiresAt <= this.deps.clock.now())
+      throw setupGone();
     return setup;
   }
 
@@ -134,13 +167,23 @@ export class MfaSetupService {
     if (!ok) {
       this.guard.refused(user.id, run);
       await this.events.record(user.id, 'mfa.setup_failed', ctx, { method: setup.method });
-      const hint = setup.method === 'totp' ? 'Enter the current 6-digit code from your authenticator app.' : 'Enter the 6-digit code from the latest text message; codes expire after 3 minutes.';
+      const hint =
+        setup.method === 'totp'
+          ? 'Enter the current 6-digit code from your authenticator app.'
+          : 'Enter the 6-digit code from the latest text message; codes expire after 3 minutes.';
       throw new AppError('invalid_code', `That code is not right. ${hint}`);
     }
     return this.activate(user, currentSessionId, setup, opened.plaintext, step, ctx);
   }
 
-  private async activate(user: UserRecord, currentSessionId: string, setup: MfaSetupRecord, secret: Buffer, step: number | null, ctx: RequestContext) {
+  private async activate(
+    user: UserRecord,
+    currentSessionId: string,
+    setup: MfaSetupRecord,
+    secret: Buffer,
+    step: number | null,
+    ctx: RequestContext,
+  ) {
     const { storage, clock, keyring, random } = this.deps;
     const now = clock.now();
     const previous = await storage.factors.getFactor(user.id);

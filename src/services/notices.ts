@@ -39,21 +39,27 @@ const SUBJECTS: Record<NoticeKind, string> = {
 
 const BODIES: Record<NoticeKind, string> = {
   mfa_enabled: 'Two-factor authentication was turned on for your account. Other signed-in devices were signed out.',
-  mfa_reconfigured: 'Two-factor authentication was set up again for your account. Devices set up before no longer work, the old recovery code no longer works, and other signed-in devices were signed out.',
+  mfa_reconfigured:
+    'Two-factor authentication was set up again for your account. Devices set up before no longer work, the old recovery code no longer works, and other signed-in devices were signed out.',
   mfa_disabled: 'Two-factor authentication was turned off for your account. Signing in now needs only your password.',
-  recovery_code_used: 'Someone signed in to your account with its recovery code. Two-factor authentication is now off and every other device was signed out. Turn it on again from the account page.',
+  recovery_code_used:
+    'Someone signed in to your account with its recovery code. Two-factor authentication is now off and every other device was signed out. Turn it on again from the account page.',
   recovery_code_renewed: 'A new recovery code was made for your account; the old one no longer works.',
   access_key_created:
     'A new access key was created for your account. It can sign API and CLI requests without a second factor. If this was not you, reset your password: a reset disables every access key and signs out every device.',
   access_key_disabled: 'An access key of your account was disabled; requests signed with it are refused.',
   access_key_deleted: 'An access key of your account was deleted.',
-  google_linked: 'A Google account with this email address was linked to your account. It can now sign in with "Sign in with Google"; if you turned on two-factor authentication, it is still asked for.',
-  google_unlinked: 'The Google account linked to your account was unlinked. Signing in with Google no longer opens this account.',
-  password_changed: 'The password of your account was changed. Other signed-in devices were signed out and unfinished sign-ins were cancelled.',
+  google_linked:
+    'A Google account with this email address was linked to your account. It can now sign in with "Sign in with Google"; if you turned on two-factor authentication, it is still asked for.',
+  google_unlinked:
+    'The Google account linked to your account was unlinked. Signing in with Google no longer opens this account.',
+  password_changed:
+    'The password of your account was changed. Other signed-in devices were signed out and unfinished sign-ins were cancelled.',
   email_change_requested:
-    'Someone signed in to your account asked to move it to another email address. Nothing changes unless the link mailed to that address is opened; until then this address stays the account\'s.',
+    "Someone signed in to your account asked to move it to another email address. Nothing changes unless the link mailed to that address is opened; until then this address stays the account's.",
   email_changed: 'The email address of your account was changed; mails about it now go to the new address.',
-  account_deleted: 'Your account was deleted, with its second factor, recovery code, access keys, sessions and security log. This cannot be undone.',
+  account_deleted:
+    'Your account was deleted, with its second factor, recovery code, access keys, sessions and security log. This cannot be undone.',
   account_claimed:
     'Someone signed in with "Sign in with Google" using this email address, which Google says it has verified. The account made with this address had never confirmed it, so it was handed to the Google account: ' +
     'its password was removed, every device was signed out and unfinished sign-ins were cancelled. If this is your account, use "Forgot password" on the sign-in page to set a password again.',
@@ -69,7 +75,7 @@ const LINK_MAILS: Record<LinkMailKind, { subject: string; body: string }> = {
   },
   confirm_new_email: {
     subject: 'Confirm your new email address',
-    body: 'Someone asked to move an account to this email address. Open the link to confirm it; the account\'s email changes only then.',
+    body: "Someone asked to move an account to this email address. Open the link to confirm it; the account's email changes only then.",
   },
 };
 

@@ -16,7 +16,10 @@ const MAILS_PER_HOUR = 5;
 
 export class PasswordResetService {
   constructor(
-    private readonly deps: DepsOf<'clock' | 'random' | 'hasher' | 'mailer' | 'limits' | 'logger' | 'settings', 'users' | 'passwordResets' | 'transaction'>,
+    private readonly deps: DepsOf<
+      'clock' | 'random' | 'hasher' | 'mailer' | 'limits' | 'logger' | 'settings',
+      'users' | 'passwordResets' | 'transaction'
+    >,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly events: EventLog,
@@ -35,7 +38,12 @@ export class PasswordResetService {
     }
     const token = newToken(random);
     const now = clock.now();
-    await storage.passwordResets.create({ tokenHash: hashToken(token), userId: user.id, createdAt: now, expiresAt: now + settings.passwordResetTtlMs });
+    await storage.passwordResets.create({
+      tokenHash: hashToken(token),
+      userId: user.id,
+      createdAt: now,
+      expiresAt: now + settings.passwordResetTtlMs,
+    });
     await this.events.record(user.id, 'password.reset_requested', ctx);
     const minutes = Math.round(settings.passwordResetTtlMs / 60_000);
     await mailer.send({
@@ -50,7 +58,8 @@ export class PasswordResetService {
 
   /** Answers how many access keys it disabled (they stay listed; the owner may enable them again). */
   async reset(token: string, password: string, ctx: RequestContext): Promise<{ accessKeysDisabled: number }> {
-    if (!looksLikeToken(token)) throw new AppError('token_expired', 'This reset link is not valid or has expired. Ask for a new one.');
+    if (!looksLikeToken(token))
+      throw new AppError('token_expired', 'This reset link is not valid or has expired. Ask for a new one.');
     const { storage, clock, hasher, mailer, settings } = this.deps;
     const tokenHash = hashToken(token);
     // Check the new password before spending the token, so a weak choice does not burn the link.
@@ -70,12 +79,15 @@ export class PasswordResetService {
       const verifiedNow = await tx.users.markEmailVerified(user.id, now);
       return { user, disabled, verifiedNow };
     });
-    if (!pending) throw new AppError('token_expired', 'This reset link is not valid or has expired. Ask for a new one.');
+    if (!pending)
+      throw new AppError('token_expired', 'This reset link is not valid or has expired. Ask for a new one.');
     const { user, disabled } = pending;
     await this.events.record(user.id, 'password.reset_used', ctx, { access_keys_disabled: disabled });
     if (pending.verifiedNow) await this.events.record(user.id, 'email.verified', ctx, { via: 'password_reset' });
     const keys =
-      disabled === 0 ? '' : ` ${disabled === 1 ? 'Its access key was' : `Its ${disabled} access keys were`} disabled: they stay listed, and you can enable them again from the account page once signed in.`;
+      disabled === 0
+        ? ''
+        : ` ${disabled === 1 ? 'Its access key was' : `Its ${disabled} access keys were`} disabled: they stay listed, and you can enable them again from the account page once signed in.`;
     await mailer.send({
       to: user.email,
       subject: `Your ${settings.issuer} password was reset`,

@@ -1,7 +1,12 @@
 // The account's one recovery code: made from the CSPRNG, shown once, stored only as a keyed hash
 // (HMAC under a key derived from the keyring; the row names the key id so rotation keeps it valid).
 import { deriveKeyFor, primaryKid } from '../core/envelope.js';
-import { generateRecoveryCode, hashRecoveryCode, normalizeRecoveryCode, recoveryCodeMatches } from '../core/recovery-code.js';
+import {
+  generateRecoveryCode,
+  hashRecoveryCode,
+  normalizeRecoveryCode,
+  recoveryCodeMatches,
+} from '../core/recovery-code.js';
 import type { Stores } from '../core/ports/stores.js';
 import type { DepsOf } from './deps.js';
 
@@ -20,7 +25,11 @@ export class RecoveryCodes {
   }
 
   /** The stored hash the input matches, or null (wrong, used, malformed, or none). */
-  async match(userId: string, input: string, stores: Pick<Stores, 'recoveryCodes'> = this.deps.storage): Promise<string | null> {
+  async match(
+    userId: string,
+    input: string,
+    stores: Pick<Stores, 'recoveryCodes'> = this.deps.storage,
+  ): Promise<string | null> {
     const normalized = normalizeRecoveryCode(input);
     const stored = await stores.recoveryCodes.getRecoveryCode(userId);
     if (!normalized || !stored || stored.usedAt !== null) return null;

@@ -60,7 +60,21 @@ export function createServices(deps: ServiceDeps): Services {
   const accessKeys = new AccessKeyService(deps, accounts, events, notices);
   const signedRequests = new SignedRequestService(deps, accessKeys, deps.replays);
   return {
-    deps, events, sessions, accounts, signIn, challenges, mfa, mfaManagement, passwordReset, userViews, accessKeys, signedRequests, google,
-    emailVerification, emailChange, accountDeletion,
+    deps,
+    events,
+    sessions,
+    accounts,
+    signIn,
+    challenges,
+    mfa,
+    mfaManagement,
+    passwordReset,
+    userViews,
+    accessKeys,
+    signedRequests,
+    google,
+    emailVerification,
+    emailChange,
+    accountDeletion,
   };
 }

@@ -32,7 +32,12 @@ export class SessionService {
   }
 
   /** Creates a session. Callers are the sign-in paths only, after every factor has been checked. */
-  async start(userId: string, client: ClientKind, ctx: RequestContext, stores: Pick<Stores, 'sessions'> = this.deps.storage): Promise<StartedSession> {
+  async start(
+    userId: string,
+    client: ClientKind,
+    ctx: RequestContext,
+    stores: Pick<Stores, 'sessions'> = this.deps.storage,
+  ): Promise<StartedSession> {
     const now = this.deps.clock.now();
     const token = newToken(this.deps.random);
     const session: SessionRecord = {

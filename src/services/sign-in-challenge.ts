@@ -31,7 +31,10 @@ export interface MfaRequired {
 }
 
 /** Runs fn in a transaction that commits only when fn answers 'ok'; any other answer rolls back. */
-async function rollbackUnless<T extends string>(storage: Pick<Storage, 'transaction'>, fn: (tx: Stores) => Promise<T | 'ok'>): Promise<T | 'ok'> {
+async function rollbackUnless<T extends string>(
+  storage: Pick<Storage, 'transaction'>,
+  fn: (tx: Stores) => Promise<T | 'ok'>,
+): Promise<T | 'ok'> {
   class Abort extends Error {
     constructor(readonly verdict: T) {
       super('rollback');
@@ -55,13 +58,21 @@ interface Reserved {
   run: MfaAttemptState;
 }
 
-const tooManyForChallenge = () => new AppError('too_many_attempts', 'Too many wrong codes for this sign-in. Sign in again with your email and password.');
+const tooManyForChallenge = () =>
+  new AppError(
+    'too_many_attempts',
+    'Too many wrong codes for this sign-in. Sign in again with your email and password.',
+  );
 
-const expired = () => new AppError('challenge_expired', 'This sign-in has expired. Sign in again with your email and password.');
+const expired = () =>
+  new AppError('challenge_expired', 'This sign-in has expired. Sign in again with your email and password.');
 
 export class SignInChallengeService {
   constructor(
-    private readonly deps: DepsOf<'clock' | 'random' | 'keyring', 'users' | 'factors' | 'challenges' | 'principals' | 'transaction'>,
+    private readonly deps: DepsOf<
+      'clock' | 'random' | 'keyring',
+      'users' | 'factors' | 'challenges' | 'principals' | 'transaction'
+    >,
     private readonly guard: AttemptGuard,
     private readonly recovery: RecoveryCodes,
     private readonly sessions: SessionService,
@@ -70,12 +81,27 @@ export class SignInChallengeService {
     private readonly sms: SmsCodes,
   ) {}
 
-  async create(user: UserRecord, factor: MfaFactorRecord, client: ClientKind, via: string, ctx: RequestContext, pendingLink?: PendingLink): Promise<MfaRequired> {
+  async create(
+    user: UserRecord,
+    factor: MfaFactorRecord,
+    client: ClientKind,
+    via: string,
+    ctx: RequestContext,
+    pendingLink?: PendingLink,
+  ): Promise<MfaRequired> {
     await this.guard.assertOpen(user.id);
     const token = newToken(this.deps.random);
     const now = this.deps.clock.now();
     const c: ChallengeRecord = {
-      idHash: hashToken(token), userId: user.id, method: factor.method, client, via, createdAt: now, expiresAt: now + CHALLENGE_TTL_MS, failures: 0, closedAt: null,
+      idHash: hashToken(token),
+      userId: user.id,
+      method: factor.method,
+      client,
+      via,
+      createdAt: now,
+      expiresAt: now + CHALLENGE_TTL_MS,
+      failures: 0,
+      closedAt: null,
       pendingLink: pendingLink ?? null,
     };
     // One commit for the challenge and its event (a write costs mostly its commit).
@@ -98,7 +124,8 @@ export class SignInChallengeService {
         // "Can't access two-factor device" can finish the sign-in with the recovery code.
         // Without `status`: a problem's `status` member is the HTTP status (RFC 9457 §3.1.2).
         const { status: _mfaRequired, ...challengeMembers } = answer;
-        if (e instanceof AppError) throw new AppError(e.code, e.message, { retryAfter: e.retryAfter, extra: challengeMembers });
+        if (e instanceof AppError)
+          throw new AppError(e.code, e.message, { retryAfter: e.retryAfter, extra: challengeMembers });
         throw e;
       }
     }
@@ -144,15 +171,23 @@ export class SignInChallengeService {
   }
 
   /** A reserved attempt proved wrong: 401, or at the challenge's 5th attempt 429 and the challenge dies. */
-  private async refuse(c: ChallengeRecord, reserved: Reserved, ctx: RequestContext, code: 'invalid_code' | 'invalid_recovery_code'): Promise<never> {
+  private async refuse(
+    c: ChallengeRecord,
+    reserved: Reserved,
+    ctx: RequestContext,
+    code: 'invalid_code' | 'invalid_recovery_code',
+  ): Promise<never> {
     const { storage, clock } = this.deps;
     this.guard.refused(c.userId, reserved.run);
-    await this.events.record(c.userId, 'signin.failed', ctx, { reason: code === 'invalid_code' ? 'second_factor' : 'recovery_code' });
+    await this.events.record(c.userId, 'signin.failed', ctx, {
+      reason: code === 'invalid_code' ? 'second_factor' : 'recovery_code',
+    });
     if (challengeDiesAt(reserved.attempt)) {
       await storage.challenges.closeChallenge(c.idHash, clock.now());
       throw tooManyForChallenge();
     }
-    if (code === 'invalid_recovery_code') throw new AppError('invalid_recovery_code', 'That recovery code is not right. Check it and try again.');
+    if (code === 'invalid_recovery_code')
+      throw new AppError('invalid_recovery_code', 'That recovery code is not right. Check it and try again.');
     throw new AppError('invalid_code', 'That code is not right. Enter the current 6-digit code.');
   }
 
@@ -171,7 +206,8 @@ export class SignInChallengeService {
     let step: number | null = null;
     if (factor.method === 'totp' && factor.secretEnc) {
       const secret = open(keyring, factor.secretEnc, totpAad(user.id));
-      if (!secret.ok) throw new AppError('internal_error', 'The second factor cannot be read; check TWOFOLD_SECRET_KEYS.');
+      if (!secret.ok)
+        throw new AppError('internal_error', 'The second factor cannot be read; check TWOFOLD_SECRET_KEYS.');
       const r = verifyTotp(secret.plaintext, digits, now, { afterStep: factor.lastStep });
       if (r.ok) step = r.step;
     }
@@ -197,7 +233,11 @@ export class SignInChallengeService {
     return { ...this.authenticated(user, c, started), account };
   }
 
-  async recover(challenge: string, recoveryCode: string, ctx: RequestContext): Promise<Authenticated & { mfa_disabled: true }> {
+  async recover(
+    challenge: string,
+    recoveryCode: string,
+    ctx: RequestContext,
+  ): Promise<Authenticated & { mfa_disabled: true }> {
     const c = await this.openChallenge(challenge);
     await this.guard.assertOpen(c.userId);
     const { storage, clock } = this.deps;
@@ -235,7 +275,8 @@ export class SignInChallengeService {
   /** SMS only: a new code for the challenge. An authenticator-app challenge has nothing to send. */
   async resend(challenge: string, ctx: RequestContext): Promise<{ expires_at: string }> {
     const c = await this.openChallenge(challenge);
-    if (c.method !== 'sms') throw new AppError('bad_request', 'This sign-in uses an authenticator app; there is no code to send.');
+    if (c.method !== 'sms')
+      throw new AppError('bad_request', 'This sign-in uses an authenticator app; there is no code to send.');
     await this.guard.assertOpen(c.userId);
     const factor = await this.deps.storage.factors.getFactor(c.userId);
     if (!factor || factor.method !== 'sms') throw expired();
@@ -244,7 +285,13 @@ export class SignInChallengeService {
   }
 
   /** The one way a challenge ends in a session: inside the transaction that spent the code. */
-  private async startSession(tx: Stores, user: UserRecord, c: ChallengeRecord, ctx: RequestContext, method: string): Promise<StartedSession> {
+  private async startSession(
+    tx: Stores,
+    user: UserRecord,
+    c: ChallengeRecord,
+    ctx: RequestContext,
+    method: string,
+  ): Promise<StartedSession> {
     await tx.attempts.resetAttempts(user.id);
     const started = await this.sessions.start(user.id, c.client, ctx, tx);
     await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${method}` }, tx);

@@ -32,7 +32,13 @@ export class SignInService {
    * `link`: an external identity to link to this account as part of the sign-in (Google, by a
    * verified email): written with the session, or kept on the challenge until the second factor.
    */
-  async afterFirstFactor(user: UserRecord, client: ClientKind, ctx: RequestContext, via: string, link?: PendingLink): Promise<SignInOutcome> {
+  async afterFirstFactor(
+    user: UserRecord,
+    client: ClientKind,
+    ctx: RequestContext,
+    via: string,
+    link?: PendingLink,
+  ): Promise<SignInOutcome> {
     const factor = await this.deps.storage.factors.getFactor(user.id);
     if (factor) return this.challenges.create(user, factor, client, via, ctx, link);
     let linked = false;

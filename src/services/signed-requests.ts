@@ -64,7 +64,10 @@ export class SignedRequestService {
     // Only the holder of the key can produce a genuine signature, so a policy reason tells an
     // outsider nothing; every other reason stays in the log.
     if (tellSigner) throw new AppError('invalid_signature', `The request signature is not accepted: ${reason}.`);
-    throw new AppError('invalid_signature', 'The request signature is not valid. Check the access key and secret, that the key is enabled, and that your clock is right.');
+    throw new AppError(
+      'invalid_signature',
+      'The request signature is not valid. Check the access key and secret, that the key is enabled, and that your clock is right.',
+    );
   }
 
   async authenticate(view: SignedRequestView, policy: SignedRequestPolicy = {}): Promise<SignedPrincipal> {
@@ -98,7 +101,12 @@ export class SignedRequestService {
     if (used !== key.secretEnc) {
       const secret = this.secret(key);
       if (!secret) this.refuse('key cannot be decrypted', key.id);
-      result = verifySignedRequest(view, { nowMs, publicHost, cavageRequireDigest, lookupKey: (id) => (id === key.id ? secret : null) });
+      result = verifySignedRequest(view, {
+        nowMs,
+        publicHost,
+        cavageRequireDigest,
+        lookupKey: (id) => (id === key.id ? secret : null),
+      });
     }
     if (!result.ok) this.refuse(result.reason, key.id, result.policy === true);
     if (result.keyId !== key.id) this.refuse('verified with another key id', key.id);

@@ -33,7 +33,9 @@ export class SmsCaps {
     ]);
     if (!r.ok) {
       const retryAfter = Math.max(1, Math.ceil(r.resetInMs / 1000));
-      throw new AppError('sms_rate_limited', 'Too many text messages were sent. Wait, or use your recovery code.', { retryAfter });
+      throw new AppError('sms_rate_limited', 'Too many text messages were sent. Wait, or use your recovery code.', {
+        retryAfter,
+      });
     }
   }
 }

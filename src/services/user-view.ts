@@ -18,7 +18,11 @@ export interface UserView {
   google_linked: boolean;
 }
 
-export function userView(user: UserRecord, mfa: MfaSummary = { enabled: false, method: null }, googleLinked = false): UserView {
+export function userView(
+  user: UserRecord,
+  mfa: MfaSummary = { enabled: false, method: null },
+  googleLinked = false,
+): UserView {
   return {
     id: user.id,
     email: user.email,
@@ -32,7 +36,9 @@ export function userView(user: UserRecord, mfa: MfaSummary = { enabled: false, m
 /** The view of an account as read with its session or access key (no further query). */
 export function accountView(account: AccountSummary): UserView {
   const f = account.factor;
-  const mfa: MfaSummary = f ? { enabled: true, method: f.method, ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}) } : { enabled: false, method: null };
+  const mfa: MfaSummary = f
+    ? { enabled: true, method: f.method, ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}) }
+    : { enabled: false, method: null };
   return userView(account.user, mfa, account.googleLinked);
 }
 
@@ -41,7 +47,14 @@ export class UserViewService {
   constructor(private readonly stores: Pick<Stores, 'factors' | 'identities'>) {}
 
   async view(user: UserRecord): Promise<UserView> {
-    const [f, identities] = await Promise.all([this.stores.factors.getFactor(user.id), this.stores.identities.listForUser(user.id)]);
-    return accountView({ user, factor: f ? { method: f.method, phoneHint: f.phoneHint } : null, googleLinked: identities.length > 0 });
+    const [f, identities] = await Promise.all([
+      this.stores.factors.getFactor(user.id),
+      this.stores.identities.listForUser(user.id),
+    ]);
+    return accountView({
+      user,
+      factor: f ? { method: f.method, phoneHint: f.phoneHint } : null,
+      googleLinked: identities.length > 0,
+    });
   }
 }

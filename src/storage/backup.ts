@@ -117,12 +117,21 @@ export function postgresTarget(url: string): { url: string; password?: string; s
 }
 
 /** Runs a PostgreSQL client tool; null when it is not installed. */
-function runTool(tool: string, args: string[], password: string | undefined): Promise<{ code: number; stderr: string } | null> {
+function runTool(
+  tool: string,
+  args: string[],
+  password: string | undefined,
+): Promise<{ code: number; stderr: string } | null> {
   return new Promise((done) => {
-    const child = spawn(tool, args, { env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) }, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(tool, args, {
+      env: { ...process.env, ...(password ? { PGPASSWORD: password } : {}) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
-    child.once('error', (e: NodeJS.ErrnoException) => done(e.code === 'ENOENT' ? null : { code: 1, stderr: e.message }));
+    child.once('error', (e: NodeJS.ErrnoException) =>
+      done(e.code === 'ENOENT' ? null : { code: 1, stderr: e.message }),
+    );
     child.once('close', (code) => done({ code: code ?? 1, stderr }));
   });
 }
@@ -132,7 +141,11 @@ export async function backupPostgres(url: string, dest: string, force = false): 
   const t = postgresTarget(url);
   const partial = partialName(resolve(dest));
   try {
-    const r = await runTool('pg_dump', ['--format=custom', `--file=${partial}`, ...(t.schema ? [`--schema=${t.schema}`] : []), `--dbname=${t.url}`], t.password);
+    const r = await runTool(
+      'pg_dump',
+      ['--format=custom', `--file=${partial}`, ...(t.schema ? [`--schema=${t.schema}`] : []), `--dbname=${t.url}`],
+      t.password,
+    );
     if (r === null) return null;
     if (r.code !== 0) throw new BackupError(`pg_dump failed: ${r.stderr.trim()}`);
     chmodSync(partial, 0o600);
@@ -148,7 +161,9 @@ async function postgresHasTwofold(url: string): Promise<boolean> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
-    const r = await client.query("select 1 from information_schema.tables where table_schema = current_schema() and table_name = 'twofold_migrations'");
+    const r = await client.query(
+      "select 1 from information_schema.tables where table_schema = current_schema() and table_name = 'twofold_migrations'",
+    );
     return (r.rowCount ?? 0) > 0;
   } finally {
     await client.end();
@@ -158,10 +173,16 @@ async function postgresHasTwofold(url: string): Promise<boolean> {
 export async function restorePostgres(backupPath: string, url: string, force = false): Promise<BackupReport | null> {
   if (!existsSync(backupPath)) throw new BackupError(`there is no backup at ${backupPath}`);
   if (!force && (await postgresHasTwofold(url))) {
-    throw new BackupError('the database already holds a Twofold schema; stop every instance, then pass --force to replace it');
+    throw new BackupError(
+      'the database already holds a Twofold schema; stop every instance, then pass --force to replace it',
+    );
   }
   const t = postgresTarget(url);
-  const r = await runTool('pg_restore', ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${t.url}`, backupPath], t.password);
+  const r = await runTool(
+    'pg_restore',
+    ['--clean', '--if-exists', '--no-owner', '--single-transaction', `--dbname=${t.url}`, backupPath],
+    t.password,
+  );
   if (r === null) return null;
   if (r.code !== 0) throw new BackupError(`pg_restore failed: ${r.stderr.trim()}`);
   return { engine: 'postgres', path: backupPath, bytes: statSync(backupPath).size };
@@ -170,6 +191,7 @@ export async function restorePostgres(backupPath: string, url: string, force = f
 /** The engine and target of TWOFOLD_DATABASE_URL (an in-memory SQLite database cannot be backed up). */
 export function backupTarget(databaseUrl: string): { engine: 'sqlite' | 'postgres'; target: string } {
   const { dialect, target } = parseDatabaseUrl(databaseUrl);
-  if (dialect === 'sqlite' && target === ':memory:') throw new BackupError('an in-memory database cannot be backed up or restored');
+  if (dialect === 'sqlite' && target === ':memory:')
+    throw new BackupError('an in-memory database cannot be backed up or restored');
   return { engine: dialect, target };
 }

@@ -12,7 +12,9 @@ export function oneOf<T extends string>(members: Record<T, true>): (value: strin
   const list = [...allowed].join(', ');
   return (value, table, column) => {
     if (allowed.has(value)) return value as T;
-    throw new Error(`${table}.${column} holds a value that is not one of ${list}: the row is corrupt or from another version`);
+    throw new Error(
+      `${table}.${column} holds a value that is not one of ${list}: the row is corrupt or from another version`,
+    );
   };
 }
 

@@ -29,7 +29,10 @@ export class DatabaseRateLimitStore implements RateLimitStore {
       return await fn();
     } catch (e) {
       // Fail closed: a security check that cannot count refuses rather than lets through.
-      throw new AppError('service_unavailable', 'The rate-limit store is unreachable. Try again shortly.', { retryAfter: 5, cause: e });
+      throw new AppError('service_unavailable', 'The rate-limit store is unreachable. Try again shortly.', {
+        retryAfter: 5,
+        cause: e,
+      });
     }
   }
 
@@ -61,7 +64,11 @@ export class DatabaseRateLimitStore implements RateLimitStore {
   peek(key: string): Promise<WindowCount> {
     return this.guarded(async () => {
       const now = this.clock.now();
-      const row = await this.db.selectFrom('rate_counters').select(['count', 'reset_at']).where('key', '=', key).executeTakeFirst();
+      const row = await this.db
+        .selectFrom('rate_counters')
+        .select(['count', 'reset_at'])
+        .where('key', '=', key)
+        .executeTakeFirst();
       if (!row || Number(row.reset_at) <= now) return { count: 0, resetInMs: 0 };
       return { count: Number(row.count), resetInMs: Number(row.reset_at) - now };
     });
@@ -96,12 +103,18 @@ export class DatabaseRateLimitStore implements RateLimitStore {
                     count: sql<number>`case when rate_counters.reset_at <= ${now} then 1 else rate_counters.count + 1 end`,
                     reset_at: sql<number>`case when rate_counters.reset_at <= ${now} then ${now + slot.windowMs} else rate_counters.reset_at end`,
                   })
-                  .where((eb) => eb.or([eb('rate_counters.reset_at', '<=', now), eb('rate_counters.count', '<', slot.max)])),
+                  .where((eb) =>
+                    eb.or([eb('rate_counters.reset_at', '<=', now), eb('rate_counters.count', '<', slot.max)]),
+                  ),
               )
               .returning('key')
               .executeTakeFirst();
             if (row) continue;
-            const held = await tx.selectFrom('rate_counters').select('reset_at').where('key', '=', slot.key).executeTakeFirst();
+            const held = await tx
+              .selectFrom('rate_counters')
+              .select('reset_at')
+              .where('key', '=', slot.key)
+              .executeTakeFirst();
             throw new Full({ ok: false, key: slot.key, resetInMs: Math.max(0, Number(held?.reset_at ?? now) - now) });
           }
         });
@@ -137,7 +150,12 @@ export class DatabaseRateLimitStore implements RateLimitStore {
       const row = await this.db
         .insertInto('rate_counters')
         .values({ key, count: 1, reset_at: now + ttlMs })
-        .onConflict((oc) => oc.column('key').doUpdateSet({ count: 1, reset_at: now + ttlMs }).where('rate_counters.reset_at', '<=', now))
+        .onConflict((oc) =>
+          oc
+            .column('key')
+            .doUpdateSet({ count: 1, reset_at: now + ttlMs })
+            .where('rate_counters.reset_at', '<=', now),
+        )
         .returning('key')
         .executeTakeFirst();
       return row !== undefined;

@@ -44,7 +44,9 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
   // On PostgreSQL, Kysely looks for its bookkeeping tables in every schema unless told which one:
   // another schema of the same database holding them would make it skip creating ours and fail.
   const schema =
-    handle.dialect === 'postgres' ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(handle.db)).rows[0]?.schema : null;
+    handle.dialect === 'postgres'
+      ? (await sql<{ schema: string | null }>`select current_schema() as schema`.execute(handle.db)).rows[0]?.schema
+      : null;
   const migrator = new Migrator({
     db: handle.db,
     provider: new CodeMigrationProvider(handle.dialect),

@@ -35,8 +35,11 @@ export class Precompiled<Row> {
     let hit = this.byAdapter.get(adapter);
     if (!hit) {
       const query = this.build(db).compile();
-      const slots = query.parameters.map((p) => (typeof p === 'string' && p.startsWith(MARK) ? Number(p.slice(MARK.length)) : -1));
-      if (new Set(slots.filter((s) => s >= 0)).size !== this.arity) throw new Error(`precompiled query: expected ${this.arity} distinct slots`);
+      const slots = query.parameters.map((p) =>
+        typeof p === 'string' && p.startsWith(MARK) ? Number(p.slice(MARK.length)) : -1,
+      );
+      if (new Set(slots.filter((s) => s >= 0)).size !== this.arity)
+        throw new Error(`precompiled query: expected ${this.arity} distinct slots`);
       hit = { query, slots };
       this.byAdapter.set(adapter, hit);
     }
@@ -49,7 +52,8 @@ export class Precompiled<Row> {
    * transaction it must see the transaction's own writes, so it goes through `db`.
    */
   async rows(db: Kysely<Database>, values: readonly unknown[], reader?: DirectReader): Promise<Row[]> {
-    if (values.length !== this.arity) throw new Error(`precompiled query: needs ${this.arity} values, got ${values.length}`);
+    if (values.length !== this.arity)
+      throw new Error(`precompiled query: needs ${this.arity} values, got ${values.length}`);
     const { query, slots } = this.compiledFor(db);
     const constants = query.parameters;
     const parameters = slots.map((s, i) => (s < 0 ? constants[i] : values[s]));

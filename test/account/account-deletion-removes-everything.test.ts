@@ -6,7 +6,16 @@ import assert from 'node:assert/strict';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { PASSWORD, assertProblem, bearer, enableTotp, eventually, login, webUser, type Auth } from '../http/http-helpers.js';
+import {
+  PASSWORD,
+  assertProblem,
+  bearer,
+  enableTotp,
+  eventually,
+  login,
+  webUser,
+  type Auth,
+} from '../http/http-helpers.js';
 import { dumpAllTables } from '../helpers/tables.js';
 import { createKey, me, signed } from './support.js';
 
@@ -19,7 +28,8 @@ after(async () => {
 });
 
 const STEP = 30_000;
-const del = (auth: Auth, body: Record<string, unknown>) => h.inject({ method: 'DELETE', url: '/v1/me', headers: auth, payload: body });
+const del = (auth: Auth, body: Record<string, unknown>) =>
+  h.inject({ method: 'DELETE', url: '/v1/me', headers: auth, payload: body });
 const code = (secret: string) => totpAt(base32Decode(secret), h.clock.now());
 
 test('deleting an account without 2FA: password, 204, the cookie cleared, a notice, and the account is gone', async () => {
@@ -31,7 +41,10 @@ test('deleting an account without 2FA: password, 204, the cookie cleared, a noti
   const r = await del(auth, { password: PASSWORD });
   assert.equal(r.statusCode, 204, r.body);
   const cleared = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('twofold_session='));
-  assert.ok(cleared && /Expires=Thu, 01 Jan 1970|Max-Age=0/i.test(cleared), `the session cookie is cleared: ${cleared}`);
+  assert.ok(
+    cleared && /Expires=Thu, 01 Jan 1970|Max-Age=0/i.test(cleared),
+    `the session cookie is cleared: ${cleared}`,
+  );
   assertProblem(await me(h, auth), 401, 'unauthorized');
   assertProblem(await login(h, email), 401, 'invalid_credentials');
   assertProblem(await signed(h, key, 'GET', '/v1/me'), 401, 'invalid_signature');
@@ -46,7 +59,12 @@ test('with 2FA on, a missing or wrong code answers 401 invalid_code, wrong ones 
   // The code that turned 2FA on was spent: the replay guard refuses it (and it counts).
   assertProblem(await del(auth, { password: PASSWORD, code: code(secret) }), 401, 'invalid_code');
   assert.equal((await h.runtime.storage.attempts.getAttempts(id)).failures, 1);
-  for (let i = 2; i <= 10; i++) assertProblem(await del(auth, { password: PASSWORD, code: '000000' === code(secret) ? '111111' : '000000' }), 401, 'invalid_code');
+  for (let i = 2; i <= 10; i++)
+    assertProblem(
+      await del(auth, { password: PASSWORD, code: '000000' === code(secret) ? '111111' : '000000' }),
+      401,
+      'invalid_code',
+    );
   assert.equal((await h.runtime.storage.attempts.getAttempts(id)).failures, 10);
   h.clock.advance(STEP);
   const locked = await del(auth, { password: PASSWORD, code: code(secret) });
@@ -74,20 +92,73 @@ test('deletion with a current TOTP code removes the account and every row of it,
   // (the attempts row), a pending re-configuration, a reset link, a change of email, a Google link.
   h.clock.advance(STEP);
   const done = await login(h, email);
-  const finished = await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge: done.json().challenge, code: code(secret) } });
+  const finished = await h.inject({
+    method: 'POST',
+    url: '/v1/auth/login/verify',
+    payload: { challenge: done.json().challenge, code: code(secret) },
+  });
   assert.equal(finished.statusCode, 200, finished.body);
   const open = await login(h, email);
-  assertProblem(await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge: open.json().challenge, code: '12345x' } }), 401, 'invalid_code');
-  assert.equal((await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: auth, payload: { method: 'totp', password: PASSWORD } })).statusCode, 201);
+  assertProblem(
+    await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login/verify',
+      payload: { challenge: open.json().challenge, code: '12345x' },
+    }),
+    401,
+    'invalid_code',
+  );
+  assert.equal(
+    (
+      await h.inject({
+        method: 'POST',
+        url: '/v1/me/mfa/setup',
+        headers: auth,
+        payload: { method: 'totp', password: PASSWORD },
+      })
+    ).statusCode,
+    201,
+  );
   await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email } });
   await eventually(() => h.mailer.to(email).find((m) => /reset your/i.test(m.subject)), 'the reset mail');
-  assert.equal((await h.inject({ method: 'POST', url: '/v1/me/email', headers: auth, payload: { email: 'moving@example.com', password: PASSWORD } })).statusCode, 202);
-  await h.runtime.storage.identities.link({ issuer: 'https://accounts.google.com', subject: `sub-${id}`, userId: id, email, linkedAt: h.clock.now() });
+  assert.equal(
+    (
+      await h.inject({
+        method: 'POST',
+        url: '/v1/me/email',
+        headers: auth,
+        payload: { email: 'moving@example.com', password: PASSWORD },
+      })
+    ).statusCode,
+    202,
+  );
+  await h.runtime.storage.identities.link({
+    issuer: 'https://accounts.google.com',
+    subject: `sub-${id}`,
+    userId: id,
+    email,
+    linkedAt: h.clock.now(),
+  });
 
   const before = await dumpAllTables(h);
   const owned = (dump: typeof before) =>
-    Object.entries(dump).flatMap(([table, rows]) => rows.filter((row) => Object.values(row).some((v) => v === id || v === email)).map(() => table));
-  for (const table of ['users', 'sessions', 'events', 'password_resets', 'mfa_factors', 'mfa_setups', 'recovery_codes', 'mfa_challenges', 'mfa_attempts', 'access_keys', 'user_identities', 'email_tokens']) {
+    Object.entries(dump).flatMap(([table, rows]) =>
+      rows.filter((row) => Object.values(row).some((v) => v === id || v === email)).map(() => table),
+    );
+  for (const table of [
+    'users',
+    'sessions',
+    'events',
+    'password_resets',
+    'mfa_factors',
+    'mfa_setups',
+    'recovery_codes',
+    'mfa_challenges',
+    'mfa_attempts',
+    'access_keys',
+    'user_identities',
+    'email_tokens',
+  ]) {
     assert.ok(owned(before).includes(table), `before: the account has rows in ${table}`);
   }
 
@@ -96,6 +167,14 @@ test('deletion with a current TOTP code removes the account and every row of it,
   assert.equal(r.statusCode, 204, r.body);
   assert.deepEqual(owned(await dumpAllTables(h)), [], 'no row of any table names the account');
   assertProblem(await me(h, bearer(finished.json().token)), 401, 'unauthorized');
-  assertProblem(await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge: open.json().challenge, code: code(secret) } }), 410, 'challenge_expired');
+  assertProblem(
+    await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login/verify',
+      payload: { challenge: open.json().challenge, code: code(secret) },
+    }),
+    410,
+    'challenge_expired',
+  );
   assert.match(h.mailer.to(email).at(-1)!.subject, /account was deleted/i);
 });

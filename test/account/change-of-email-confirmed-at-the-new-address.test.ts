@@ -41,7 +41,8 @@ test('change of email: 202, a link to the new address, a notice to the old, the 
   assertProblem(await login(h, 'old@example.com'), 401, 'invalid_credentials');
   assert.match(h.mailer.to('old@example.com').at(-1)!.subject, /email address was changed/i);
   const types = await eventTypes(h, auth);
-  for (const t of ['email.change_requested', 'email.changed', 'email.verified']) assert.ok(types.includes(t), types.join());
+  for (const t of ['email.change_requested', 'email.changed', 'email.verified'])
+    assert.ok(types.includes(t), types.join());
   assertProblem(await useLink(h, token), 410, 'token_expired');
 });
 
@@ -62,7 +63,11 @@ test('an address that is taken answers 409 email_taken when asked, and again whe
 test('a change of email is session only: an access key gets 403 session_required', async () => {
   const { auth } = await webUser(h, 'keyed@example.com');
   const key = await createKey(h, auth);
-  assertProblem(await signed(h, key, 'POST', '/v1/me/email', { email: 'elsewhere@example.com', password: PASSWORD }), 403, 'session_required');
+  assertProblem(
+    await signed(h, key, 'POST', '/v1/me/email', { email: 'elsewhere@example.com', password: PASSWORD }),
+    403,
+    'session_required',
+  );
   assert.equal(h.mailer.to('elsewhere@example.com').length, 0);
 });
 

@@ -20,12 +20,23 @@ after(async () => {
 const STEP = 30_000;
 const NEW_PASSWORD = 'an entirely new passphrase';
 const code = (secret: string) => totpAt(base32Decode(secret), h.clock.now());
-const verify = (challenge: string, c: string) => h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge, code: c } });
+const verify = (challenge: string, c: string) =>
+  h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge, code: c } });
 
 async function resetLink(email: string): Promise<string> {
   const before = h.mailer.to(email).length;
-  assert.equal((await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email } })).statusCode, 202);
-  const mail = await eventually(() => h.mailer.to(email).slice(before).find((m) => /reset-password\?token=/.test(m.text)), 'the reset mail');
+  assert.equal(
+    (await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email } })).statusCode,
+    202,
+  );
+  const mail = await eventually(
+    () =>
+      h.mailer
+        .to(email)
+        .slice(before)
+        .find((m) => /reset-password\?token=/.test(m.text)),
+    'the reset mail',
+  );
   return /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
 }
 
@@ -39,7 +50,11 @@ test('a reset disables every access key, closes open challenges and ends every s
   const pending = (await login(h, email)).json().challenge as string;
 
   const token = await resetLink(email);
-  const r = await h.inject({ method: 'POST', url: '/v1/auth/password/reset', payload: { token, password: NEW_PASSWORD } });
+  const r = await h.inject({
+    method: 'POST',
+    url: '/v1/auth/password/reset',
+    payload: { token, password: NEW_PASSWORD },
+  });
   assert.equal(r.statusCode, 200, r.body);
   assert.equal(r.json().access_keys_disabled, 2);
   assert.equal(typeof r.json().access_keys_disabled, 'number');
@@ -56,9 +71,20 @@ test('a reset disables every access key, closes open challenges and ends every s
   const signedIn = await verify(challenge, code(secret));
   assert.equal(signedIn.statusCode, 200, signedIn.body);
   const owner = bearer(signedIn.json().token);
-  const listed = (await h.inject({ method: 'GET', url: '/v1/me/access-keys', headers: owner })).json<Array<{ id: string; enabled: boolean }>>();
-  assert.deepEqual(listed.map((k) => k.enabled), [false, false], 'they stay listed, disabled');
-  const enabled = await h.inject({ method: 'PATCH', url: `/v1/me/access-keys/${keys[0]!.id}`, headers: owner, payload: { enabled: true } });
+  const listed = (await h.inject({ method: 'GET', url: '/v1/me/access-keys', headers: owner })).json<
+    Array<{ id: string; enabled: boolean }>
+  >();
+  assert.deepEqual(
+    listed.map((k) => k.enabled),
+    [false, false],
+    'they stay listed, disabled',
+  );
+  const enabled = await h.inject({
+    method: 'PATCH',
+    url: `/v1/me/access-keys/${keys[0]!.id}`,
+    headers: owner,
+    payload: { enabled: true },
+  });
   assert.equal(enabled.statusCode, 200, enabled.body);
   assert.equal(enabled.json().enabled, true);
   assert.equal((await signed(h, keys[0]!, 'GET', '/v1/me')).statusCode, 200);
@@ -69,7 +95,11 @@ test('a reset proves the mailbox of an unproven account and answers access_keys_
   const email = 'forgetful@example.com';
   await unprovenUser(h, email);
   const token = await resetLink(email);
-  const r = await h.inject({ method: 'POST', url: '/v1/auth/password/reset', payload: { token, password: NEW_PASSWORD } });
+  const r = await h.inject({
+    method: 'POST',
+    url: '/v1/auth/password/reset',
+    payload: { token, password: NEW_PASSWORD },
+  });
   assert.equal(r.statusCode, 200, r.body);
   assert.equal(r.json().access_keys_disabled, 0);
   const signedIn = await login(h, email, NEW_PASSWORD);
@@ -82,7 +112,12 @@ test('a password change closes open sign-in challenges, keeps access keys, and m
   const key = await createKey(h, auth);
   const { secret } = await enableTotp(h, auth);
   const pending = (await login(h, email)).json().challenge as string;
-  const r = await h.inject({ method: 'POST', url: '/v1/me/password', headers: auth, payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } });
+  const r = await h.inject({
+    method: 'POST',
+    url: '/v1/me/password',
+    headers: auth,
+    payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+  });
   assert.equal(r.statusCode, 200, r.body);
   h.clock.advance(STEP);
   assertProblem(await verify(pending, code(secret)), 410, 'challenge_expired');

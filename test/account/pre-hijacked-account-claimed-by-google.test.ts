@@ -28,10 +28,33 @@ test('pre-hijacked account is claimed by Google: the password, every session, ch
   const squatterWeb = await unprovenUser(h, 'other@example.com', 'web'); // an unrelated account stays as it is
   // Defensively: a factor and a key that an unproven account could not have made.
   const { storage } = h.runtime;
-  await storage.accessKeys.create({ id: 'AAAAAAAAAAAAAAAAAAAA', userId: squatter.id, secretEnc: 'sealed', enabled: true, createdAt: h.clock.now(), lastUsedAt: null });
-  await storage.factors.putFactor({ userId: squatter.id, method: 'totp', secretEnc: 'sealed', phoneEnc: null, phoneHint: null, lastStep: null, enabledAt: h.clock.now() });
+  await storage.accessKeys.create({
+    id: 'AAAAAAAAAAAAAAAAAAAA',
+    userId: squatter.id,
+    secretEnc: 'sealed',
+    enabled: true,
+    createdAt: h.clock.now(),
+    lastUsedAt: null,
+  });
+  await storage.factors.putFactor({
+    userId: squatter.id,
+    method: 'totp',
+    secretEnc: 'sealed',
+    phoneEnc: null,
+    phoneHint: null,
+    lastStep: null,
+    enabledAt: h.clock.now(),
+  });
   await storage.challenges.createChallenge({
-    idHash: 'f'.repeat(64), userId: squatter.id, method: 'totp', client: 'app', via: 'password', createdAt: h.clock.now(), expiresAt: h.clock.now() + 300_000, failures: 0, closedAt: null,
+    idHash: 'f'.repeat(64),
+    userId: squatter.id,
+    method: 'totp',
+    client: 'app',
+    via: 'password',
+    createdAt: h.clock.now(),
+    expiresAt: h.clock.now() + 300_000,
+    failures: 0,
+    closedAt: null,
   });
 
   const run = await googleSignIn(h, idp, { sub: 'google-victim', email: 'Victim@Example.com', email_verified: true });
@@ -57,10 +80,16 @@ test('pre-hijacked account is claimed by Google: the password, every session, ch
   assert.match(notice.text, /Forgot password/);
   const types = await eventTypes(h, owner);
   assert.ok(types.includes('account.claimed') && types.includes('google.linked'), types.join());
-  assert.ok(types.indexOf('account.claimed') > types.indexOf('google.linked'), 'claimed before the link (newest first)');
+  assert.ok(
+    types.indexOf('account.claimed') > types.indexOf('google.linked'),
+    'claimed before the link (newest first)',
+  );
 
   // "Forgot password" gives the owner a password again.
-  assert.equal((await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email } })).statusCode, 202);
+  assert.equal(
+    (await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email } })).statusCode,
+    202,
+  );
 });
 
 test('a proven account is joined, not claimed: its password and sessions stay', async () => {

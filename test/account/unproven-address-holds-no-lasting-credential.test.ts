@@ -19,12 +19,32 @@ test('an unproven address holds no lasting credential: 403 email_unverified on 2
   const { auth, res } = await unprovenUser(h, email);
   assert.equal(res.json().user.email_verified, false);
 
-  for (const payload of [{ method: 'totp', password: PASSWORD }, { method: 'sms', phone: '+14155550100', password: PASSWORD }]) {
-    assertProblem(await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: auth, payload }), 403, 'email_unverified');
+  for (const payload of [
+    { method: 'totp', password: PASSWORD },
+    { method: 'sms', phone: '+14155550100', password: PASSWORD },
+  ]) {
+    assertProblem(
+      await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: auth, payload }),
+      403,
+      'email_unverified',
+    );
   }
-  assertProblem(await h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: auth, payload: { password: PASSWORD } }), 403, 'email_unverified');
+  assertProblem(
+    await h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: auth, payload: { password: PASSWORD } }),
+    403,
+    'email_unverified',
+  );
   // Refused before the password is looked at: a wrong one gets the same answer and counts nothing.
-  assertProblem(await h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: auth, payload: { password: 'wrong password' } }), 403, 'email_unverified');
+  assertProblem(
+    await h.inject({
+      method: 'POST',
+      url: '/v1/me/access-keys',
+      headers: auth,
+      payload: { password: 'wrong password' },
+    }),
+    403,
+    'email_unverified',
+  );
   const stored = await h.runtime.storage.accessKeys.listForUser(res.json().user.id);
   assert.equal(stored.length, 0);
   assert.equal(await h.runtime.storage.factors.getFactor(res.json().user.id), null);
@@ -57,6 +77,11 @@ test('the mailed link proves the address: then 2FA set-up and key creation work'
   assert.deepEqual(used.json(), { email_verified: true });
   assert.equal((await me(h, auth)).json().email_verified, true);
   await createKey(h, auth);
-  const setup = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: auth, payload: { method: 'totp', password: PASSWORD } });
+  const setup = await h.inject({
+    method: 'POST',
+    url: '/v1/me/mfa/setup',
+    headers: auth,
+    payload: { method: 'totp', password: PASSWORD },
+  });
   assert.equal(setup.statusCode, 201, setup.body);
 });

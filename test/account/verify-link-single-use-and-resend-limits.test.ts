@@ -46,7 +46,10 @@ test('a resend kills the previous link; within 60 s it answers 429 resend_too_so
   const first = linkToken(h, email);
   const soon = await resend(h, auth);
   assertProblem(soon, 429, 'resend_too_soon');
-  assert.ok(Number(soon.headers['retry-after']) >= 1 && Number(soon.headers['retry-after']) <= 60, String(soon.headers['retry-after']));
+  assert.ok(
+    Number(soon.headers['retry-after']) >= 1 && Number(soon.headers['retry-after']) <= 60,
+    String(soon.headers['retry-after']),
+  );
   h.clock.advance(MINUTE + 1);
   const r = await resend(h, auth);
   assert.equal(r.statusCode, 202, r.body);

@@ -70,45 +70,49 @@ describe('twofold backup and restore', () => {
   });
 
   for (const { name, skip, make } of engines) {
-    test(`${name}: a backup taken while serving restores an account that signs in with password and TOTP`, { skip }, async (t) => {
-      const engine = await make();
-      const backup = join(tempDir(), 'twofold.backup');
-      try {
-        let server = await Instance.start('backup', engine.env);
-        const email = uniqueEmail('restored');
-        const { token } = await signUp(server.url, email);
-        const { secret } = await enableTotp(server.url, server.url, token);
+    test(
+      `${name}: a backup taken while serving restores an account that signs in with password and TOTP`,
+      { skip },
+      async (t) => {
+        const engine = await make();
+        const backup = join(tempDir(), 'twofold.backup');
+        try {
+          let server = await Instance.start('backup', engine.env);
+          const email = uniqueEmail('restored');
+          const { token } = await signUp(server.url, email);
+          const { secret } = await enableTotp(server.url, server.url, token);
 
-        const taken = await runCli(['backup', backup], engine.env);
-        assert.equal(taken.code, 0, taken.output);
-        assert.equal(statSync(backup).mode & 0o777, 0o600, 'the backup is as private as the database');
-        t.diagnostic(taken.output.split('\n')[0]!);
-        const again = await runCli(['backup', backup], engine.env);
-        assert.equal(again.code, 1, 'an existing backup is not overwritten without --force');
+          const taken = await runCli(['backup', backup], engine.env);
+          assert.equal(taken.code, 0, taken.output);
+          assert.equal(statSync(backup).mode & 0o777, 0o600, 'the backup is as private as the database');
+          t.diagnostic(taken.output.split('\n')[0]!);
+          const again = await runCli(['backup', backup], engine.env);
+          assert.equal(again.code, 1, 'an existing backup is not overwritten without --force');
 
-        const late = uniqueEmail('after-backup');
-        await signUp(server.url, late); // made after the backup: gone after the restore
-        const stopped = await server.stop();
-        assert.equal(stopped.code, 0, server.proc.out.text);
+          const late = uniqueEmail('after-backup');
+          await signUp(server.url, late); // made after the backup: gone after the restore
+          const stopped = await server.stop();
+          assert.equal(stopped.code, 0, server.proc.out.text);
 
-        await engine.lose();
-        const restored = await runCli(['restore', backup], engine.env);
-        assert.equal(restored.code, 0, restored.output);
-        const twice = await runCli(['restore', backup], engine.env);
-        assert.equal(twice.code, 1, 'a database in place is not replaced without --force');
-        assert.match(twice.output, /--force/);
+          await engine.lose();
+          const restored = await runCli(['restore', backup], engine.env);
+          assert.equal(restored.code, 0, restored.output);
+          const twice = await runCli(['restore', backup], engine.env);
+          assert.equal(twice.code, 1, 'a database in place is not replaced without --force');
+          assert.match(twice.output, /--force/);
 
-        server = await Instance.start('restored', engine.env);
-        const first = await login(server.url, email);
-        assert.equal(first.body?.status, 'mfa_required', first.text);
-        const signedIn = await verifyAt(server.url, first.body.challenge, totpNow(secret, 1));
-        assert.equal(signedIn.status, 200, signedIn.text);
-        assertProblem(await login(server.url, late), 401, 'invalid_credentials');
-        assert.equal((await server.stop()).code, 0);
-      } finally {
-        await engine.cleanup();
-      }
-    });
+          server = await Instance.start('restored', engine.env);
+          const first = await login(server.url, email);
+          assert.equal(first.body?.status, 'mfa_required', first.text);
+          const signedIn = await verifyAt(server.url, first.body.challenge, totpNow(secret, 1));
+          assert.equal(signedIn.status, 200, signedIn.text);
+          assertProblem(await login(server.url, late), 401, 'invalid_credentials');
+          assert.equal((await server.stop()).code, 0);
+        } finally {
+          await engine.cleanup();
+        }
+      },
+    );
   }
 
   test('restore refuses a file that is not a Twofold database, and leaves the database alone', async () => {

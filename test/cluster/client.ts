@@ -4,7 +4,16 @@ import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import { signRequest } from '../../src/client/signer.js';
-import { bearer, challengeFor, enableTotp as enableTotpOn, PASSWORD, signup, totpCode, wrongTotpCode, type Server as AccountServer } from '../helpers/accounts.js';
+import {
+  bearer,
+  challengeFor,
+  enableTotp as enableTotpOn,
+  PASSWORD,
+  signup,
+  totpCode,
+  wrongTotpCode,
+  type Server as AccountServer,
+} from '../helpers/accounts.js';
 import type { FetchedAnswer } from '../helpers/problems.js';
 import { markVerifiedInDatabase } from '../helpers/verify-email.js';
 import { databaseOf } from './processes.js';
@@ -51,7 +60,8 @@ export const wrongTotp = (secret: string): string => wrongTotpCode(secret, Date.
 /** An instance (or any server process) as the kit's `Server`: fetch, the real clock, its database for the mailbox. */
 export function overHttp(base: string): AccountServer<Answer> {
   return {
-    post: (url, json, o = {}) => call(base, 'POST', url, { json, headers: { ...o.auth, ...(o.from ? { 'x-forwarded-for': o.from } : {}) } }),
+    post: (url, json, o = {}) =>
+      call(base, 'POST', url, { json, headers: { ...o.auth, ...(o.from ? { 'x-forwarded-for': o.from } : {}) } }),
     now: () => Date.now(),
     realTime: true,
     // The instance logs its mails unread: the mailbox is proven in its database instead.
@@ -79,17 +89,33 @@ export async function signUp(base: string, email: string): Promise<{ token: stri
 export const enableTotp = (setupAt: string, verifyAt: string, token: string) =>
   enableTotpOn(overHttp(setupAt), bearer(token), { confirmAt: overHttp(verifyAt), stepOffset: -1 });
 
-export const login = (base: string, email: string) => call(base, 'POST', '/v1/auth/login', { json: { email, password: PASSWORD, client: 'app' } });
+export const login = (base: string, email: string) =>
+  call(base, 'POST', '/v1/auth/login', { json: { email, password: PASSWORD, client: 'app' } });
 
 export const challengeAt = (base: string, email: string): Promise<string> => challengeFor(overHttp(base), email);
 
-export const verifyAt = (base: string, challenge: string, code: string) => call(base, 'POST', '/v1/auth/login/verify', { json: { challenge, code } });
+export const verifyAt = (base: string, challenge: string, code: string) =>
+  call(base, 'POST', '/v1/auth/login/verify', { json: { challenge, code } });
 
 /** A request signed by an access key (RFC 9421) for the cluster's public URL, sendable to any instance. */
-export function signed(publicUrl: string, method: string, path: string, key: { id: string; secret: string }, json?: unknown): { headers: Record<string, string>; body?: string } {
+export function signed(
+  publicUrl: string,
+  method: string,
+  path: string,
+  key: { id: string; secret: string },
+  json?: unknown,
+): { headers: Record<string, string>; body?: string } {
   const body = json === undefined ? undefined : JSON.stringify(json);
   const base: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
-  const sig = signRequest({ method, url: publicUrl + path, headers: base, body: body ?? null, keyId: key.id, secretBase64: key.secret, scheme: 'rfc9421' });
+  const sig = signRequest({
+    method,
+    url: publicUrl + path,
+    headers: base,
+    body: body ?? null,
+    keyId: key.id,
+    secretBase64: key.secret,
+    scheme: 'rfc9421',
+  });
   return { headers: { ...base, ...sig }, ...(body ? { body } : {}) };
 }
 

@@ -38,7 +38,11 @@ export async function flushRedisDb(url: string): Promise<void> {
   }
 }
 
-export async function startCluster(o: { size: number; redisDb: number; env?: Record<string, string> }): Promise<Cluster> {
+export async function startCluster(o: {
+  size: number;
+  redisDb: number;
+  env?: Record<string, string>;
+}): Promise<Cluster> {
   const db = await privatePostgresSchema(process.env.TWOFOLD_TEST_DATABASE_URL!);
   const redisUrl = redisDb(process.env.TWOFOLD_TEST_REDIS_URL!, o.redisDb);
   await flushRedisDb(redisUrl);
@@ -69,7 +73,9 @@ export async function startCluster(o: { size: number; redisDb: number; env?: Rec
   };
   try {
     // Started together: the first start-ups also race on the migrations, as a rolling deploy would.
-    cluster.instances = await Promise.all(Array.from({ length: o.size }, (_, n) => Instance.start(String.fromCharCode(65 + n), env)));
+    cluster.instances = await Promise.all(
+      Array.from({ length: o.size }, (_, n) => Instance.start(String.fromCharCode(65 + n), env)),
+    );
   } catch (e) {
     await cluster.close();
     throw e;

@@ -8,7 +8,20 @@ import { after, before, describe, test, type TestContext } from 'node:test';
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { PUBLIC_URL, startCluster, type Cluster } from './cluster.js';
-import { PASSWORD, assertProblem, call, challengeAt, enableTotp, login, signUp, signed, totpNow, uniqueEmail, verifyAt, type Answer } from './client.js';
+import {
+  PASSWORD,
+  assertProblem,
+  call,
+  challengeAt,
+  enableTotp,
+  login,
+  signUp,
+  signed,
+  totpNow,
+  uniqueEmail,
+  verifyAt,
+  type Answer,
+} from './client.js';
 import { Instance, PrivateRedis, TcpProxy, sleep, within } from './processes.js';
 import { needsPostgresAndRedis } from '../helpers/services.js';
 
@@ -35,7 +48,14 @@ function post(victim: Instance, a: Attempt, killAfterMs?: number): Promise<{ out
   return new Promise((resolve) => {
     const body = JSON.stringify(a.json);
     let sentAt = 0;
-    const req = request(`${victim.url}${a.path}`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${a.token}`, 'content-length': Buffer.byteLength(body) } });
+    const req = request(`${victim.url}${a.path}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${a.token}`,
+        'content-length': Buffer.byteLength(body),
+      },
+    });
     req.on('response', (res) => {
       res.resume();
       resolve({ outcome: `answered ${res.statusCode}`, ms: performance.now() - sentAt });
@@ -63,8 +83,10 @@ async function eventually(probe: () => Promise<boolean>, what: string, ms = 30_0
   return Date.now() - start;
 }
 
-
-const isServiceUnavailable = (r: Answer) => r.status === 503 && /^application\/problem\+json/.test(r.headers.get('content-type') ?? '') && r.body?.code === 'service_unavailable';
+const isServiceUnavailable = (r: Answer) =>
+  r.status === 503 &&
+  /^application\/problem\+json/.test(r.headers.get('content-type') ?? '') &&
+  r.body?.code === 'service_unavailable';
 
 describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAndRedis }, () => {
   let c: Cluster;
@@ -88,7 +110,9 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
       const attempt = await prepare(n);
       const delay = Math.round(warm * KILL_AT[n]!);
       const { outcome } = await post(victim, attempt, delay);
-      t.diagnostic(`warm request ${warm.toFixed(1)} ms, killed after ${delay} ms: ${outcome}, ${await attempt.check(outcome)}`);
+      t.diagnostic(
+        `warm request ${warm.toFixed(1)} ms, killed after ${delay} ms: ${outcome}, ${await attempt.check(outcome)}`,
+      );
       for (const u of c.instances.map((i) => i.url)) {
         assert.equal((await call(u, 'GET', '/readyz')).status, 200, `${u} ready`);
         assert.equal((await call(u, 'GET', '/v1/me', { token: attempt.token })).status, 200, `${u} serves`);
@@ -99,8 +123,12 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
   test('SIGKILL during TOTP set-up: the factor is on with its recovery code, or nothing changed', async (t) => {
     await killDuring(t, async (n) => {
       const { token, userId } = await signUp(survivor(n), uniqueEmail('kill-setup'));
-      const s = await call(survivor(n + 1), 'POST', '/v1/me/mfa/setup', { token, json: { method: 'totp', password: PASSWORD } });
-      const recoveryCodes = async () => (await c.query('select 1 from recovery_codes where user_id = $1', [userId])).length;
+      const s = await call(survivor(n + 1), 'POST', '/v1/me/mfa/setup', {
+        token,
+        json: { method: 'totp', password: PASSWORD },
+      });
+      const recoveryCodes = async () =>
+        (await c.query('select 1 from recovery_codes where user_id = $1', [userId])).length;
       return {
         path: '/v1/me/mfa/setup/verify',
         json: { setup_id: s.body.setup_id, code: totpNow(s.body.secret) },
@@ -110,7 +138,10 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
           assert.equal(await recoveryCodes(), on ? 1 : 0, 'a recovery code exists exactly when the factor is on');
           if (!on) {
             // Nothing changed: the same set-up can still be confirmed on another instance.
-            const again = await call(survivor(n + 1), 'POST', '/v1/me/mfa/setup/verify', { token, json: { setup_id: s.body.setup_id, code: totpNow(s.body.secret, 1) } });
+            const again = await call(survivor(n + 1), 'POST', '/v1/me/mfa/setup/verify', {
+              token,
+              json: { setup_id: s.body.setup_id, code: totpNow(s.body.secret, 1) },
+            });
             assert.equal(again.status, 200, again.text);
             assert.equal(await recoveryCodes(), 1);
           }
@@ -131,10 +162,16 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
         json: { challenge, code: totpNow(secret) },
         token,
         check: async () => {
-          const [{ n: sessions }] = (await c.query<{ n: number }>('select count(*)::int as n from sessions where user_id = $1', [userId])) as [{ n: number }];
+          const [{ n: sessions }] = (await c.query<{ n: number }>(
+            'select count(*)::int as n from sessions where user_id = $1',
+            [userId],
+          )) as [{ n: number }];
           assert.ok(sessions === 1 || sessions === 2, 'the set-up session, plus at most the one sign-in');
           assert.equal((await call(survivor(n), 'GET', '/v1/me/mfa', { token })).body.enabled, true);
-          assert.equal((await c.query('select 1 from recovery_codes where user_id = $1 and used_at is null', [userId])).length, 1);
+          assert.equal(
+            (await c.query('select 1 from recovery_codes where user_id = $1 and used_at is null', [userId])).length,
+            1,
+          );
           const next = await verifyAt(survivor(n + 1), await challengeAt(survivor(n + 1), email), totpNow(secret, 1));
           assert.equal(next.status, 200, next.text);
           return `sessions ${sessions}`;
@@ -152,12 +189,29 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
         token,
         check: async () => {
           const listed = (await call(survivor(n + 1), 'GET', '/v1/me/access-keys', { token })).body as { id: string }[];
-          const rows = await c.query<{ id: string; secret_enc: string }>('select id, secret_enc from access_keys where user_id = $1', [userId]);
+          const rows = await c.query<{ id: string; secret_enc: string }>(
+            'select id, secret_enc from access_keys where user_id = $1',
+            [userId],
+          );
           assert.ok(rows.length <= 1);
-          assert.deepEqual(listed.map((k) => k.id), rows.map((r) => r.id));
-          assert.ok(rows.every((r) => typeof r.secret_enc === 'string' && r.secret_enc.length > 40), 'no key row without its sealed secret');
-          for (let k = rows.length; k < 2; k++) assert.equal((await call(survivor(n), 'POST', '/v1/me/access-keys', { token, json: { password: PASSWORD } })).status, 201);
-          assertProblem(await call(survivor(n + 1), 'POST', '/v1/me/access-keys', { token, json: { password: PASSWORD } }), 409, 'access_key_limit');
+          assert.deepEqual(
+            listed.map((k) => k.id),
+            rows.map((r) => r.id),
+          );
+          assert.ok(
+            rows.every((r) => typeof r.secret_enc === 'string' && r.secret_enc.length > 40),
+            'no key row without its sealed secret',
+          );
+          for (let k = rows.length; k < 2; k++)
+            assert.equal(
+              (await call(survivor(n), 'POST', '/v1/me/access-keys', { token, json: { password: PASSWORD } })).status,
+              201,
+            );
+          assertProblem(
+            await call(survivor(n + 1), 'POST', '/v1/me/access-keys', { token, json: { password: PASSWORD } }),
+            409,
+            'access_key_limit',
+          );
           return `keys ${rows.length}`;
         },
       };
@@ -175,15 +229,40 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
       await redis.down();
       const refused: Answer[] = [
         await login(inst.url, email),
-        await call(inst.url, 'POST', '/v1/auth/login', { json: { email, password: 'not the password at all', client: 'app' } }),
-        await call(inst.url, 'POST', '/v1/me/access-keys', signed(PUBLIC_URL, 'POST', '/v1/me/access-keys', { id: key.body.id, secret: key.body.secret }, { password: PASSWORD })),
+        await call(inst.url, 'POST', '/v1/auth/login', {
+          json: { email, password: 'not the password at all', client: 'app' },
+        }),
+        await call(
+          inst.url,
+          'POST',
+          '/v1/me/access-keys',
+          signed(
+            PUBLIC_URL,
+            'POST',
+            '/v1/me/access-keys',
+            { id: key.body.id, secret: key.body.secret },
+            { password: PASSWORD },
+          ),
+        ),
         await call(inst.url, 'POST', '/v1/me/mfa/setup', { token, json: { method: 'totp', password: PASSWORD } }),
       ];
-      for (const r of refused) assert.ok(isServiceUnavailable(r), `expected 503 service_unavailable, got ${r.status} ${r.text}`);
-      assert.equal((await call(inst.url, 'GET', '/v1/me', { token })).status, 200, 'sessions live in the database and still work');
-      assert.equal((await call(inst.url, 'GET', '/readyz')).status, 200, 'the database is fine: the instance stays in rotation');
+      for (const r of refused)
+        assert.ok(isServiceUnavailable(r), `expected 503 service_unavailable, got ${r.status} ${r.text}`);
+      assert.equal(
+        (await call(inst.url, 'GET', '/v1/me', { token })).status,
+        200,
+        'sessions live in the database and still work',
+      );
+      assert.equal(
+        (await call(inst.url, 'GET', '/readyz')).status,
+        200,
+        'the database is fine: the instance stays in rotation',
+      );
       await redis.up();
-      const healed = await eventually(async () => (await login(inst.url, email)).status === 200, 'sign-in after Redis came back');
+      const healed = await eventually(
+        async () => (await login(inst.url, email)).status === 200,
+        'sign-in after Redis came back',
+      );
       t.diagnostic(`sign-in worked again ${healed} ms after Redis restarted`);
     } finally {
       await inst.kill();
@@ -210,7 +289,12 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
         Array.from({ length: 4 }, async () => {
           while (loading) {
             const r = await call(inst.url, 'GET', '/v1/me', { token });
-            const kind = r.status === 200 ? '200' : isServiceUnavailable(r) ? '503 problem' : `other ${r.status} ${r.text.slice(0, 120)}`;
+            const kind =
+              r.status === 200
+                ? '200'
+                : isServiceUnavailable(r)
+                  ? '503 problem'
+                  : `other ${r.status} ${r.text.slice(0, 120)}`;
             seen.set(kind, (seen.get(kind) ?? 0) + 1);
             for (const w of waiting) {
               if (w.kind !== kind) continue;
@@ -230,12 +314,21 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
       assert.ok(isServiceUnavailable(ready), ready.text);
       assert.ok(Number(ready.headers.get('retry-after')) > 0);
       await proxy.restore();
-      const healed = await eventually(async () => (await call(inst.url, 'GET', '/readyz')).status === 200, '/readyz after PostgreSQL came back');
+      const healed = await eventually(
+        async () => (await call(inst.url, 'GET', '/readyz')).status === 200,
+        '/readyz after PostgreSQL came back',
+      );
       await answered('200', 'the load is served again after the heal');
       loading = false;
       await load;
-      t.diagnostic(`healed ${healed} ms after the proxy came back; answers under load: ${JSON.stringify(Object.fromEntries(seen))}`);
-      assert.deepEqual([...seen.keys()].filter((k) => k !== '200' && k !== '503 problem'), [], 'only 200s and 503 problems');
+      t.diagnostic(
+        `healed ${healed} ms after the proxy came back; answers under load: ${JSON.stringify(Object.fromEntries(seen))}`,
+      );
+      assert.deepEqual(
+        [...seen.keys()].filter((k) => k !== '200' && k !== '503 problem'),
+        [],
+        'only 200s and 503 problems',
+      );
       assert.ok((seen.get('503 problem') ?? 0) > 0 && (seen.get('200') ?? 0) > 0);
       assert.equal((await login(inst.url, email)).status, 200);
     } finally {

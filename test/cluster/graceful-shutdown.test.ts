@@ -28,11 +28,15 @@ describe('graceful shutdown', () => {
 
     let req: ClientRequest | undefined;
     const answer = new Promise<{ status: number; text: string }>((resolve, reject) => {
-      req = request(`${server.url}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-        let text = '';
-        res.on('data', (d: Buffer) => (text += d.toString()));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-      });
+      req = request(
+        `${server.url}/v1/auth/signup`,
+        { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+        (res) => {
+          let text = '';
+          res.on('data', (d: Buffer) => (text += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        },
+      );
       req.on('error', reject);
     });
     const arrived = outputLine(server.proc, /^(?=.*incoming request)(?=.*\/v1\/auth\/signup)/, 'the sign-up arrives');
@@ -43,7 +47,10 @@ describe('graceful shutdown', () => {
     const draining = outputLine(server.proc, /shutting down: draining/, 'the drain begins');
     const stopping = server.stop();
     await draining;
-    const ready = await call(server.url, 'GET', '/readyz').then((r) => `${r.status}`, () => 'refused');
+    const ready = await call(server.url, 'GET', '/readyz').then(
+      (r) => `${r.status}`,
+      () => 'refused',
+    );
     t.diagnostic(`/readyz while draining: ${ready}`);
     assert.notEqual(ready, '200', 'a draining instance is not ready');
 

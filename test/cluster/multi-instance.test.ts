@@ -6,10 +6,21 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { PUBLIC_URL, randomSecret, startCluster, type Cluster } from './cluster.js';
 import {
-  PASSWORD, SmsReceiver, assertProblem, call, challengeAt, enableTotp, login, signUp, signed, totpNow, uniqueEmail, verifyAt, wrongTotp,
+  PASSWORD,
+  SmsReceiver,
+  assertProblem,
+  call,
+  challengeAt,
+  enableTotp,
+  login,
+  signUp,
+  signed,
+  totpNow,
+  uniqueEmail,
+  verifyAt,
+  wrongTotp,
 } from './client.js';
 import { needsPostgresAndRedis } from '../helpers/services.js';
-
 
 describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAndRedis }, () => {
   let c: Cluster;
@@ -21,7 +32,11 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
     c = await startCluster({
       size: 3,
       redisDb: 13,
-      env: { TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_URL: sms.url, TWOFOLD_SMS_WEBHOOK_SECRET: randomSecret() },
+      env: {
+        TWOFOLD_SMS_PROVIDER: 'webhook',
+        TWOFOLD_SMS_WEBHOOK_URL: sms.url,
+        TWOFOLD_SMS_WEBHOOK_SECRET: randomSecret(),
+      },
     });
   });
   after(async () => {
@@ -41,7 +56,9 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
     const a = await totpAccount('par60');
     const challenges = await Promise.all(Array.from({ length: 6 }, () => challengeAt(c.next(), a.email)));
     const wrong = wrongTotp(a.secret);
-    const answers = await Promise.all(challenges.flatMap((ch) => Array.from({ length: 10 }, (_, i) => verifyAt(urls()[i % urls().length]!, ch, wrong))));
+    const answers = await Promise.all(
+      challenges.flatMap((ch) => Array.from({ length: 10 }, (_, i) => verifyAt(urls()[i % urls().length]!, ch, wrong))),
+    );
     const statuses = answers.map((r) => r.status).join(',');
     const unauthorized = answers.filter((r) => r.status === 401).length;
     // Checked codes answer 401, or 429 without Retry-After when one was its challenge's 5th.
@@ -55,7 +72,11 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
     const email = uniqueEmail('pw40');
     await signUp(c.next(), email);
     const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => call(urls()[i % urls().length]!, 'POST', '/v1/auth/login', { json: { email, password: 'a wrong password here', client: 'app' } })),
+      Array.from({ length: 40 }, (_, i) =>
+        call(urls()[i % urls().length]!, 'POST', '/v1/auth/login', {
+          json: { email, password: 'a wrong password here', client: 'app' },
+        }),
+      ),
     );
     const statuses = answers.map((r) => r.status).join(',');
     assert.equal(answers.filter((r) => r.status === 401).length, 10, statuses);
@@ -65,7 +86,8 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
   test('a challenge dies at its 5th wrong code although each code goes to another instance', async () => {
     const a = await totpAccount('cap5');
     const challenge = await challengeAt(c.next(), a.email);
-    for (let n = 1; n <= 4; n++) assertProblem(await verifyAt(c.next(), challenge, wrongTotp(a.secret)), 401, 'invalid_code');
+    for (let n = 1; n <= 4; n++)
+      assertProblem(await verifyAt(c.next(), challenge, wrongTotp(a.secret)), 401, 'invalid_code');
     assertProblem(await verifyAt(c.next(), challenge, wrongTotp(a.secret)), 429, 'too_many_attempts');
     // Dead everywhere: even the right code is refused by the instance that did not kill it.
     for (const u of urls()) assertProblem(await verifyAt(u, challenge, totpNow(a.secret)), 410, 'challenge_expired');
@@ -111,14 +133,18 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
     // Two rounds of 10 sign-ins: passwords are counted before they are checked, and more than 10 at
     // once from one address (every instance sees 127.0.0.1) would be refused past the 10th.
     const challenges = [];
-    for (let round = 0; round < 2; round++) challenges.push(...(await Promise.all(Array.from({ length: 10 }, () => challengeAt(c.next(), a.email)))));
+    for (let round = 0; round < 2; round++)
+      challenges.push(...(await Promise.all(Array.from({ length: 10 }, () => challengeAt(c.next(), a.email)))));
     const code = totpNow(a.secret, 1);
     const answers = await Promise.all(challenges.map((ch, n) => verifyAt(urls()[n % 3]!, ch, code)));
     const statuses = answers.map((r) => r.status);
     assert.equal(statuses.filter((s) => s === 200).length, 1, `statuses: ${statuses.join(',')}`);
     // The losers are refused codes (401), or 429 once their refusals reached the 10-in-a-row lock.
     for (const r of answers.filter((x) => x.status !== 200)) assert.ok(r.status === 401 || r.status === 429, r.text);
-    const sessions = await c.query<{ n: number }>('select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.email = $1', [a.email]);
+    const sessions = await c.query<{ n: number }>(
+      'select count(*)::int as n from sessions s join users u on u.id = s.user_id where u.email = $1',
+      [a.email],
+    );
     assert.equal(sessions[0]!.n, 2, 'the sign-up session and the one sign-in');
   });
 
@@ -127,7 +153,13 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
     const { token } = await signUp(c.next(), email);
     const made = await call(c.next(), 'POST', '/v1/me/access-keys', { token, json: { password: PASSWORD } });
     assert.equal(made.status, 201, made.text);
-    const req = signed(PUBLIC_URL, 'POST', '/v1/me/access-keys', { id: made.body.id, secret: made.body.secret }, { password: PASSWORD });
+    const req = signed(
+      PUBLIC_URL,
+      'POST',
+      '/v1/me/access-keys',
+      { id: made.body.id, secret: made.body.secret },
+      { password: PASSWORD },
+    );
     const [first, ...others] = urls();
     const ok = await call(first!, 'POST', '/v1/me/access-keys', req);
     assert.equal(ok.status, 201, ok.text);
@@ -139,14 +171,24 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
   test('a recovery code sent to three instances at once works once', async () => {
     const a = await totpAccount('recovery-once');
     const challenges = await Promise.all(urls().map((u) => challengeAt(u, a.email)));
-    const answers = await Promise.all(urls().map((u, n) => call(u, 'POST', '/v1/auth/login/recover', { json: { challenge: challenges[n], recovery_code: a.recoveryCode } })));
+    const answers = await Promise.all(
+      urls().map((u, n) =>
+        call(u, 'POST', '/v1/auth/login/recover', {
+          json: { challenge: challenges[n], recovery_code: a.recoveryCode },
+        }),
+      ),
+    );
     const won = answers.filter((r) => r.status === 200);
     assert.equal(won.length, 1, answers.map((r) => r.text).join('\n'));
     assert.equal(won[0]!.body.mfa_disabled, true);
     for (const r of answers.filter((x) => x.status !== 200)) assert.ok([401, 410].includes(r.status), r.text);
     // The factor is off for every instance, and the code stays spent.
-    for (const u of urls()) assert.equal((await call(u, 'GET', '/v1/me/mfa', { token: won[0]!.body.token })).body.enabled, false);
-    const used = await c.query<{ used: boolean }>('select used_at is not null as used from recovery_codes r join users u on u.id = r.user_id where u.email = $1', [a.email]);
+    for (const u of urls())
+      assert.equal((await call(u, 'GET', '/v1/me/mfa', { token: won[0]!.body.token })).body.enabled, false);
+    const used = await c.query<{ used: boolean }>(
+      'select used_at is not null as used from recovery_codes r join users u on u.id = r.user_id where u.email = $1',
+      [a.email],
+    );
     assert.deepEqual(used, [{ used: true }]);
   });
 
@@ -154,9 +196,15 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
   async function smsAccount(tag: string, e164: string) {
     const email = uniqueEmail(tag);
     const { token } = await signUp(c.next(), email);
-    const s = await call(c.next(), 'POST', '/v1/me/mfa/setup', { token, json: { method: 'sms', phone: e164, password: PASSWORD } });
+    const s = await call(c.next(), 'POST', '/v1/me/mfa/setup', {
+      token,
+      json: { method: 'sms', phone: e164, password: PASSWORD },
+    });
     assert.equal(s.status, 201, s.text);
-    const v = await call(c.next(), 'POST', '/v1/me/mfa/setup/verify', { token, json: { setup_id: s.body.setup_id, code: sms.lastCode(e164) } });
+    const v = await call(c.next(), 'POST', '/v1/me/mfa/setup/verify', {
+      token,
+      json: { setup_id: s.body.setup_id, code: sms.lastCode(e164) },
+    });
     assert.equal(v.status, 200, v.text);
     return { email, token };
   }
@@ -173,7 +221,10 @@ describe('three instances sharing PostgreSQL and Redis', { skip: needsPostgresAn
     assert.ok(Number(refused.headers.get('retry-after')) > 0);
     assert.equal(typeof refused.body.challenge, 'string', 'the challenge stands, for the recovery code');
     assert.equal(sms.to(phone).length, 10, 'nothing was sent past the cap');
-    assert.ok(sms.to(phone).every((t) => t.signed), 'every webhook call was signed');
+    assert.ok(
+      sms.to(phone).every((t) => t.signed),
+      'every webhook call was signed',
+    );
   });
 
   test('an SMS code is single-use: 20 parallel uses of it over the three instances, exactly one succeeds', async () => {

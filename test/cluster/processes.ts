@@ -23,7 +23,9 @@ function buildIsFresh(): boolean {
   const newer = (dir: string): boolean =>
     readdirSync(dir, { withFileTypes: true }).some((e) => {
       const p = join(dir, e.name);
-      return e.isDirectory() ? newer(p) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && statSync(p).mtimeMs > built;
+      return e.isDirectory()
+        ? newer(p)
+        : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') && statSync(p).mtimeMs > built;
     });
   return !newer(join(ROOT, 'src'));
 }
@@ -40,7 +42,8 @@ const children = new Set<ChildProcess>();
 /** The parent's environment without any Twofold setting, so only what a test passes applies. */
 export function cleanEnv(extra: Record<string, string>): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = {};
-  for (const [k, v] of Object.entries(process.env)) if (!/^(TWOFOLD_|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/.test(k)) env[k] = v;
+  for (const [k, v] of Object.entries(process.env))
+    if (!/^(TWOFOLD_|PORT$|HOST$|LOG_LEVEL$|NODE_ENV$)/.test(k)) env[k] = v;
   return { ...env, ...extra };
 }
 
@@ -58,7 +61,9 @@ export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms))
 /** `p`, or a failure naming `what` after `ms` (a deadline for an event, not a pause). */
 export async function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const limit = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)));
+  const limit = new Promise<never>(
+    (_, reject) => (timer = setTimeout(() => reject(new Error(`${what}: not within ${ms} ms`)), ms)),
+  );
   try {
     return await Promise.race([p, limit]);
   } finally {
@@ -120,7 +125,11 @@ export function outputLine(p: { child: ChildProcess }, pattern: RegExp, what: st
 }
 
 /** `twofold ARGS` from the source; answers when it exits. */
-export async function runCli(args: string[], env: Record<string, string>, cwd = tmpdir()): Promise<{ code: number | null; output: string }> {
+export async function runCli(
+  args: string[],
+  env: Record<string, string>,
+  cwd = tmpdir(),
+): Promise<{ code: number | null; output: string }> {
   const p = spawnTracked(process.execPath, [...TWOFOLD, ...args], cleanEnv(env), cwd);
   const { code } = await p.exited;
   return { code, output: p.out.text };
@@ -147,10 +156,16 @@ export class Instance {
   static async start(name: string, env: Record<string, string>, port?: number): Promise<Instance> {
     const p = port ?? (await freePort());
     // Level info (unless the test asks for more), so that the "listening" line is logged.
-    const proc = spawnTracked(process.execPath, [...TWOFOLD, 'serve'], cleanEnv({ LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(p) }));
+    const proc = spawnTracked(
+      process.execPath,
+      [...TWOFOLD, 'serve'],
+      cleanEnv({ LOG_LEVEL: 'info', HOST: '127.0.0.1', ...env, PORT: String(p) }),
+    );
     const listening = outputLine(proc, LISTENING, `instance ${name} listening`, START_TIMEOUT_MS);
     const instance = new Instance(name, p, proc);
-    const database = env.TWOFOLD_DATABASE_URL ?? (env.TWOFOLD_DATA_DIR ? `sqlite:${join(env.TWOFOLD_DATA_DIR, 'twofold.db')}` : undefined);
+    const database =
+      env.TWOFOLD_DATABASE_URL ??
+      (env.TWOFOLD_DATA_DIR ? `sqlite:${join(env.TWOFOLD_DATA_DIR, 'twofold.db')}` : undefined);
     if (database) databaseOf.set(instance.url, database);
     await listening;
     return instance;
@@ -173,7 +188,9 @@ export class Instance {
 
 /** Kills every child still running (for `after`). */
 export async function killAll(): Promise<void> {
-  const waits = [...children].map((c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()))));
+  const waits = [...children].map(
+    (c) => new Promise<void>((r) => (c.exitCode !== null || c.signalCode !== null ? r() : c.once('exit', () => r()))),
+  );
   for (const c of children) c.kill('SIGKILL');
   await Promise.all(waits);
 }
@@ -194,7 +211,11 @@ export class PrivateRedis {
   }
 
   async up(): Promise<void> {
-    this.proc = spawnTracked('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], cleanEnv({}));
+    this.proc = spawnTracked(
+      'redis-server',
+      ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'],
+      cleanEnv({}),
+    );
     await outputLine(this.proc, /Ready to accept connections/, 'redis-server ready', 15_000);
     assert.ok(await redisPing(this.port), 'redis-server answers PING');
   }

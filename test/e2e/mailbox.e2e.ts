@@ -32,16 +32,24 @@ const field = (label: string) => page.getByLabel(label, { exact: true });
 const banner = () => page.getByRole('region', { name: 'Confirm your email address' });
 
 async function focusedAttr(name: string): Promise<string | null> {
-  return page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute(${JSON.stringify(name)})`);
+  return page.evaluate<string | null>(
+    `document.activeElement && document.activeElement.getAttribute(${JSON.stringify(name)})`,
+  );
 }
 
 /** The newest mail to `to` whose text matches `pattern`, waiting up to 10 s for it. */
 async function mailTo(to: string, pattern: RegExp, after = 0): Promise<ReceivedMail> {
   const deadline = Date.now() + 10_000;
   for (;;) {
-    const found = smtp.messages.slice(after).filter((m) => m.to.includes(to) && pattern.test(m.text)).at(-1);
+    const found = smtp.messages
+      .slice(after)
+      .filter((m) => m.to.includes(to) && pattern.test(m.text))
+      .at(-1);
     if (found) return found;
-    if (Date.now() > deadline) throw new Error(`no mail to ${to} matching ${pattern}; got: ${smtp.messages.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ')}`);
+    if (Date.now() > deadline)
+      throw new Error(
+        `no mail to ${to} matching ${pattern}; got: ${smtp.messages.map((m) => `${m.to.join(',')}: ${m.subject}`).join(' | ')}`,
+      );
     await smtp.waitFor(smtp.messages.length + 1, Math.max(1, deadline - Date.now())).catch(() => undefined);
   }
 }
@@ -92,14 +100,19 @@ describe('proving the mailbox in the portal (issue 13)', () => {
     await page.getByText(/Your account is ready\. Check your mailbox/).waitFor();
     await banner().waitFor();
     await banner().getByText(EMAIL).waitFor();
-    await banner().getByText(/can’t turn on two-factor authentication or create access keys/).waitFor();
+    await banner()
+      .getByText(/can’t turn on two-factor authentication or create access keys/)
+      .waitFor();
     firstLink = verifyLink(await mailTo(EMAIL, /verify-email\?token=/));
     await capture(page, 'm01-confirm-email-banner');
   });
 
   it('Turn On and Generate Credentials explain that the address must be confirmed first, instead of failing', async () => {
     await button('Turn On').click();
-    await page.getByRole('alert').getByText('Confirm your email address to turn on two-factor authentication.').waitFor();
+    await page
+      .getByRole('alert')
+      .getByText('Confirm your email address to turn on two-factor authentication.')
+      .waitFor();
     assert.equal(await heading('Turn On two-factor authentication').count(), 0, 'the wizard does not start');
     await capture(page, 'm02-turn-on-needs-email');
 
@@ -171,7 +184,11 @@ describe('proving the mailbox in the portal (issue 13)', () => {
   });
 
   it('Change email: errors on the fields, then a link to the new address and a notice to the old; the email changes once it is opened', async () => {
-    const signup = await fetch(`${server.url}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: OTHER_EMAIL, password: 'someone else entirely' }) });
+    const signup = await fetch(`${server.url}/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: OTHER_EMAIL, password: 'someone else entirely' }),
+    });
     assert.equal(signup.status, 201);
 
     await page.goto(`${server.url}/account/profile`);
@@ -199,7 +216,10 @@ describe('proving the mailbox in the portal (issue 13)', () => {
     await form.getByLabel('New email address').fill(NEW_EMAIL);
     await form.getByLabel('Password', { exact: true }).fill(password);
     await form.getByRole('button', { name: 'Send confirmation link' }).click();
-    await form.getByRole('status').getByText(`We sent a link to ${NEW_EMAIL}. Your email changes when you open it.`).waitFor();
+    await form
+      .getByRole('status')
+      .getByText(`We sent a link to ${NEW_EMAIL}. Your email changes when you open it.`)
+      .waitFor();
     await capture(page, 'm08-change-email-sent');
     const link = verifyLink(await mailTo(NEW_EMAIL, /verify-email\?token=/, before));
     const notice = await mailTo(EMAIL, /./, before);
@@ -293,7 +313,11 @@ describe('proving the mailbox in the portal (issue 13)', () => {
 
     await page.keyboard.press('Escape');
     await dialog.waitFor({ state: 'hidden' });
-    assert.equal(await page.evaluate<string>('document.activeElement.textContent'), 'Delete account…', 'Escape gives focus back to the button');
+    assert.equal(
+      await page.evaluate<string>('document.activeElement.textContent'),
+      'Delete account…',
+      'Escape gives focus back to the button',
+    );
     await open.click();
 
     await dialog.getByRole('button', { name: 'Delete account' }).click();
@@ -313,13 +337,25 @@ describe('proving the mailbox in the portal (issue 13)', () => {
     await code.fill(await phone.code());
     await dialog.getByRole('button', { name: 'Delete account' }).click();
     await page.waitForURL('**/login');
-    await page.getByRole('status').getByText(/Your account is deleted/).waitFor();
+    await page
+      .getByRole('status')
+      .getByText(/Your account is deleted/)
+      .waitFor();
     await capture(page, 'm14-account-deleted');
     await mailTo(NEW_EMAIL, /./, before);
 
     await signIn(NEW_EMAIL, password);
     await page.getByText('The email or password is not right.').waitFor();
-    assert.equal((await fetch(`${server.url}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: EMAIL, password }) })).status, 401);
+    assert.equal(
+      (
+        await fetch(`${server.url}/v1/auth/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ email: EMAIL, password }),
+        })
+      ).status,
+      401,
+    );
     assert.ok(recoveryCode.length > 0);
     assert.deepEqual(problems, [], 'no script error or CSP refusal in the browser');
   });

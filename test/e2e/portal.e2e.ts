@@ -10,7 +10,21 @@ import { signRequest } from '../../src/client/signer.js';
 import { startLocalProvider, type LocalProvider } from '../google/local-provider.js';
 import { startTestSmtpServer, type TestSmtpServer } from '../helpers/smtp.js';
 import { TwilioStandIn, twilioEnv } from '../sms/twilio-stand-in.js';
-import { capture, focusedText, freePort, launchChromium, Phone, proveMailbox, readQr, SHOTS, shots, startServer, tabTo, watchPage, type ServerProcess } from './support.js';
+import {
+  capture,
+  focusedText,
+  freePort,
+  launchChromium,
+  Phone,
+  proveMailbox,
+  readQr,
+  SHOTS,
+  shots,
+  startServer,
+  tabTo,
+  watchPage,
+  type ServerProcess,
+} from './support.js';
 
 const RUN = Date.now().toString(36);
 const EMAIL = `ada.${RUN}@example.com`;
@@ -43,7 +57,9 @@ async function top(l: Locator): Promise<number> {
 }
 
 async function focusedAttr(name: string): Promise<string | null> {
-  return page.evaluate<string | null>(`document.activeElement && document.activeElement.getAttribute(${JSON.stringify(name)})`);
+  return page.evaluate<string | null>(
+    `document.activeElement && document.activeElement.getAttribute(${JSON.stringify(name)})`,
+  );
 }
 
 async function clipboard(): Promise<string> {
@@ -80,9 +96,22 @@ before(async () => {
   twilio = await TwilioStandIn.start();
   const port = await freePort();
   idp = await startLocalProvider({ redirectUri: `http://127.0.0.1:${port}/v1/auth/google/callback` });
-  server = await startServer({ TWOFOLD_MAIL_URL: smtp.url, TWOFOLD_MAIL_FROM: 'Twofold <no-reply@example.com>', ...twilioEnv(twilio), ...idp.env }, port);
+  server = await startServer(
+    {
+      TWOFOLD_MAIL_URL: smtp.url,
+      TWOFOLD_MAIL_FROM: 'Twofold <no-reply@example.com>',
+      ...twilioEnv(twilio),
+      ...idp.env,
+    },
+    port,
+  );
   browser = await launchChromium();
-  context = await browser.newContext({ viewport: { width: 1280, height: 800 }, acceptDownloads: true, locale: 'en-US', timezoneId: 'UTC' });
+  context = await browser.newContext({
+    viewport: { width: 1280, height: 800 },
+    acceptDownloads: true,
+    locale: 'en-US',
+    timezoneId: 'UTC',
+  });
   await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
   page = await context.newPage();
   problems = watchPage(page);
@@ -165,7 +194,10 @@ describe('the Twofold portal in Chromium', () => {
     assert.ok(secret, 'the QR code carries the secret');
     const shown = (await page.getByTestId('totp-key').innerText()).replace(/\s+/g, '');
     assert.equal(shown, secret, 'the key in text is the one in the QR code');
-    assert.ok((await page.getByTestId('totp-key').locator('span').first().innerText()).length === 4, 'the key is grouped in fours');
+    assert.ok(
+      (await page.getByTestId('totp-key').locator('span').first().innerText()).length === 4,
+      'the key is grouped in fours',
+    );
     await page.getByText(/Scan this QR code with each of them now/).waitFor();
     await button('Copy key').click();
     assert.equal(await clipboard(), secret, 'Copy puts the key on the clipboard');
@@ -185,10 +217,14 @@ describe('the Twofold portal in Chromium', () => {
     await button('Copy recovery code').click();
     const recovery = await clipboard();
     assert.match(recovery, /^[A-Z0-9]{5}(-[A-Z0-9]{5}){3,}$/, 'a grouped recovery code');
-    assert.equal((await page.locator('.recovery-code').innerText()).replace(/\s+/g, ''), recovery.replace(/-/g, ''), 'the code is on screen, grouped');
+    assert.equal(
+      (await page.locator('.recovery-code').innerText()).replace(/\s+/g, ''),
+      recovery.replace(/-/g, ''),
+      'the code is on screen, grouped',
+    );
     const [download] = await Promise.all([page.waitForEvent('download'), button('Download').click()]);
     assert.equal(download.suggestedFilename(), 'twofold-recovery-code.txt');
-    assert.ok((await readFile((await download.path()), 'utf8')).includes(recovery), 'the file holds the code');
+    assert.ok((await readFile(await download.path(), 'utf8')).includes(recovery), 'the file holds the code');
     await capture(page, '08-recovery-code');
     await page.emulateMedia({ media: 'print' });
     assert.ok(await page.locator('.recovery-code').isVisible(), 'Print shows the code');
@@ -206,7 +242,10 @@ describe('the Twofold portal in Chromium', () => {
     await heading('Two-factor authentication is on').waitFor();
     await page.getByText('Authenticator App', { exact: true }).waitFor();
     const html = await page.content();
-    assert.ok(!html.includes(recovery) && !html.includes(recovery.replace(/-/g, '')), 'the recovery code is gone from the page');
+    assert.ok(
+      !html.includes(recovery) && !html.includes(recovery.replace(/-/g, '')),
+      'the recovery code is gone from the page',
+    );
     assert.ok(!html.includes(secret), 'the key is gone from the page');
     await capture(page, '09-two-factor-on');
     recoveryCode = recovery;
@@ -246,7 +285,11 @@ describe('the Twofold portal in Chromium', () => {
     await context.clearCookies(); // a new browser session at the provider too
     await page.getByRole('link', { name: 'Sign in with Google' }).click();
     await page.getByText('Enter the code from your authenticator app.').waitFor();
-    assert.equal(new URL(page.url()).pathname + new URL(page.url()).search, '/login', 'the challenge leaves the address bar');
+    assert.equal(
+      new URL(page.url()).pathname + new URL(page.url()).search,
+      '/login',
+      'the challenge leaves the address bar',
+    );
     await field('6-digit code').fill(await phone.code());
     await button('Verify').click();
     await page.waitForURL('**/account/two-factor');
@@ -277,7 +320,7 @@ describe('the Twofold portal in Chromium', () => {
 
   it('Access keys: Generate Credentials shows the pair once, downloads a credentials file, signs a request; a key is deleted only once disabled', async () => {
     await page.getByRole('link', { name: 'Access keys' }).click();
-    await heading('Access keys', ).waitFor();
+    await heading('Access keys').waitFor();
     await page.getByText(/0 of 2/).waitFor();
     await page.getByText(/No two-factor step/).waitFor();
     await capture(page, '12-access-keys');
@@ -297,7 +340,10 @@ describe('the Twofold portal in Chromium', () => {
     assert.equal(await clipboard(), secret);
     const [download] = await Promise.all([page.waitForEvent('download'), button('Download credentials file').click()]);
     assert.equal(download.suggestedFilename(), 'credentials');
-    assert.equal(await readFile((await download.path()), 'utf8'), `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID = ${id}\nTWOFOLD_SECRET_ACCESS_KEY = ${secret}\n`);
+    assert.equal(
+      await readFile(await download.path(), 'utf8'),
+      `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID = ${id}\nTWOFOLD_SECRET_ACCESS_KEY = ${secret}\n`,
+    );
     await capture(page, '14-access-key-created');
 
     const signedMe = async () => {
@@ -324,7 +370,10 @@ describe('the Twofold portal in Chromium', () => {
     await row.locator('[role=switch][aria-checked="false"]').waitFor();
     assert.equal((await signedMe()).status, 401, 'a disabled key is refused');
     await row.getByRole('button', { name: `Delete access key ${id}` }).click();
-    await page.getByRole('dialog').getByText(/stop working for good/).waitFor();
+    await page
+      .getByRole('dialog')
+      .getByText(/stop working for good/)
+      .waitFor();
     await capture(page, '15-delete-access-key');
     await page.getByRole('dialog').getByRole('button', { name: 'Delete key' }).click();
     await page.getByText('You have no access keys.').waitFor();
@@ -340,7 +389,9 @@ describe('the Twofold portal in Chromium', () => {
       assert.equal(r.status, 200);
       return ((await r.json()) as { token: string }).token;
     };
-    const phoneToken = await appSignIn('Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1');
+    const phoneToken = await appSignIn(
+      'Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1',
+    );
     await page.getByRole('link', { name: 'Sessions' }).click();
     await heading('Sessions').waitFor();
     await page.getByText('This device').waitFor();
@@ -348,9 +399,15 @@ describe('the Twofold portal in Chromium', () => {
     await capture(page, '16-sessions');
     await page.getByRole('button', { name: /^End session on Safari on iOS/ }).click();
     await page.getByText('Ended the session on Safari on iOS.').waitFor();
-    assert.equal((await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${phoneToken}` } })).status, 401, 'the ended session is over');
+    assert.equal(
+      (await fetch(`${server.url}/v1/me`, { headers: { authorization: `Bearer ${phoneToken}` } })).status,
+      401,
+      'the ended session is over',
+    );
 
-    await appSignIn('Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36');
+    await appSignIn(
+      'Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/126.0 Safari/537.36',
+    );
     await appSignIn('Twofold/1.0 (Android 14)');
     await page.reload();
     await page.getByText('Chrome on Windows').waitFor();
@@ -368,7 +425,8 @@ describe('the Twofold portal in Chromium', () => {
     await heading('Security log').waitFor();
     const first = page.locator('.rows li').first();
     await first.getByText('Other sessions ended').waitFor();
-    for (const text of ['Recovery code used', 'Access key deleted', 'Access key created', 'Sign-in refused']) await page.getByText(text).first().waitFor();
+    for (const text of ['Recovery code used', 'Access key deleted', 'Access key created', 'Sign-in refused'])
+      await page.getByText(text).first().waitFor();
     await capture(page, '18-security-log');
     const before = await page.locator('.rows li').count();
     assert.equal(before, 20, 'the first page holds 20 events');
@@ -424,7 +482,10 @@ describe('the Twofold portal in Chromium', () => {
 
   it('when on: New recovery code, Re-configure (with its warning) and Turn Off (password and confirmation)', async () => {
     await button('New recovery code').click();
-    await page.getByRole('dialog').getByText(/stops working/).waitFor();
+    await page
+      .getByRole('dialog')
+      .getByText(/stops working/)
+      .waitFor();
     await page.getByRole('dialog').getByLabel('Password', { exact: true }).fill(password);
     await page.getByRole('dialog').getByRole('button', { name: 'Make new code' }).click();
     await page.getByText('Here is your new recovery code. The old one no longer works.').waitFor();
@@ -498,8 +559,15 @@ describe('the Twofold portal in Chromium', () => {
     await page.goto(`${server.url}/login?error=google_denied`);
     await page.getByText('Sign-in with Google was cancelled.').waitFor();
     assert.equal(new URL(page.url()).search, '', 'the error leaves the address bar');
-    assert.equal(await page.evaluate<number>('localStorage.length + sessionStorage.length'), 0, 'nothing in web storage');
-    assert.ok(!(await page.evaluate<string>('document.cookie')).includes('twofold_session'), 'the session cookie is HttpOnly');
+    assert.equal(
+      await page.evaluate<number>('localStorage.length + sessionStorage.length'),
+      0,
+      'nothing in web storage',
+    );
+    assert.ok(
+      !(await page.evaluate<string>('document.cookie')).includes('twofold_session'),
+      'the session cookie is HttpOnly',
+    );
     assert.deepEqual(problems, [], 'no script error or CSP refusal in the browser');
   });
   it('Sign in with Google: a refusal at Google says so; a new verified Google account gets a Twofold account', async () => {

@@ -43,10 +43,22 @@ export async function startServer(env: Record<string, string> = {}, port?: numbe
   const dataDir = await mkdtemp(join(tmpdir(), 'twofold-e2e-'));
   const url = `http://127.0.0.1:${port}`;
   // The server reads its configuration from the environment: start from a clean one.
-  const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !k.startsWith('TWOFOLD_') && k !== 'PORT' && k !== 'HOST' && k !== 'NODE_ENV'));
+  const inherited = Object.fromEntries(
+    Object.entries(process.env).filter(
+      ([k]) => !k.startsWith('TWOFOLD_') && k !== 'PORT' && k !== 'HOST' && k !== 'NODE_ENV',
+    ),
+  );
   const child: ChildProcess = spawn(process.execPath, ['bin/twofold.js', 'serve'], {
     cwd: ROOT,
-    env: { ...inherited, PORT: String(port), HOST: '127.0.0.1', TWOFOLD_DATA_DIR: dataDir, TWOFOLD_PUBLIC_URL: url, LOG_LEVEL: 'info', ...env },
+    env: {
+      ...inherited,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TWOFOLD_DATA_DIR: dataDir,
+      TWOFOLD_PUBLIC_URL: url,
+      LOG_LEVEL: 'info',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const logs: string[] = [];
@@ -77,7 +89,14 @@ export async function startServer(env: Record<string, string> = {}, port?: numbe
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+    ],
   });
 }
 
@@ -86,7 +105,8 @@ export function watchPage(page: Page): string[] {
   const problems: string[] = [];
   page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error' && !/status of (401|403|404|409|410|422|429)/.test(m.text())) problems.push(`console: ${m.text()}`);
+    if (m.type() === 'error' && !/status of (401|403|404|409|410|422|429)/.test(m.text()))
+      problems.push(`console: ${m.text()}`);
   });
   return problems;
 }
@@ -101,7 +121,9 @@ export interface AxeViolation {
 /** Runs axe-core on the page as it is (injected through the debugger, so the CSP stays on). */
 export async function axe(page: Page): Promise<AxeViolation[]> {
   if (!(await page.evaluate('typeof window.axe !== "undefined"'))) await page.evaluate(AXE_SOURCE);
-  return page.evaluate<AxeViolation[]>(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
+  return page.evaluate<
+    AxeViolation[]
+  >(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.map((v) => ({
     id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.slice(0, 5).map((n) => n.target.join(' ')),
   })))`);
 }
@@ -126,9 +148,12 @@ export async function capture(page: Page, name: string): Promise<void> {
     await page.evaluate('new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))');
     const violations = await axe(page);
     for (const v of violations) {
-      if (v.impact === 'serious' || v.impact === 'critical') failures.push(`${name} @${width}px: ${v.id} (${v.impact}) ${v.help} → ${v.nodes.join(', ')}`);
+      if (v.impact === 'serious' || v.impact === 'critical')
+        failures.push(`${name} @${width}px: ${v.id} (${v.impact}) ${v.help} → ${v.nodes.join(', ')}`);
     }
-    const horizontal = await page.evaluate<boolean>('document.documentElement.scrollWidth > document.documentElement.clientWidth');
+    const horizontal = await page.evaluate<boolean>(
+      'document.documentElement.scrollWidth > document.documentElement.clientWidth',
+    );
     if (horizontal) failures.push(`${name} @${width}px: the page scrolls sideways`);
     const file = `${name}-${width}.png`;
     await page.screenshot({ path: join(SHOTS, file), fullPage: true });
@@ -201,20 +226,30 @@ export async function tabTo(page: Page, test: string, max = 40): Promise<void> {
 }
 
 export async function focusedText(page: Page): Promise<string> {
-  return page.evaluate<string>('(document.activeElement && (document.activeElement.getAttribute("aria-label") || document.activeElement.textContent || document.activeElement.id)) || ""');
+  return page.evaluate<string>(
+    '(document.activeElement && (document.activeElement.getAttribute("aria-label") || document.activeElement.textContent || document.activeElement.id)) || ""',
+  );
 }
 
 /**
  * Proves a mailbox as its confirmation link would (issue 13): 2FA set-up and access keys answer
  * 403 email_unverified until then. Takes the newest link mailed to `email` and posts its token.
  */
-export async function proveMailbox(messages: ReadonlyArray<{ to: string[]; text: string }>, url: string, email: string): Promise<void> {
+export async function proveMailbox(
+  messages: ReadonlyArray<{ to: string[]; text: string }>,
+  url: string,
+  email: string,
+): Promise<void> {
   const deadline = Date.now() + 10_000;
   let token: string | undefined;
   while (!(token = verifyTokenIn(messages.filter((m) => m.to.includes(email)).map((m) => m.text)))) {
     if (Date.now() > deadline) throw new Error(`no confirmation link was mailed to ${email}`);
     await sleep(50);
   }
-  const r = await fetch(`${url}/v1/auth/email/verify`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token }) });
+  const r = await fetch(`${url}/v1/auth/email/verify`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ token }),
+  });
   if (r.status !== 200) throw new Error(`the confirmation link answered ${r.status}: ${await r.text()}`);
 }

@@ -25,7 +25,9 @@ export function redirectOf(res: LightMyRequestResponse): URL {
 }
 
 /** GET /v1/auth/google: the provider URL and the signed cookie that must come back with the callback. */
-export async function startGoogle(h: Harness): Promise<{ res: LightMyRequestResponse; authorizationUrl: string; cookie: string }> {
+export async function startGoogle(
+  h: Harness,
+): Promise<{ res: LightMyRequestResponse; authorizationUrl: string; cookie: string }> {
   const res = await h.inject({ method: 'GET', url: '/v1/auth/google' });
   const location = redirectOf(res);
   const cookie = cookiePair(res, OAUTH_COOKIE);
@@ -51,10 +53,20 @@ export interface GoogleRun {
 }
 
 /** A whole sign-in: start, the user signs in at the provider as `account` (or refuses), callback. */
-export async function googleSignIn(h: Harness, idp: LocalProvider, account: GoogleAccount | 'deny'): Promise<GoogleRun> {
+export async function googleSignIn(
+  h: Harness,
+  idp: LocalProvider,
+  account: GoogleAccount | 'deny',
+): Promise<GoogleRun> {
   const started = await startGoogle(h);
   idp.next = account;
   const callbackUrl = await idp.authorize(started.authorizationUrl);
   const res = await callback(h, callbackUrl, started.cookie);
-  return { res, to: redirectOf(res), callbackUrl, oauthCookie: started.cookie, session: cookiePair(res, 'twofold_session') };
+  return {
+    res,
+    to: redirectOf(res),
+    callbackUrl,
+    oauthCookie: started.cookie,
+    session: cookiePair(res, 'twofold_session'),
+  };
 }

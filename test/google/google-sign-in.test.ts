@@ -7,7 +7,16 @@ import assert from 'node:assert/strict';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
-import { PASSWORD, assertProblem, enableTotp, eventually, login, sessionCookie, web, webUser } from '../http/http-helpers.js';
+import {
+  PASSWORD,
+  assertProblem,
+  enableTotp,
+  eventually,
+  login,
+  sessionCookie,
+  web,
+  webUser,
+} from '../http/http-helpers.js';
 import { OAUTH_COOKIE, callback, cookiePair, googleSignIn, redirectOf, setCookies, startGoogle } from './flow.js';
 import { startLocalProvider, type LocalProvider } from './local-provider.js';
 
@@ -17,7 +26,12 @@ let n = 0;
 /** A fresh Google account (sub and address) per test, so tests never see each other's rows. */
 const person = (verified: boolean | string = true) => {
   n += 1;
-  return { sub: `10${n}${Date.now()}`, email: `person${n}.${Date.now()}@Example.com`, email_verified: verified, name: `Person ${n}` };
+  return {
+    sub: `10${n}${Date.now()}`,
+    email: `person${n}.${Date.now()}@Example.com`,
+    email_verified: verified,
+    name: `Person ${n}`,
+  };
 };
 
 before(async () => {
@@ -30,7 +44,10 @@ after(async () => {
 });
 
 const me = (session: string) => h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: session } });
-const events = async (session: string) => (await h.inject({ method: 'GET', url: '/v1/me/events', headers: { cookie: session } })).json<Array<Record<string, unknown>>>();
+const events = async (session: string) =>
+  (await h.inject({ method: 'GET', url: '/v1/me/events', headers: { cookie: session } })).json<
+    Array<Record<string, unknown>>
+  >();
 
 describe('starting a Google sign-in', () => {
   test('GET /v1/auth/providers says Google is offered when a client id is configured', async () => {
@@ -92,7 +109,10 @@ describe('new and returning Google users', () => {
     assert.equal(stored?.passwordHash, null, 'no password was invented');
     // The OAuth cookie is spent: the callback clears it.
     const cleared = setCookies(run.res).find((c) => c.startsWith(`${OAUTH_COOKIE}=`));
-    assert.ok(cleared && /Expires=Thu, 01 Jan 1970|Max-Age=0/i.test(cleared), `the oauth cookie is cleared: ${cleared}`);
+    assert.ok(
+      cleared && /Expires=Thu, 01 Jan 1970|Max-Age=0/i.test(cleared),
+      `the oauth cookie is cleared: ${cleared}`,
+    );
     const types = (await events(run.session)).map((e) => e.type);
     assert.ok(types.includes('account.created'));
     const signin = (await events(run.session)).find((e) => e.type === 'signin.succeeded');
@@ -143,12 +163,19 @@ describe('linking to an existing account', () => {
     const email = `owner.${Date.now()}@example.com`;
     const owner = await webUser(h, email);
     const mailsBefore = h.mailer.to(email).length;
-    const run = await googleSignIn(h, idp, { sub: `link-${Date.now()}`, email: email.toUpperCase(), email_verified: true });
+    const run = await googleSignIn(h, idp, {
+      sub: `link-${Date.now()}`,
+      email: email.toUpperCase(),
+      email_verified: true,
+    });
     assert.equal(run.to.pathname, '/');
     const user = (await me(run.session!)).json();
     assert.equal(user.id, owner.id, 'the existing account, not a new one');
     assert.equal(user.google_linked, true);
-    const notice = h.mailer.to(email).slice(mailsBefore).find((m) => /Google account was linked/i.test(m.subject));
+    const notice = h.mailer
+      .to(email)
+      .slice(mailsBefore)
+      .find((m) => /Google account was linked/i.test(m.subject));
     assert.ok(notice, 'the owner is told by mail');
     assert.ok(!/code=|state=|token/i.test(notice.text), 'the notice carries no secret');
     assert.ok((await events(run.session!)).some((e) => e.type === 'google.linked'));
@@ -164,7 +191,9 @@ describe('linking to an existing account', () => {
     assert.equal(run.to.searchParams.get('error'), 'google_unverified_email');
     assert.equal(run.session, undefined);
     assert.equal((await me(victim.cookie)).json().google_linked, false);
-    assert.ok((await events(victim.cookie)).some((e) => e.type === 'signin.failed' && e.reason === 'google_unverified_email'));
+    assert.ok(
+      (await events(victim.cookie)).some((e) => e.type === 'signin.failed' && e.reason === 'google_unverified_email'),
+    );
   });
 });
 
@@ -182,9 +211,17 @@ describe('our second factor is still asked', () => {
     assert.equal(run.session, undefined, 'no session before the second factor');
     assert.ok(!setCookies(run.res).some((c) => c.startsWith('twofold_session=') && !/Max-Age=0|1970/.test(c)));
 
-    const wrong = await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge, code: '000000' === totpAt(base32Decode(secret), h.clock.now()) ? '111111' : '000000' } });
+    const wrong = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login/verify',
+      payload: { challenge, code: '000000' === totpAt(base32Decode(secret), h.clock.now()) ? '111111' : '000000' },
+    });
     assertProblem(wrong, 401, 'invalid_code');
-    const ok = await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge, code: totpAt(base32Decode(secret), h.clock.now()) } });
+    const ok = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login/verify',
+      payload: { challenge, code: totpAt(base32Decode(secret), h.clock.now()) },
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal(ok.json().status, 'authenticated');
     assert.equal(ok.json().user.id, owner.id);
@@ -210,17 +247,35 @@ describe('our second factor is still asked', () => {
     assert.equal((await me(owner.cookie)).json().google_linked, false);
     assert.equal(await h.runtime.storage.identities.find(idp.issuer, sub), null);
     assert.ok(!(await events(owner.cookie)).some((e) => e.type === 'google.linked'));
-    assert.ok(!h.mailer.to(email).slice(mailsBefore).some((m) => /Google account was linked/i.test(m.subject)));
-    const wrong = await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge, code: '000000' === totpAt(base32Decode(secret), h.clock.now()) ? '111111' : '000000' } });
+    assert.ok(
+      !h.mailer
+        .to(email)
+        .slice(mailsBefore)
+        .some((m) => /Google account was linked/i.test(m.subject)),
+    );
+    const wrong = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login/verify',
+      payload: { challenge, code: '000000' === totpAt(base32Decode(secret), h.clock.now()) ? '111111' : '000000' },
+    });
     assertProblem(wrong, 401, 'invalid_code');
     assert.equal(await h.runtime.storage.identities.find(idp.issuer, sub), null, 'a wrong code links nothing');
 
-    const ok = await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge, code: totpAt(base32Decode(secret), h.clock.now()) } });
+    const ok = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login/verify',
+      payload: { challenge, code: totpAt(base32Decode(secret), h.clock.now()) },
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.equal((await h.runtime.storage.identities.find(idp.issuer, sub))?.userId, owner.id);
     assert.equal((await me(owner.cookie)).json().google_linked, true);
     assert.ok((await events(owner.cookie)).some((e) => e.type === 'google.linked'));
-    assert.ok(h.mailer.to(email).slice(mailsBefore).some((m) => /Google account was linked/i.test(m.subject)));
+    assert.ok(
+      h.mailer
+        .to(email)
+        .slice(mailsBefore)
+        .some((m) => /Google account was linked/i.test(m.subject)),
+    );
     // The next Google sign-in is recognised by its subject and still asks for the code.
     h.clock.advance(30_000);
     const again = await googleSignIn(h, idp, { sub, email: `changed.${Date.now()}@example.com`, email_verified: true });
@@ -234,7 +289,11 @@ describe('our second factor is still asked', () => {
     const { recoveryCode } = await enableTotp(h, owner.auth);
     const run = await googleSignIn(h, idp, { sub: `rc-${Date.now()}`, email, email_verified: true });
     const challenge = run.to.searchParams.get('challenge')!;
-    const r = await h.inject({ method: 'POST', url: '/v1/auth/login/recover', payload: { challenge, recovery_code: recoveryCode } });
+    const r = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login/recover',
+      payload: { challenge, recovery_code: recoveryCode },
+    });
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json().mfa_disabled, true);
     assert.equal(r.json().user.google_linked, true, 'the recovery code proves the account as the code would');
@@ -264,12 +323,17 @@ describe('refusals: every one a redirect to /login?error=…, never a session or
     assert.equal(redirectOf(ok).pathname, '/');
   });
 
-  test('a callback without the cookie, with another browser\'s cookie, or with an altered cookie → google_state', async () => {
+  test("a callback without the cookie, with another browser's cookie, or with an altered cookie → google_state", async () => {
     const mine = await startGoogle(h);
     const theirs = await startGoogle(h);
     idp.next = person();
     const url = await idp.authorize(mine.authorizationUrl);
-    for (const cookie of [undefined, theirs.cookie, mine.cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')), `${OAUTH_COOKIE}=e30`]) {
+    for (const cookie of [
+      undefined,
+      theirs.cookie,
+      mine.cookie.replace(/.$/, (c) => (c === 'A' ? 'B' : 'A')),
+      `${OAUTH_COOKIE}=e30`,
+    ]) {
       const r = await callback(h, url, cookie);
       assert.equal(redirectOf(r).searchParams.get('error'), 'google_state', `cookie ${cookie}`);
       assert.equal(cookiePair(r, 'twofold_session'), undefined);
@@ -297,7 +361,12 @@ describe('refusals: every one a redirect to /login?error=…, never a session or
   });
 
   test('a bare or malformed callback is a redirect, not an error page', async () => {
-    for (const url of ['/v1/auth/google/callback', '/v1/auth/google/callback?code=&state=', '/v1/auth/google/callback?error=server_error', '/v1/auth/google/callback?state=%ZZ']) {
+    for (const url of [
+      '/v1/auth/google/callback',
+      '/v1/auth/google/callback?code=&state=',
+      '/v1/auth/google/callback?error=server_error',
+      '/v1/auth/google/callback?state=%ZZ',
+    ]) {
       const r = await h.inject({ method: 'GET', url });
       assert.equal(redirectOf(r).pathname, '/login', url);
       assert.equal(redirectOf(r).searchParams.get('error'), 'google_state', url);
@@ -311,21 +380,42 @@ describe('Google-only accounts and unlinking', () => {
     const run = await googleSignIn(h, idp, p);
     const email = p.email.toLowerCase();
     for (const guess of ['', 'null', 'twofold:dummy-password-for-unknown-accounts', PASSWORD]) {
-      const r = await h.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: guess || 'x', client: 'app' } });
+      const r = await h.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email, password: guess || 'x', client: 'app' },
+      });
       assertProblem(r, 401, 'invalid_credentials');
     }
     // Turning on a second factor needs a password: the account is told to set one.
-    const setup = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: web(run.session!), payload: { method: 'totp', password: 'anything' } });
+    const setup = await h.inject({
+      method: 'POST',
+      url: '/v1/me/mfa/setup',
+      headers: web(run.session!),
+      payload: { method: 'totp', password: 'anything' },
+    });
     assertProblem(setup, 409, 'password_required');
     // Unlinking needs a password to exist.
-    const unlink = await h.inject({ method: 'DELETE', url: '/v1/me/google', headers: web(run.session!), payload: { password: 'anything' } });
+    const unlink = await h.inject({
+      method: 'DELETE',
+      url: '/v1/me/google',
+      headers: web(run.session!),
+      payload: { password: 'anything' },
+    });
     assertProblem(unlink, 409, 'password_required');
 
     const forgot = await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email } });
     assert.equal(forgot.statusCode, 202);
-    const mail = await eventually(() => h.mailer.to(email).find((m) => /reset-password\?token=/.test(m.text)), 'the reset mail');
+    const mail = await eventually(
+      () => h.mailer.to(email).find((m) => /reset-password\?token=/.test(m.text)),
+      'the reset mail',
+    );
     const token = /token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
-    const reset = await h.inject({ method: 'POST', url: '/v1/auth/password/reset', payload: { token, password: PASSWORD } });
+    const reset = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/password/reset',
+      payload: { token, password: PASSWORD },
+    });
     assert.equal(reset.statusCode, 200, reset.body);
     const pw = await login(h, email, PASSWORD, 'web');
     assert.equal(pw.statusCode, 200, pw.body);
@@ -333,21 +423,41 @@ describe('Google-only accounts and unlinking', () => {
 
     // Now it can unlink (with the password), and Google sign-in no longer opens it by subject.
     const session = sessionCookie(pw);
-    const wrong = await h.inject({ method: 'DELETE', url: '/v1/me/google', headers: web(session), payload: { password: 'not the password' } });
+    const wrong = await h.inject({
+      method: 'DELETE',
+      url: '/v1/me/google',
+      headers: web(session),
+      payload: { password: 'not the password' },
+    });
     assertProblem(wrong, 403, 'reauthentication_failed');
-    const ok = await h.inject({ method: 'DELETE', url: '/v1/me/google', headers: web(session), payload: { password: PASSWORD } });
+    const ok = await h.inject({
+      method: 'DELETE',
+      url: '/v1/me/google',
+      headers: web(session),
+      payload: { password: PASSWORD },
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     assert.deepEqual(ok.json(), { google_linked: false });
     assert.equal((await me(session)).json().google_linked, false);
     assert.ok(h.mailer.to(email).some((m) => /Google account was unlinked/i.test(m.subject)));
-    const again = await h.inject({ method: 'DELETE', url: '/v1/me/google', headers: web(session), payload: { password: PASSWORD } });
+    const again = await h.inject({
+      method: 'DELETE',
+      url: '/v1/me/google',
+      headers: web(session),
+      payload: { password: PASSWORD },
+    });
     assertProblem(again, 409, 'google_not_linked');
     assert.equal(await h.runtime.storage.identities.find(idp.issuer, p.sub), null);
   });
 
   test('unlinking is for sessions only: a bearer token or without CSRF proof is refused', async () => {
     const run = await googleSignIn(h, idp, person());
-    const noOrigin = await h.inject({ method: 'DELETE', url: '/v1/me/google', headers: { cookie: run.session! }, payload: { password: PASSWORD } });
+    const noOrigin = await h.inject({
+      method: 'DELETE',
+      url: '/v1/me/google',
+      headers: { cookie: run.session! },
+      payload: { password: PASSWORD },
+    });
     assertProblem(noOrigin, 403, 'csrf_failed');
     const anon = await h.inject({ method: 'DELETE', url: '/v1/me/google', payload: { password: PASSWORD } });
     assert.equal(anon.statusCode, 401);
@@ -360,7 +470,11 @@ describe('without a Google client id', () => {
     try {
       assert.deepEqual((await plain.inject({ method: 'GET', url: '/v1/auth/providers' })).json(), { google: false });
       assertProblem(await plain.inject({ method: 'GET', url: '/v1/auth/google' }), 404, 'not_found');
-      assertProblem(await plain.inject({ method: 'GET', url: '/v1/auth/google/callback?code=x&state=y' }), 404, 'not_found');
+      assertProblem(
+        await plain.inject({ method: 'GET', url: '/v1/auth/google/callback?code=x&state=y' }),
+        404,
+        'not_found',
+      );
     } finally {
       await plain.close();
     }

@@ -30,7 +30,13 @@ for (const target of databaseTargets()) {
 
     const newUser = async (): Promise<UserRecord> => {
       const id = uid();
-      const u: UserRecord = { id, email: `${id.toLowerCase()}@example.com`, passwordHash: null, createdAt: T0, emailVerifiedAt: T0 };
+      const u: UserRecord = {
+        id,
+        email: `${id.toLowerCase()}@example.com`,
+        passwordHash: null,
+        createdAt: T0,
+        emailVerifiedAt: T0,
+      };
       assert.equal(await s.users.create(u), 'created');
       return u;
     };
@@ -41,31 +47,51 @@ for (const target of databaseTargets()) {
       assert.equal(await s.identities.link(link), 'linked');
       assert.deepEqual(await s.identities.find(ISS, link.subject), link);
       assert.deepEqual(await s.identities.listForUser(u.id), [link]);
-      assert.equal(await s.identities.find('https://other.example', link.subject), null, 'the issuer is part of the key');
+      assert.equal(
+        await s.identities.find('https://other.example', link.subject),
+        null,
+        'the issuer is part of the key',
+      );
     });
 
     test('one (issuer, subject) links one account: the second link is "taken", also when 20 race', async () => {
       const a = await newUser();
       const b = await newUser();
       const subject = uid();
-      assert.equal(await s.identities.link({ issuer: ISS, subject, userId: a.id, email: null, linkedAt: T0 }), 'linked');
+      assert.equal(
+        await s.identities.link({ issuer: ISS, subject, userId: a.id, email: null, linkedAt: T0 }),
+        'linked',
+      );
       assert.equal(await s.identities.link({ issuer: ISS, subject, userId: b.id, email: null, linkedAt: T0 }), 'taken');
       const raced = uid();
-      const results = await Promise.all(Array.from({ length: 20 }, () => s.identities.link({ issuer: ISS, subject: raced, userId: a.id, email: null, linkedAt: T0 })));
+      const results = await Promise.all(
+        Array.from({ length: 20 }, () =>
+          s.identities.link({ issuer: ISS, subject: raced, userId: a.id, email: null, linkedAt: T0 }),
+        ),
+      );
       assert.equal(results.filter((r) => r === 'linked').length, 1);
     });
 
     test('the same subject at another issuer is another identity', async () => {
       const u = await newUser();
       const subject = uid();
-      assert.equal(await s.identities.link({ issuer: ISS, subject, userId: u.id, email: null, linkedAt: T0 }), 'linked');
-      assert.equal(await s.identities.link({ issuer: 'https://other.example', subject, userId: u.id, email: null, linkedAt: T0 }), 'linked');
+      assert.equal(
+        await s.identities.link({ issuer: ISS, subject, userId: u.id, email: null, linkedAt: T0 }),
+        'linked',
+      );
+      assert.equal(
+        await s.identities.link({ issuer: 'https://other.example', subject, userId: u.id, email: null, linkedAt: T0 }),
+        'linked',
+      );
       assert.equal((await s.identities.listForUser(u.id)).length, 2);
       assert.equal(await s.identities.unlink(u.id, ISS), 1);
-      assert.deepEqual((await s.identities.listForUser(u.id)).map((i) => i.issuer), ['https://other.example']);
+      assert.deepEqual(
+        (await s.identities.listForUser(u.id)).map((i) => i.issuer),
+        ['https://other.example'],
+      );
     });
 
-    test('unlink touches only that user\'s links', async () => {
+    test("unlink touches only that user's links", async () => {
       const a = await newUser();
       const b = await newUser();
       const sub = uid();

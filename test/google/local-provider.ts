@@ -58,7 +58,9 @@ class CookieJar {
       const eq = pair!.indexOf('=');
       const name = pair!.slice(0, eq).trim();
       const value = pair!.slice(eq + 1).trim();
-      const expired = attrs.some((a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()));
+      const expired = attrs.some(
+        (a) => /^\s*max-age=0\s*$/i.test(a) || (/^\s*expires=/i.test(a) && Date.parse(a.split('=')[1]!) < Date.now()),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, value);
     }
@@ -106,14 +108,24 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     const details = await p.interactionDetails(req, res);
     const next = state.next;
     if (next === 'deny') {
-      await p.interactionFinished(req, res, { error: 'access_denied', error_description: 'The user refused.' }, { mergeWithLastSubmission: false });
+      await p.interactionFinished(
+        req,
+        res,
+        { error: 'access_denied', error_description: 'The user refused.' },
+        { mergeWithLastSubmission: false },
+      );
       return;
     }
     accounts.set(next.sub, next);
     const grant = new p.Grant({ accountId: next.sub, clientId: String(details.params.client_id) });
     grant.addOIDCScope(String(details.params.scope));
     const grantId = await grant.save();
-    await p.interactionFinished(req, res, { login: { accountId: next.sub }, consent: { grantId } }, { mergeWithLastSubmission: false });
+    await p.interactionFinished(
+      req,
+      res,
+      { login: { accountId: next.sub }, consent: { grantId } },
+      { mergeWithLastSubmission: false },
+    );
   }
 
   const server: Server = createServer((req, res) => {
@@ -171,7 +183,11 @@ export async function startLocalProvider(options: LocalProviderOptions = {}): Pr
     issuer,
     clientId,
     clientSecret,
-    env: { TWOFOLD_GOOGLE_CLIENT_ID: clientId, TWOFOLD_GOOGLE_CLIENT_SECRET: clientSecret, TWOFOLD_GOOGLE_ISSUER: issuer },
+    env: {
+      TWOFOLD_GOOGLE_CLIENT_ID: clientId,
+      TWOFOLD_GOOGLE_CLIENT_SECRET: clientSecret,
+      TWOFOLD_GOOGLE_ISSUER: issuer,
+    },
     get next() {
       return state.next;
     },

@@ -12,7 +12,12 @@ let idp: LocalProvider;
 let rp: GoogleOidcClient;
 before(async () => {
   idp = await startLocalProvider();
-  rp = new GoogleOidcClient({ issuer: idp.issuer, clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: REDIRECT_URI });
+  rp = new GoogleOidcClient({
+    issuer: idp.issuer,
+    clientId: idp.clientId,
+    clientSecret: idp.clientSecret,
+    redirectUri: REDIRECT_URI,
+  });
 });
 after(async () => {
   await idp?.close();
@@ -44,11 +49,14 @@ describe('the code exchange', () => {
     assert.equal((await failure(rp.exchange(url, a))).reason, 'failed');
   });
 
-  test('an ID token whose nonce is not this sign-in\'s is refused', async () => {
+  test("an ID token whose nonce is not this sign-in's is refused", async () => {
     const a = await rp.authorizationUrl();
     idp.next = { sub: 'nonce', email: 'n@example.com', email_verified: true };
     const url = await idp.authorize(a.url);
-    assert.equal((await failure(rp.exchange(url, { ...a, nonce: 'another-sign-in-nonce-000000000000000' }))).reason, 'failed');
+    assert.equal(
+      (await failure(rp.exchange(url, { ...a, nonce: 'another-sign-in-nonce-000000000000000' }))).reason,
+      'failed',
+    );
   });
 
   test('a wrong PKCE verifier is refused (a stolen code is useless without it)', async () => {
@@ -58,11 +66,14 @@ describe('the code exchange', () => {
     assert.equal((await failure(rp.exchange(url, { ...a, codeVerifier: 'x'.repeat(43) }))).reason, 'failed');
   });
 
-  test('a state that is not this sign-in\'s is refused before anything is sent', async () => {
+  test("a state that is not this sign-in's is refused before anything is sent", async () => {
     const a = await rp.authorizationUrl();
     idp.next = { sub: 'state', email: 's@example.com', email_verified: true };
     const url = await idp.authorize(a.url);
-    assert.equal((await failure(rp.exchange(url, { ...a, state: 'not-the-state-000000000000000000000' }))).reason, 'state');
+    assert.equal(
+      (await failure(rp.exchange(url, { ...a, state: 'not-the-state-000000000000000000000' }))).reason,
+      'state',
+    );
     // The code was not spent: the right state still works.
     assert.equal((await rp.exchange(url, a)).subject, 'state');
   });
@@ -74,14 +85,25 @@ describe('the code exchange', () => {
   });
 
   test('an issuer that is not the one the provider names is refused at discovery', async () => {
-    const other = new GoogleOidcClient({ issuer: idp.issuer.replace('127.0.0.1', 'localhost'), clientId: idp.clientId, clientSecret: idp.clientSecret, redirectUri: REDIRECT_URI });
+    const other = new GoogleOidcClient({
+      issuer: idp.issuer.replace('127.0.0.1', 'localhost'),
+      clientId: idp.clientId,
+      clientSecret: idp.clientSecret,
+      redirectUri: REDIRECT_URI,
+    });
     assert.equal((await failure(other.authorizationUrl())).reason, 'failed');
   });
 });
 
 describe('https only, except on loopback', () => {
   test('http issuers are accepted only on 127.0.0.1, ::1 and localhost', () => {
-    for (const ok of ['http://127.0.0.1:9000', 'http://[::1]:9000', 'http://localhost:9000', 'http://LOCALHOST', 'https://accounts.google.com']) {
+    for (const ok of [
+      'http://127.0.0.1:9000',
+      'http://[::1]:9000',
+      'http://localhost:9000',
+      'http://LOCALHOST',
+      'https://accounts.google.com',
+    ]) {
       const v = checkIssuerUrl(ok);
       assert.ok(v.ok, ok);
       assert.equal(v.ok && v.insecureLoopback, ok.startsWith('http:'), ok);
@@ -105,10 +127,24 @@ describe('https only, except on loopback', () => {
 
   test('an http issuer on another host stops start-up at config and is refused by the adapter', () => {
     assert.throws(
-      () => loadConfig({ TWOFOLD_GOOGLE_CLIENT_ID: 'id', TWOFOLD_GOOGLE_CLIENT_SECRET: 's', TWOFOLD_GOOGLE_ISSUER: 'http://accounts.example.com' }),
+      () =>
+        loadConfig({
+          TWOFOLD_GOOGLE_CLIENT_ID: 'id',
+          TWOFOLD_GOOGLE_CLIENT_SECRET: 's',
+          TWOFOLD_GOOGLE_ISSUER: 'http://accounts.example.com',
+        }),
       (e: unknown) => e instanceof ConfigError && /TWOFOLD_GOOGLE_ISSUER/.test(e.message) && /https/.test(e.message),
     );
-    assert.throws(() => new GoogleOidcClient({ issuer: 'http://accounts.example.com', clientId: 'id', clientSecret: 's', redirectUri: REDIRECT_URI }), /https/);
+    assert.throws(
+      () =>
+        new GoogleOidcClient({
+          issuer: 'http://accounts.example.com',
+          clientId: 'id',
+          clientSecret: 's',
+          redirectUri: REDIRECT_URI,
+        }),
+      /https/,
+    );
     assert.equal(loadConfig({ TWOFOLD_GOOGLE_ISSUER: 'http://127.0.0.1:9999' }).google.issuer, 'http://127.0.0.1:9999');
     assert.equal(loadConfig({}).google.issuer, 'https://accounts.google.com');
   });

@@ -21,7 +21,11 @@ test('provider down at the start → /login?error=google_unavailable, no cookie;
   // Twofold is configured with the client the provider will have once it comes up on that port.
   const idpLater = { clientId: `late-${port}`, clientSecret: `secret-${port}-0123456789abcdef` };
   const h = await startHarness({
-    env: { TWOFOLD_GOOGLE_CLIENT_ID: idpLater.clientId, TWOFOLD_GOOGLE_CLIENT_SECRET: idpLater.clientSecret, TWOFOLD_GOOGLE_ISSUER: `http://127.0.0.1:${port}` },
+    env: {
+      TWOFOLD_GOOGLE_CLIENT_ID: idpLater.clientId,
+      TWOFOLD_GOOGLE_CLIENT_SECRET: idpLater.clientSecret,
+      TWOFOLD_GOOGLE_ISSUER: `http://127.0.0.1:${port}`,
+    },
   });
   try {
     const r = await h.inject({ method: 'GET', url: '/v1/auth/google' });
@@ -54,7 +58,10 @@ test('provider down between the start and the callback → /login?error=google_u
     const r = await callback(h, url, started.cookie);
     assert.equal(redirectOf(r).searchParams.get('error'), 'google_unavailable');
     assert.equal(cookiePair(r, 'twofold_session'), undefined);
-    assert.ok(setCookies(r).some((c) => c.startsWith('twofold_oauth=')), 'the pending sign-in is cleared all the same');
+    assert.ok(
+      setCookies(r).some((c) => c.startsWith('twofold_oauth=')),
+      'the pending sign-in is cleared all the same',
+    );
     assert.equal(await h.runtime.storage.users.findByEmail('gone@example.com'), null);
   } finally {
     await h.close();
@@ -70,7 +77,11 @@ test('a provider that puts email claims only at the UserInfo endpoint works the 
     assert.equal(run.to.pathname, '/');
     const me = await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: run.session! } });
     assert.equal(me.json().email, 'strict@example.com');
-    const unverified = await googleSignIn(h, idp, { sub: 'strict-2', email: 'strict2@example.com', email_verified: false });
+    const unverified = await googleSignIn(h, idp, {
+      sub: 'strict-2',
+      email: 'strict2@example.com',
+      email_verified: false,
+    });
     assert.equal(unverified.to.searchParams.get('error'), 'google_unverified_email');
   } finally {
     await h.close();

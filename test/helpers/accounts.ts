@@ -29,7 +29,8 @@ export function sessionCookie(res: LightMyRequestResponse, name = 'twofold_sessi
 }
 
 /** The code an authenticator app shows at `atMs`, `stepOffset` steps away (drift). */
-export const totpCode = (secret: string, atMs: number, stepOffset = 0): string => totpAt(base32Decode(secret), atMs + stepOffset * STEP_MS);
+export const totpCode = (secret: string, atMs: number, stepOffset = 0): string =>
+  totpAt(base32Decode(secret), atMs + stepOffset * STEP_MS);
 
 /** A 6-digit code that is surely wrong at `atMs`: none of the steps -2…+2 produce it. */
 export function wrongTotpCode(secret: string, atMs: number): string {
@@ -71,7 +72,13 @@ export type InProcessReply = Reply & { res: LightMyRequestResponse };
 export function inProcess(h: Harness): Server<InProcessReply> {
   return {
     post: async (url, json, o = {}) => {
-      const res = await h.inject({ method: 'POST', url, payload: json as object, headers: o.auth ?? {}, ...(o.from ? { remoteAddress: o.from } : {}) });
+      const res = await h.inject({
+        method: 'POST',
+        url,
+        payload: json as object,
+        headers: o.auth ?? {},
+        ...(o.from ? { remoteAddress: o.from } : {}),
+      });
       let body: unknown;
       try {
         body = res.json();
@@ -86,7 +93,8 @@ export function inProcess(h: Harness): Server<InProcessReply> {
   };
 }
 
-const serverOf = <R extends Reply>(t: Harness | Server<R>): Server<R> => ('inject' in t ? (inProcess(t) as unknown as Server<R>) : t);
+const serverOf = <R extends Reply>(t: Harness | Server<R>): Server<R> =>
+  'inject' in t ? (inProcess(t) as unknown as Server<R>) : t;
 
 export interface SignupOptions {
   password?: string;
@@ -108,7 +116,11 @@ export async function signup(h: Harness, email: string, o?: SignupOptions): Prom
 export async function signup<R extends Reply>(s: Server<R>, email: string, o?: SignupOptions): Promise<SignedUp<R>>;
 export async function signup(t: Harness | Server, email: string, o: SignupOptions = {}): Promise<SignedUp<Reply>> {
   const s = serverOf(t);
-  const reply = await s.post('/v1/auth/signup', { email, password: o.password ?? PASSWORD, client: o.client ?? 'app' }, { ...(o.from ? { from: o.from } : {}) });
+  const reply = await s.post(
+    '/v1/auth/signup',
+    { email, password: o.password ?? PASSWORD, client: o.client ?? 'app' },
+    { ...(o.from ? { from: o.from } : {}) },
+  );
   assert.equal(reply.status, 201, reply.text);
   if (o.prove !== false) await s.proveMailbox(email);
   return { token: reply.body.token, userId: reply.body.user.id, reply };
@@ -122,12 +134,21 @@ export interface LoginOptions {
 
 /** The password step of a sign-in, in process (the answer as app.inject gives it). */
 export function login(h: Harness, email: string, o: LoginOptions = {}): Promise<LightMyRequestResponse> {
-  return h.inject({ method: 'POST', url: '/v1/auth/login', payload: { email, password: o.password ?? PASSWORD, client: o.client ?? 'app' }, ...(o.from ? { remoteAddress: o.from } : {}) });
+  return h.inject({
+    method: 'POST',
+    url: '/v1/auth/login',
+    payload: { email, password: o.password ?? PASSWORD, client: o.client ?? 'app' },
+    ...(o.from ? { remoteAddress: o.from } : {}),
+  });
 }
 
 /** The password step of an account with 2FA on: asserts `mfa_required`, answers the challenge. */
 export async function challengeFor(t: Harness | Server, email: string, o: LoginOptions = {}): Promise<string> {
-  const r = await serverOf(t).post('/v1/auth/login', { email, password: o.password ?? PASSWORD, client: o.client ?? 'app' }, { ...(o.from ? { from: o.from } : {}) });
+  const r = await serverOf(t).post(
+    '/v1/auth/login',
+    { email, password: o.password ?? PASSWORD, client: o.client ?? 'app' },
+    { ...(o.from ? { from: o.from } : {}) },
+  );
   assert.equal(r.status, 200, r.text);
   assert.equal(r.body.status, 'mfa_required', r.text);
   return r.body.challenge;
@@ -144,13 +165,22 @@ export interface EnableTotpOptions {
 }
 
 /** Turns TOTP on as a user does (set-up, then the app's code); answers the secret and the recovery code. */
-export async function enableTotp(t: Harness | Server, auth: Auth, o: EnableTotpOptions = {}): Promise<{ secret: string; recoveryCode: string }> {
+export async function enableTotp(
+  t: Harness | Server,
+  auth: Auth,
+  o: EnableTotpOptions = {},
+): Promise<{ secret: string; recoveryCode: string }> {
   const at = serverOf(t);
   const setup = await at.post('/v1/me/mfa/setup', { method: 'totp', password: o.password ?? PASSWORD }, { auth });
   assert.equal(setup.status, 201, setup.text);
   const { setup_id, secret } = setup.body as { setup_id: string; secret: string };
   const confirmAt = o.confirmAt ?? at;
-  const confirm = () => confirmAt.post('/v1/me/mfa/setup/verify', { setup_id, code: totpCode(secret, confirmAt.now(), o.stepOffset ?? 0) }, { auth });
+  const confirm = () =>
+    confirmAt.post(
+      '/v1/me/mfa/setup/verify',
+      { setup_id, code: totpCode(secret, confirmAt.now(), o.stepOffset ?? 0) },
+      { auth },
+    );
   let v = await confirm();
   // On a real clock (a loaded machine) the request can cross a 30 s boundary, putting the code out
   // of the ±1 window: compute it again once (the refused try is reset by the success).

@@ -27,9 +27,19 @@ export function temporarySqliteFile(): TestDatabase & { dir: string; path: strin
 export function databaseTargets(): DatabaseTarget[] {
   const targets: DatabaseTarget[] = [
     { name: 'SQLite file', engine: 'sqlite', skip: false, create: async () => temporarySqliteFile() },
-    { name: 'SQLite in memory', engine: 'sqlite', skip: false, create: async () => ({ url: 'sqlite::memory:', cleanup: async () => {} }) },
+    {
+      name: 'SQLite in memory',
+      engine: 'sqlite',
+      skip: false,
+      create: async () => ({ url: 'sqlite::memory:', cleanup: async () => {} }),
+    },
   ];
   // Always listed: without a server its tests show as skipped, with the reason.
-  targets.push({ name: 'PostgreSQL', engine: 'postgres', skip: needsPostgres, create: () => privatePostgresSchema(postgresUrl!) });
+  targets.push({
+    name: 'PostgreSQL',
+    engine: 'postgres',
+    skip: needsPostgres,
+    create: () => privatePostgresSchema(postgresUrl!),
+  });
   return targets;
 }

@@ -89,7 +89,11 @@ async function startHarnessOnce(options: HarnessOptions): Promise<Harness> {
       mailer: options.mailer ?? mailer,
       ...(options.sms ? { sms: options.sms } : {}),
       hasher: new Argon2Hasher({ memoryCost: 1024, timeCost: 1 }),
-      limits: options.limits ?? (redisUrl ? new RedisRateLimitStore(createRedis(redisUrl), `twofold-test:${randomBytes(4).toString('hex')}:`) : new MemoryRateLimitStore(clock)),
+      limits:
+        options.limits ??
+        (redisUrl
+          ? new RedisRateLimitStore(createRedis(redisUrl), `twofold-test:${randomBytes(4).toString('hex')}:`)
+          : new MemoryRateLimitStore(clock)),
     });
     const { app } = await buildApp(runtime);
     await app.ready();

@@ -12,7 +12,12 @@ export interface FetchedAnswer {
   text: string;
 }
 
-function read(r: LightMyRequestResponse | FetchedAnswer): { status: number; type: string; text: string; body: Record<string, unknown> | undefined } {
+function read(r: LightMyRequestResponse | FetchedAnswer): {
+  status: number;
+  type: string;
+  text: string;
+  body: Record<string, unknown> | undefined;
+} {
   if ('statusCode' in r) {
     let body: Record<string, unknown> | undefined;
     try {
@@ -26,12 +31,18 @@ function read(r: LightMyRequestResponse | FetchedAnswer): { status: number; type
 }
 
 /** Asserts a problem answer: the status, problem+json, the stable code and the members. */
-export function assertProblem(r: LightMyRequestResponse | FetchedAnswer, status: number, code: string, context = ''): void {
+export function assertProblem(
+  r: LightMyRequestResponse | FetchedAnswer,
+  status: number,
+  code: string,
+  context = '',
+): void {
   const a = read(r);
   const say = context ? `${context} ${a.text}` : a.text;
   assert.equal(a.status, status, say);
   assert.match(a.type, /^application\/problem\+json/, say);
   assert.equal(a.body?.code, code, say);
   assert.equal(a.body?.status, status, 'the problem member `status` is the HTTP status');
-  for (const k of ['type', 'title', 'detail']) assert.equal(typeof a.body?.[k], 'string', `problem member ${k}: ${say}`);
+  for (const k of ['type', 'title', 'detail'])
+    assert.equal(typeof a.body?.[k], 'string', `problem member ${k}: ${say}`);
 }

@@ -9,4 +9,5 @@ export const needsPostgres: string | false = postgresUrl ? false : 'needs TWOFOL
 /** `skip` for a test that needs Redis. */
 export const needsRedis: string | false = redisUrl ? false : 'needs TWOFOLD_TEST_REDIS_URL (Redis)';
 /** `skip` for a test that needs both (a cluster). */
-export const needsPostgresAndRedis: string | false = postgresUrl && redisUrl ? false : 'needs TWOFOLD_TEST_DATABASE_URL and TWOFOLD_TEST_REDIS_URL (PostgreSQL and Redis)';
+export const needsPostgresAndRedis: string | false =
+  postgresUrl && redisUrl ? false : 'needs TWOFOLD_TEST_DATABASE_URL and TWOFOLD_TEST_REDIS_URL (PostgreSQL and Redis)';

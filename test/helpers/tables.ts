@@ -11,10 +11,17 @@ export async function dumpAllTables(h: Harness, expected: readonly string[] = ['
   const db = h.runtime.db.db;
   const names =
     h.runtime.db.dialect === 'sqlite'
-      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map((r) => r.name)
-      : (await sql<{ name: string }>`select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()`.execute(db)).rows.map((r) => r.name);
+      ? (await sql<{ name: string }>`select name from sqlite_master where type = 'table'`.execute(db)).rows.map(
+          (r) => r.name,
+        )
+      : (
+          await sql<{
+            name: string;
+          }>`select tablename as name from pg_catalog.pg_tables where schemaname = current_schema()`.execute(db)
+        ).rows.map((r) => r.name);
   for (const t of expected) assert.ok(names.includes(t), `table ${t} among: ${names.join(', ')}`);
   const out: TableDump = {};
-  for (const name of names) out[name] = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+  for (const name of names)
+    out[name] = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
   return out;
 }

@@ -50,7 +50,9 @@ export async function markVerifiedInDatabase(databaseUrl: string, email: string)
     const db = new Sqlite(databaseUrl.slice('sqlite:'.length));
     try {
       db.pragma('busy_timeout = 5000');
-      db.prepare('update users set email_verified_at = created_at where email = ? and email_verified_at is null').run(address);
+      db.prepare('update users set email_verified_at = created_at where email = ? and email_verified_at is null').run(
+        address,
+      );
     } finally {
       db.close();
     }
@@ -60,7 +62,10 @@ export async function markVerifiedInDatabase(databaseUrl: string, email: string)
   const client = new pg.Client({ connectionString: databaseUrl });
   await client.connect();
   try {
-    await client.query('update users set email_verified_at = created_at where email = $1 and email_verified_at is null', [address]);
+    await client.query(
+      'update users set email_verified_at = created_at where email = $1 and email_verified_at is null',
+      [address],
+    );
   } finally {
     await client.end();
   }

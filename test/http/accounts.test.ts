@@ -17,7 +17,11 @@ async function withHarness(fn: (h: Harness) => Promise<void>, env?: Record<strin
   }
 }
 
-const attrs = (setCookie: string) => setCookie.split(/;\s*/).slice(1).map((a) => a.toLowerCase());
+const attrs = (setCookie: string) =>
+  setCookie
+    .split(/;\s*/)
+    .slice(1)
+    .map((a) => a.toLowerCase());
 const me = (h: Harness, headers: Record<string, string>) => h.inject({ method: 'GET', url: '/v1/me', headers });
 
 test('portal sign-up sets an HttpOnly, SameSite=Lax, Path=/ cookie (not Secure over http) and puts no token in the body', () =>
@@ -25,7 +29,14 @@ test('portal sign-up sets an HttpOnly, SameSite=Lax, Path=/ cookie (not Secure o
     const r = await signup(h, 'web@example.com', PASSWORD, 'web');
     assert.equal(r.json().status, 'authenticated');
     assert.equal(r.json().token, undefined);
-    assert.deepEqual(Object.keys(r.json().user).sort(), ['created_at', 'email', 'email_verified', 'google_linked', 'id', 'mfa']);
+    assert.deepEqual(Object.keys(r.json().user).sort(), [
+      'created_at',
+      'email',
+      'email_verified',
+      'google_linked',
+      'id',
+      'mfa',
+    ]);
     assert.deepEqual(r.json().user.mfa, { enabled: false, method: null });
     const line = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('twofold_session='))!;
     const a = attrs(line);
@@ -46,7 +57,15 @@ test('an email already registered is refused as email_taken, whatever its case o
   withHarness(async (h) => {
     await signup(h, 'dup@example.com');
     for (const email of ['DUP@Example.COM', '  dup@example.com ']) {
-      assertProblem(await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password: 'another fine passphrase' } }), 409, 'email_taken');
+      assertProblem(
+        await h.inject({
+          method: 'POST',
+          url: '/v1/auth/signup',
+          payload: { email, password: 'another fine passphrase' },
+        }),
+        409,
+        'email_taken',
+      );
     }
   }));
 
@@ -54,7 +73,11 @@ test('weak passwords are refused with weak_password and create no account', () =
   withHarness(async (h) => {
     const email = 'weakling@example.com';
     for (const password of ['7chars!', 'password123', 'Password123', 'qwertyuiop', email, 'WEAKLING@example.com']) {
-      assertProblem(await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password } }), 422, 'weak_password');
+      assertProblem(
+        await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password } }),
+        422,
+        'weak_password',
+      );
     }
     assertProblem(await login(h, email, 'password123'), 401, 'invalid_credentials');
     await signup(h, email, PASSWORD);
@@ -63,7 +86,11 @@ test('weak passwords are refused with weak_password and create no account', () =
 test('a malformed email is refused with invalid_email', () =>
   withHarness(async (h) => {
     for (const email of ['not-an-email', 'a@b', '@example.com', 'a b@example.com', 'a@@example.com']) {
-      assertProblem(await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password: PASSWORD } }), 422, 'invalid_email');
+      assertProblem(
+        await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email, password: PASSWORD } }),
+        422,
+        'invalid_email',
+      );
     }
   }));
 
@@ -77,7 +104,10 @@ test('sign-in answers the user and a new session token at every sign-in', () =>
       assert.equal(r.json().user.id, id);
     }
     assert.notEqual(a.json().token, b.json().token);
-    const [c, d] = [await login(h, 'signin@example.com', PASSWORD, 'web'), await login(h, 'signin@example.com', PASSWORD, 'web')];
+    const [c, d] = [
+      await login(h, 'signin@example.com', PASSWORD, 'web'),
+      await login(h, 'signin@example.com', PASSWORD, 'web'),
+    ];
     assert.notEqual(sessionCookie(c), sessionCookie(d));
     assert.equal(c.json().token, undefined);
   }));
@@ -86,7 +116,11 @@ test('a wrong password and an unknown email get the same 401 answer (no account 
   withHarness(async (h) => {
     await appUser(h, 'known@example.com');
     const wrong = await login(h, 'known@example.com', 'not the password at all');
-    const unknown = await h.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'unknown@example.com', password: 'not the password at all', client: 'app' } });
+    const unknown = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      payload: { email: 'unknown@example.com', password: 'not the password at all', client: 'app' },
+    });
     assertProblem(wrong, 401, 'invalid_credentials');
     assert.equal(unknown.statusCode, 401);
     assert.equal(unknown.body, wrong.body);
@@ -97,16 +131,26 @@ test('sign-out ends the session on the server and clears the cookie', () =>
     const w = await webUser(h, 'out@example.com');
     const out = await h.inject({ method: 'POST', url: '/v1/auth/logout', headers: w.auth });
     assert.equal(out.statusCode, 204);
-    const cleared = ([] as string[]).concat(out.headers['set-cookie'] ?? []).find((c) => c.startsWith('twofold_session='))!;
+    const cleared = ([] as string[])
+      .concat(out.headers['set-cookie'] ?? [])
+      .find((c) => c.startsWith('twofold_session='))!;
     assert.match(cleared, /^twofold_session=;/);
-    assert.ok(attrs(cleared).some((a) => a === 'max-age=0' || a.startsWith('expires=thu, 01 jan 1970')), cleared);
+    assert.ok(
+      attrs(cleared).some((a) => a === 'max-age=0' || a.startsWith('expires=thu, 01 jan 1970')),
+      cleared,
+    );
     assertProblem(await me(h, { cookie: w.cookie }), 401, 'unauthorized');
 
     const app = await login(h, 'out@example.com');
-    assert.equal((await h.inject({ method: 'POST', url: '/v1/auth/logout', headers: bearer(app.json().token) })).statusCode, 204);
+    assert.equal(
+      (await h.inject({ method: 'POST', url: '/v1/auth/logout', headers: bearer(app.json().token) })).statusCode,
+      204,
+    );
     assertProblem(await me(h, bearer(app.json().token)), 401, 'unauthorized');
     const fresh = bearer((await login(h, 'out@example.com')).json().token);
-    const types = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: fresh })).json().map((e: { type: string }) => e.type);
+    const types = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: fresh }))
+      .json()
+      .map((e: { type: string }) => e.type);
     assert.equal(types.filter((t: string) => t === 'signout').length, 2);
   }));
 
@@ -134,16 +178,32 @@ test("sessions: the list flags the current one; ending one works once; another a
     const other = list.find((s: { current: boolean }) => !s.current);
     assert.equal(current.client, 'web');
     assert.equal(other.client, 'app');
-    for (const s of list) for (const k of ['id', 'created_at', 'last_seen_at', 'ip', 'user_agent']) assert.ok(k in s, k);
+    for (const s of list)
+      for (const k of ['id', 'created_at', 'last_seen_at', 'ip', 'user_agent']) assert.ok(k in s, k);
 
     const mallory = await appUser(h, 'mallory@example.com');
-    assertProblem(await h.inject({ method: 'DELETE', url: `/v1/me/sessions/${other.id}`, headers: mallory.auth }), 404, 'not_found');
+    assertProblem(
+      await h.inject({ method: 'DELETE', url: `/v1/me/sessions/${other.id}`, headers: mallory.auth }),
+      404,
+      'not_found',
+    );
     assert.equal((await me(h, bearer(app.json().token))).statusCode, 200);
 
-    assert.equal((await h.inject({ method: 'DELETE', url: `/v1/me/sessions/${other.id}`, headers: w.auth })).statusCode, 204);
+    assert.equal(
+      (await h.inject({ method: 'DELETE', url: `/v1/me/sessions/${other.id}`, headers: w.auth })).statusCode,
+      204,
+    );
     assertProblem(await me(h, bearer(app.json().token)), 401, 'unauthorized');
-    assertProblem(await h.inject({ method: 'DELETE', url: `/v1/me/sessions/${other.id}`, headers: w.auth }), 404, 'not_found');
-    assertProblem(await h.inject({ method: 'DELETE', url: '/v1/me/sessions/no-such-session', headers: w.auth }), 404, 'not_found');
+    assertProblem(
+      await h.inject({ method: 'DELETE', url: `/v1/me/sessions/${other.id}`, headers: w.auth }),
+      404,
+      'not_found',
+    );
+    assertProblem(
+      await h.inject({ method: 'DELETE', url: '/v1/me/sessions/no-such-session', headers: w.auth }),
+      404,
+      'not_found',
+    );
   }));
 
 test('the security log lists newest first and pages with limit, before and a Link header', () =>
@@ -153,8 +213,20 @@ test('the security log lists newest first and pages with limit, before and a Lin
     await login(h, 'log@example.com');
     await login(h, 'log@example.com', 'a wrong password');
     const all = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: w.auth })).json();
-    assert.deepEqual(all.map((e: { type: string }) => e.type), ['signin.failed', 'signin.succeeded', 'signin.succeeded', 'email.verified', 'email.verification_sent', 'signin.succeeded', 'account.created']);
-    for (const e of all) assert.ok(typeof e.at === 'string' && !Number.isNaN(Date.parse(e.at)) && 'ip' in e && 'user_agent' in e);
+    assert.deepEqual(
+      all.map((e: { type: string }) => e.type),
+      [
+        'signin.failed',
+        'signin.succeeded',
+        'signin.succeeded',
+        'email.verified',
+        'email.verification_sent',
+        'signin.succeeded',
+        'account.created',
+      ],
+    );
+    for (const e of all)
+      assert.ok(typeof e.at === 'string' && !Number.isNaN(Date.parse(e.at)) && 'ip' in e && 'user_agent' in e);
     const paged: unknown[] = [];
     let url: string | undefined = '/v1/me/events?limit=2';
     while (url) {
@@ -167,7 +239,10 @@ test('the security log lists newest first and pages with limit, before and a Lin
     }
     assert.deepEqual(paged, all);
     const before = all[1].id;
-    assert.deepEqual((await h.inject({ method: 'GET', url: `/v1/me/events?before=${before}`, headers: w.auth })).json(), all.slice(2));
+    assert.deepEqual(
+      (await h.inject({ method: 'GET', url: `/v1/me/events?before=${before}`, headers: w.auth })).json(),
+      all.slice(2),
+    );
   }));
 
 test('changing the password needs the current one and ends every other session', () =>
@@ -175,7 +250,12 @@ test('changing the password needs the current one and ends every other session',
     const w = await webUser(h, 'change@example.com');
     const other = (await login(h, 'change@example.com')).json().token;
     const change = (current_password: string) =>
-      h.inject({ method: 'POST', url: '/v1/me/password', headers: w.auth, payload: { current_password, new_password: 'a brand new passphrase' } });
+      h.inject({
+        method: 'POST',
+        url: '/v1/me/password',
+        headers: w.auth,
+        payload: { current_password, new_password: 'a brand new passphrase' },
+      });
     assertProblem(await change('not my password'), 403, 'reauthentication_failed');
     assert.equal((await me(h, bearer(other))).statusCode, 200, 'a refused change ends nothing');
     assertProblem(await login(h, 'change@example.com', 'a brand new passphrase'), 401, 'invalid_credentials');
@@ -190,16 +270,25 @@ test('changing the password needs the current one and ends every other session',
 test('behind https the cookie is __Host-twofold_session with Secure, and HSTS is sent', () =>
   withHarness(
     async (h) => {
-      const r = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: 'tls@example.com', password: PASSWORD } });
+      const r = await h.inject({
+        method: 'POST',
+        url: '/v1/auth/signup',
+        payload: { email: 'tls@example.com', password: PASSWORD },
+      });
       assert.equal(r.statusCode, 201);
       const cookie = sessionCookie(r, '__Host-twofold_session');
       const line = ([] as string[]).concat(r.headers['set-cookie'] ?? []).find((c) => c.startsWith('__Host-'))!;
-      for (const want of ['secure', 'httponly', 'samesite=lax', 'path=/']) assert.ok(attrs(line).includes(want), `${want} in ${line}`);
+      for (const want of ['secure', 'httponly', 'samesite=lax', 'path=/'])
+        assert.ok(attrs(line).includes(want), `${want} in ${line}`);
       assert.ok(!attrs(line).some((a) => a.startsWith('domain=')), '__Host- cookies carry no Domain');
       assert.match(String(r.headers['strict-transport-security']), /max-age=\d{7,}/);
       assert.equal((await me(h, { cookie })).statusCode, 200);
       assertProblem(await me(h, { cookie: cookie.replace('__Host-', '') }), 401, 'unauthorized');
-      const out = await h.inject({ method: 'POST', url: '/v1/auth/logout', headers: { cookie, origin: 'https://twofold.example' } });
+      const out = await h.inject({
+        method: 'POST',
+        url: '/v1/auth/logout',
+        headers: { cookie, origin: 'https://twofold.example' },
+      });
       assert.equal(out.statusCode, 204);
     },
     { TWOFOLD_PUBLIC_URL: 'https://twofold.example' },
@@ -255,7 +344,10 @@ test('last_seen_at is written at most once a minute, not on every request', () =
 test('ending every other session keeps the current one', () =>
   withHarness(async (h) => {
     const w = await webUser(h, 'others@example.com');
-    const [a, b] = [(await login(h, 'others@example.com')).json().token, (await login(h, 'others@example.com')).json().token];
+    const [a, b] = [
+      (await login(h, 'others@example.com')).json().token,
+      (await login(h, 'others@example.com')).json().token,
+    ];
     const r = await h.inject({ method: 'DELETE', url: '/v1/me/sessions', headers: w.auth });
     assert.equal(r.statusCode, 200);
     assert.deepEqual(r.json(), { ended: 2 });

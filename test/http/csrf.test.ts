@@ -31,20 +31,40 @@ describe('CSRF protection of cookie sessions', () => {
   });
 
   const changePassword = (headers: Record<string, string>) =>
-    h.inject({ method: 'POST', url: '/v1/me/password', headers, payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } });
+    h.inject({
+      method: 'POST',
+      url: '/v1/me/password',
+      headers,
+      payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+    });
 
   /** Nothing the forged requests tried happened: same password, every session alive, no 2FA set-up. */
   async function assertUntouched(): Promise<void> {
-    assert.equal((await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie } })).statusCode, 200, 'the portal session lives');
-    assert.equal((await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(otherToken) })).statusCode, 200, 'the other session lives');
+    assert.equal(
+      (await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie } })).statusCode,
+      200,
+      'the portal session lives',
+    );
+    assert.equal(
+      (await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(otherToken) })).statusCode,
+      200,
+      'the other session lives',
+    );
     assert.equal((await login(h, email, PASSWORD)).statusCode, 200, 'the password is unchanged');
     const events = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: bearer(otherToken) })).json();
-    assert.ok(!events.some((e: { type: string }) => /password\.changed|mfa\.|session\.ended|signout/.test(e.type)), JSON.stringify(events));
+    assert.ok(
+      !events.some((e: { type: string }) => /password\.changed|mfa\.|session\.ended|signout/.test(e.type)),
+      JSON.stringify(events),
+    );
   }
 
   test('cookie requests without Origin or Referer are refused on every unsafe route, and nothing changes', async () => {
     const forged = [
-      { method: 'POST' as const, url: '/v1/me/password', payload: { current_password: PASSWORD, new_password: NEW_PASSWORD } },
+      {
+        method: 'POST' as const,
+        url: '/v1/me/password',
+        payload: { current_password: PASSWORD, new_password: NEW_PASSWORD },
+      },
       { method: 'DELETE' as const, url: `/v1/me/sessions/${otherId}` },
       { method: 'DELETE' as const, url: '/v1/me/sessions' },
       { method: 'POST' as const, url: '/v1/auth/logout' },
@@ -55,17 +75,33 @@ describe('CSRF protection of cookie sessions', () => {
   });
 
   test('a foreign Origin is refused: another site, port, scheme, a look-alike host, or "null"', async () => {
-    for (const origin of ['https://evil.example', 'http://127.0.0.1:8081', 'https://127.0.0.1:8080', 'http://127.0.0.1:8080.evil.example', 'null', 'garbage']) {
+    for (const origin of [
+      'https://evil.example',
+      'http://127.0.0.1:8081',
+      'https://127.0.0.1:8080',
+      'http://127.0.0.1:8080.evil.example',
+      'null',
+      'garbage',
+    ]) {
       assertProblem(await changePassword({ cookie, origin }), 403, 'csrf_failed');
     }
     // A foreign Origin is not rescued by a right Referer.
-    assertProblem(await changePassword({ cookie, origin: 'https://evil.example', referer: `${ORIGIN}/settings` }), 403, 'csrf_failed');
+    assertProblem(
+      await changePassword({ cookie, origin: 'https://evil.example', referer: `${ORIGIN}/settings` }),
+      403,
+      'csrf_failed',
+    );
     await assertUntouched();
   });
 
   test('a cross-site form post (urlencoded or text/plain) is refused as CSRF before its body is read', async () => {
     for (const ct of ['application/x-www-form-urlencoded', 'text/plain', 'multipart/form-data; boundary=x']) {
-      const r = await h.inject({ method: 'POST', url: '/v1/auth/logout', headers: { cookie, origin: 'https://evil.example', 'content-type': ct }, payload: 'a=b' });
+      const r = await h.inject({
+        method: 'POST',
+        url: '/v1/auth/logout',
+        headers: { cookie, origin: 'https://evil.example', 'content-type': ct },
+        payload: 'a=b',
+      });
       assertProblem(r, 403, 'csrf_failed');
     }
     await assertUntouched();
@@ -77,11 +113,20 @@ describe('CSRF protection of cookie sessions', () => {
   });
 
   test('without Origin the Referer decides: our pages pass, anything else is refused', async () => {
-    for (const referer of ['https://evil.example/', `https://evil.example/${ORIGIN}/`, 'not a url', `${ORIGIN}.evil.example/settings`]) {
+    for (const referer of [
+      'https://evil.example/',
+      `https://evil.example/${ORIGIN}/`,
+      'not a url',
+      `${ORIGIN}.evil.example/settings`,
+    ]) {
       assertProblem(await changePassword({ cookie, referer }), 403, 'csrf_failed');
     }
     await assertUntouched();
-    const ok = await h.inject({ method: 'DELETE', url: `/v1/me/sessions/${otherId}`, headers: { cookie, referer: `${ORIGIN}/settings/devices?tab=1` } });
+    const ok = await h.inject({
+      method: 'DELETE',
+      url: `/v1/me/sessions/${otherId}`,
+      headers: { cookie, referer: `${ORIGIN}/settings/devices?tab=1` },
+    });
     assert.equal(ok.statusCode, 204);
     assertProblem(await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(otherToken) }), 401, 'unauthorized');
   });
@@ -106,7 +151,12 @@ describe('CSRF protection of cookie sessions', () => {
   });
 
   test('unsafe requests without any session cookie are not CSRF-checked (nothing to ride on)', async () => {
-    const r = await h.inject({ method: 'POST', url: '/v1/auth/login', headers: { origin: 'https://evil.example' }, payload: { email, password: PASSWORD, client: 'app' } });
+    const r = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      headers: { origin: 'https://evil.example' },
+      payload: { email, password: PASSWORD, client: 'app' },
+    });
     assert.equal(r.statusCode, 200);
   });
 });

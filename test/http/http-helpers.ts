@@ -8,31 +8,55 @@ export { PASSWORD, bearer, sessionCookie, web, type Auth } from '../helpers/acco
 export { assertProblem } from '../helpers/problems.js';
 
 /** Signs up through the API and proves the mailbox with the mailed link; answers the sign-up's answer. */
-export async function signup(h: Harness, email: string, password = kit.PASSWORD, client: kit.Client = 'app'): Promise<LightMyRequestResponse> {
+export async function signup(
+  h: Harness,
+  email: string,
+  password = kit.PASSWORD,
+  client: kit.Client = 'app',
+): Promise<LightMyRequestResponse> {
   return (await kit.signup(h, email, { password, client })).reply.res;
 }
 
-export const login = (h: Harness, email: string, password = kit.PASSWORD, client: kit.Client = 'app', remoteAddress?: string): Promise<LightMyRequestResponse> =>
+export const login = (
+  h: Harness,
+  email: string,
+  password = kit.PASSWORD,
+  client: kit.Client = 'app',
+  remoteAddress?: string,
+): Promise<LightMyRequestResponse> =>
   kit.login(h, email, { password, client, ...(remoteAddress ? { from: remoteAddress } : {}) });
 
 /** Signs up with client "app" and answers the bearer headers and the user id. */
-export async function appUser(h: Harness, email: string, password = kit.PASSWORD): Promise<{ auth: kit.Auth; token: string; id: string }> {
+export async function appUser(
+  h: Harness,
+  email: string,
+  password = kit.PASSWORD,
+): Promise<{ auth: kit.Auth; token: string; id: string }> {
   const { token, userId } = await kit.signup(h, email, { password, client: 'app' });
   return { auth: kit.bearer(token), token, id: userId };
 }
 
 /** Signs up with the portal and answers the cookie headers (with Origin). */
-export async function webUser(h: Harness, email: string, password = kit.PASSWORD): Promise<{ auth: kit.Auth; cookie: string; id: string }> {
+export async function webUser(
+  h: Harness,
+  email: string,
+  password = kit.PASSWORD,
+): Promise<{ auth: kit.Auth; cookie: string; id: string }> {
   const { reply, userId } = await kit.signup(h, email, { password, client: 'web' });
   const cookie = kit.sessionCookie(reply.res);
   return { auth: kit.web(cookie), cookie, id: userId };
 }
 
 /** Turns TOTP on through the API (the clock stays: the set-up spent this step's code). */
-export const enableTotp = (h: Harness, auth: kit.Auth, password = kit.PASSWORD) => kit.enableTotp(h, auth, { password });
+export const enableTotp = (h: Harness, auth: kit.Auth, password = kit.PASSWORD) =>
+  kit.enableTotp(h, auth, { password });
 
 /** Waits for work the server does after answering (e.g. the reset mail), polling briefly. */
-export async function eventually<T>(probe: () => T | undefined | Promise<T | undefined>, what: string, timeoutMs = 5_000): Promise<T> {
+export async function eventually<T>(
+  probe: () => T | undefined | Promise<T | undefined>,
+  what: string,
+  timeoutMs = 5_000,
+): Promise<T> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await probe();

@@ -6,16 +6,56 @@ import type { InjectOptions } from 'fastify';
 import { ORIGIN, startHarness, type Harness } from '../helpers/harness.js';
 import { PASSWORD, appUser, login, sessionCookie, type Auth } from './http-helpers.js';
 
-type Schema = { type?: string; enum?: unknown[]; properties?: Record<string, Schema>; required?: string[]; oneOf?: Schema[]; anyOf?: Schema[] };
-interface Route { method: string; path: string; body?: Schema; query: string[] }
-interface Case { label: string; opts: InjectOptions; okStatus?: number }
+type Schema = {
+  type?: string;
+  enum?: unknown[];
+  properties?: Record<string, Schema>;
+  required?: string[];
+  oneOf?: Schema[];
+  anyOf?: Schema[];
+};
+interface Route {
+  method: string;
+  path: string;
+  body?: Schema;
+  query: string[];
+}
+interface Case {
+  label: string;
+  opts: InjectOptions;
+  okStatus?: number;
+}
 
 const CONTRACT = [
-  'POST /v1/auth/signup', 'POST /v1/auth/login', 'POST /v1/auth/login/verify', 'POST /v1/auth/login/resend', 'POST /v1/auth/login/recover',
-  'POST /v1/auth/logout', 'POST /v1/auth/password/forgot', 'POST /v1/auth/password/reset', 'GET /v1/auth/google', 'GET /v1/auth/google/callback',
-  'GET /v1/me', 'GET /v1/me/mfa', 'POST /v1/me/mfa/setup', 'POST /v1/me/mfa/setup/verify', 'DELETE /v1/me/mfa', 'POST /v1/me/mfa/recovery-code',
-  'GET /v1/me/access-keys', 'POST /v1/me/access-keys', 'PATCH /v1/me/access-keys/{id}', 'DELETE /v1/me/access-keys/{id}', 'GET /v1/me/sessions',
-  'DELETE /v1/me/sessions', 'DELETE /v1/me/sessions/{id}', 'GET /v1/me/events', 'POST /v1/me/password', 'GET /healthz', 'GET /readyz', 'GET /metrics', 'GET /v1/openapi.json',
+  'POST /v1/auth/signup',
+  'POST /v1/auth/login',
+  'POST /v1/auth/login/verify',
+  'POST /v1/auth/login/resend',
+  'POST /v1/auth/login/recover',
+  'POST /v1/auth/logout',
+  'POST /v1/auth/password/forgot',
+  'POST /v1/auth/password/reset',
+  'GET /v1/auth/google',
+  'GET /v1/auth/google/callback',
+  'GET /v1/me',
+  'GET /v1/me/mfa',
+  'POST /v1/me/mfa/setup',
+  'POST /v1/me/mfa/setup/verify',
+  'DELETE /v1/me/mfa',
+  'POST /v1/me/mfa/recovery-code',
+  'GET /v1/me/access-keys',
+  'POST /v1/me/access-keys',
+  'PATCH /v1/me/access-keys/{id}',
+  'DELETE /v1/me/access-keys/{id}',
+  'GET /v1/me/sessions',
+  'DELETE /v1/me/sessions',
+  'DELETE /v1/me/sessions/{id}',
+  'GET /v1/me/events',
+  'POST /v1/me/password',
+  'GET /healthz',
+  'GET /readyz',
+  'GET /metrics',
+  'GET /v1/openapi.json',
 ];
 /** Answers the same whatever the email (202), so a well-typed junk string is accepted there. */
 const ACCEPTS_ANY_STRING = new Set(['POST /v1/auth/password/forgot']);
@@ -23,12 +63,34 @@ const ATTACKER = '198.51.100.13';
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
 const JUNK = [
-  'a\u0000b', '\ud800\udfff\ud800', '\u202e\u200b\ufeff\u2028', '💥𝕏ǅ', "'; DROP TABLE users; --", '<script>alert(1)</script>',
-  '\r\nBcc: everyone@example.com', '../../../../etc/passwd', '',
+  'a\u0000b',
+  '\ud800\udfff\ud800',
+  '\u202e\u200b\ufeff\u2028',
+  '💥𝕏ǅ',
+  "'; DROP TABLE users; --",
+  '<script>alert(1)</script>',
+  '\r\nBcc: everyone@example.com',
+  '../../../../etc/passwd',
+  '',
 ];
 const HUGE = 'A'.repeat(60 * 1024);
-const WRONG_TYPES: Record<string, unknown[]> = { string: [42, true, {}, [], null], boolean: ['yes', 1, null, {}], number: ['abc', {}, null, []], integer: ['abc', 1.5, null] };
-const PARAM_JUNK = ['unknown-id', 'A'.repeat(64), 'x'.repeat(300), '%E0%A4%A', '%', "'%20OR%201=1--", '..%2F..%2Fetc%2Fpasswd', '%F0%9F%92%A5', '%00'];
+const WRONG_TYPES: Record<string, unknown[]> = {
+  string: [42, true, {}, [], null],
+  boolean: ['yes', 1, null, {}],
+  number: ['abc', {}, null, []],
+  integer: ['abc', 1.5, null],
+};
+const PARAM_JUNK = [
+  'unknown-id',
+  'A'.repeat(64),
+  'x'.repeat(300),
+  '%E0%A4%A',
+  '%',
+  "'%20OR%201=1--",
+  '..%2F..%2Fetc%2Fpasswd',
+  '%F0%9F%92%A5',
+  '%00',
+];
 const QUERY_JUNK = ['abc', '-1', '0', '1e400', '99999999999999999999999', '', '1.5', '1&{name}=2', '<x>'];
 
 function sample(s: Schema | undefined): unknown {
@@ -36,10 +98,12 @@ function sample(s: Schema | undefined): unknown {
   const branch = s.oneOf?.[0] ?? s.anyOf?.[0];
   if (branch) return sample(branch);
   if (s.enum) return s.enum[0];
-  if (s.type === 'object') return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, sample(v)]));
+  if (s.type === 'object')
+    return Object.fromEntries(Object.entries(s.properties ?? {}).map(([k, v]) => [k, sample(v)]));
   return { string: 'x', boolean: true, number: 1, integer: 1, array: [] }[s.type ?? 'string'];
 }
-const props = (s: Schema | undefined): [string, Schema][] => Object.entries((s?.oneOf?.[0] ?? s?.anyOf?.[0] ?? s)?.properties ?? {});
+const props = (s: Schema | undefined): [string, Schema][] =>
+  Object.entries((s?.oneOf?.[0] ?? s?.anyOf?.[0] ?? s)?.properties ?? {});
 const json = (v: unknown) => ({ 'content-type': 'application/json', payload: JSON.stringify(v) });
 
 describe('malformed input on every route', () => {
@@ -52,7 +116,8 @@ describe('malformed input on every route', () => {
 
   const snapshot = async () => {
     const out: Record<string, string> = {};
-    for (const url of ['/v1/me', '/v1/me/mfa', '/v1/me/sessions', '/v1/me/access-keys']) out[url] = (await h.inject({ method: 'GET', url, headers: auth })).body;
+    for (const url of ['/v1/me', '/v1/me/mfa', '/v1/me/sessions', '/v1/me/access-keys'])
+      out[url] = (await h.inject({ method: 'GET', url, headers: auth })).body;
     return out;
   };
 
@@ -61,15 +126,32 @@ describe('malformed input on every route', () => {
     auth = (await appUser(h, 'victim@example.com')).auth;
     cookie = sessionCookie(await login(h, 'victim@example.com', PASSWORD, 'web'));
     baseline = await snapshot();
-    const doc = (await h.inject({ method: 'GET', url: '/v1/openapi.json' })).json<{ paths: Record<string, Record<string, { requestBody?: { content?: Record<string, { schema?: Schema }> }; parameters?: { in: string; name: string }[] }>> }>();
+    const doc = (await h.inject({ method: 'GET', url: '/v1/openapi.json' })).json<{
+      paths: Record<
+        string,
+        Record<
+          string,
+          {
+            requestBody?: { content?: Record<string, { schema?: Schema }> };
+            parameters?: { in: string; name: string }[];
+          }
+        >
+      >;
+    }>();
     const seen = new Map<string, Route>();
     for (const [path, ops] of Object.entries(doc.paths)) {
       for (const [m, op] of Object.entries(ops)) {
         const method = m.toUpperCase();
-        seen.set(`${method} ${path}`, { method, path, body: op.requestBody?.content?.['application/json']?.schema, query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name) });
+        seen.set(`${method} ${path}`, {
+          method,
+          path,
+          body: op.requestBody?.content?.['application/json']?.schema,
+          query: (op.parameters ?? []).filter((p) => p.in === 'query').map((p) => p.name),
+        });
       }
     }
-    for (const r of CONTRACT) if (!seen.has(r)) seen.set(r, { method: r.split(' ')[0]!, path: r.split(' ')[1]!, query: [] });
+    for (const r of CONTRACT)
+      if (!seen.has(r)) seen.set(r, { method: r.split(' ')[0]!, path: r.split(' ')[1]!, query: [] });
     routes = [...seen.values()];
     assert.ok(routes.length >= CONTRACT.length);
   });
@@ -104,15 +186,51 @@ describe('malformed input on every route', () => {
     for (const r of routes.filter((x) => UNSAFE.has(x.method))) {
       const base = { method: r.method as 'POST', url: url(r), headers: { ...authFor(r) } };
       cases.push(
-        { label: `${key(r)} bad JSON`, opts: { ...base, headers: { ...base.headers, 'content-type': 'application/json' }, payload: '{"email": "a@example.com",' } },
-        { label: `${key(r)} 70 KiB`, opts: { ...base, headers: { ...base.headers, 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }) } },
-        { label: `${key(r)} non-UTF-8`, opts: { ...base, headers: { ...base.headers, 'content-type': 'application/json' }, payload: Buffer.from([0x7b, 0xff, 0xfe, 0x22, 0x7d]) } },
-        { label: `${key(r)} urlencoded`, opts: { ...base, headers: { ...base.headers, 'content-type': 'application/x-www-form-urlencoded' }, payload: 'email=a%40example.com&password=x' } },
-        { label: `${key(r)} xml`, opts: { ...base, headers: { ...base.headers, 'content-type': 'application/xml' }, payload: '<a/>' } },
+        {
+          label: `${key(r)} bad JSON`,
+          opts: {
+            ...base,
+            headers: { ...base.headers, 'content-type': 'application/json' },
+            payload: '{"email": "a@example.com",',
+          },
+        },
+        {
+          label: `${key(r)} 70 KiB`,
+          opts: {
+            ...base,
+            headers: { ...base.headers, 'content-type': 'application/json' },
+            payload: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }),
+          },
+        },
+        {
+          label: `${key(r)} non-UTF-8`,
+          opts: {
+            ...base,
+            headers: { ...base.headers, 'content-type': 'application/json' },
+            payload: Buffer.from([0x7b, 0xff, 0xfe, 0x22, 0x7d]),
+          },
+        },
+        {
+          label: `${key(r)} urlencoded`,
+          opts: {
+            ...base,
+            headers: { ...base.headers, 'content-type': 'application/x-www-form-urlencoded' },
+            payload: 'email=a%40example.com&password=x',
+          },
+        },
+        {
+          label: `${key(r)} xml`,
+          opts: { ...base, headers: { ...base.headers, 'content-type': 'application/xml' }, payload: '<a/>' },
+        },
       );
     }
     await run(cases);
-    const big = await h.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }) });
+    const big = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/login',
+      headers: { 'content-type': 'application/json' },
+      payload: JSON.stringify({ pad: 'x'.repeat(70 * 1024) }),
+    });
     assert.equal(big.statusCode, 413);
     assertNoOffenders();
   });
@@ -122,19 +240,43 @@ describe('malformed input on every route', () => {
     for (const r of routes.filter((x) => x.body)) {
       const base = { method: r.method as 'POST', url: url(r), headers: { ...authFor(r) } };
       const good = sample(r.body) as Record<string, unknown>;
-      const send = (label: string, v: unknown, okStatus?: number) => cases.push({ label: `${key(r)} ${label}`, opts: { ...base, ...json(v), headers: { ...base.headers, 'content-type': 'application/json' } }, okStatus });
+      const send = (label: string, v: unknown, okStatus?: number) =>
+        cases.push({
+          label: `${key(r)} ${label}`,
+          opts: { ...base, ...json(v), headers: { ...base.headers, 'content-type': 'application/json' } },
+          okStatus,
+        });
       for (const v of [[], [good], 'x', 42, true, null, {}]) send(`body ${JSON.stringify(v).slice(0, 20)}`, v);
       const deep = '{"a":'.repeat(5000) + '1' + '}'.repeat(5000);
-      cases.push({ label: `${key(r)} deeply nested`, opts: { ...base, headers: { ...base.headers, 'content-type': 'application/json' }, payload: '['.repeat(20_000) + ']'.repeat(20_000) } });
-      cases.push({ label: `${key(r)} deeply nested object`, opts: { ...base, headers: { ...base.headers, 'content-type': 'application/json' }, payload: deep } });
-      cases.push({ label: `${key(r)} text/plain`, opts: { ...base, headers: { ...base.headers, 'content-type': 'text/plain' }, payload: JSON.stringify(good) } });
+      cases.push({
+        label: `${key(r)} deeply nested`,
+        opts: {
+          ...base,
+          headers: { ...base.headers, 'content-type': 'application/json' },
+          payload: '['.repeat(20_000) + ']'.repeat(20_000),
+        },
+      });
+      cases.push({
+        label: `${key(r)} deeply nested object`,
+        opts: { ...base, headers: { ...base.headers, 'content-type': 'application/json' }, payload: deep },
+      });
+      cases.push({
+        label: `${key(r)} text/plain`,
+        opts: { ...base, headers: { ...base.headers, 'content-type': 'text/plain' }, payload: JSON.stringify(good) },
+      });
       for (const [name, p] of props(r.body)) {
         const { [name]: _dropped, ...missing } = good;
         send(`without ${name}`, missing);
-        for (const v of WRONG_TYPES[p.enum ? 'string' : (p.type ?? 'string')] ?? []) send(`${name}=${JSON.stringify(v)}`, { ...good, [name]: v });
+        for (const v of WRONG_TYPES[p.enum ? 'string' : (p.type ?? 'string')] ?? [])
+          send(`${name}=${JSON.stringify(v)}`, { ...good, [name]: v });
         if (p.type === 'string' || p.enum) {
           send(`${name} 60 KiB`, { ...good, [name]: HUGE });
-          for (const j of JUNK) send(`${name}=${JSON.stringify(j)}`, { ...good, [name]: j }, ACCEPTS_ANY_STRING.has(key(r)) ? 202 : undefined);
+          for (const j of JUNK)
+            send(
+              `${name}=${JSON.stringify(j)}`,
+              { ...good, [name]: j },
+              ACCEPTS_ANY_STRING.has(key(r)) ? 202 : undefined,
+            );
         }
       }
     }
@@ -148,16 +290,32 @@ describe('malformed input on every route', () => {
     for (const r of routes.filter((x) => /\{/.test(x.path))) {
       for (const p of PARAM_JUNK) {
         const body = r.body ? json(sample(r.body)) : {};
-        cases.push({ label: `${key(r)} id=${p.slice(0, 20)}`, opts: { method: r.method, url: url(r, p), ...body, headers: { ...authFor(r), ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
+        cases.push({
+          label: `${key(r)} id=${p.slice(0, 20)}`,
+          opts: {
+            method: r.method,
+            url: url(r, p),
+            ...body,
+            headers: { ...authFor(r), ...(r.body ? { 'content-type': 'application/json' } : {}) },
+          },
+        });
       }
     }
     for (const r of routes.filter((x) => x.query.length > 0)) {
       for (const name of r.query) {
-        for (const v of QUERY_JUNK) cases.push({ label: `${key(r)} ?${name}=${v}`, opts: { method: 'GET', url: `${url(r)}?${name}=${v.replace('{name}', name)}`, headers: authFor(r) } });
-        cases.push({ label: `${key(r)} ${name} twice`, opts: { method: 'GET', url: `${url(r)}?${name}=1&${name}=2`, headers: authFor(r) } });
+        for (const v of QUERY_JUNK)
+          cases.push({
+            label: `${key(r)} ?${name}=${v}`,
+            opts: { method: 'GET', url: `${url(r)}?${name}=${v.replace('{name}', name)}`, headers: authFor(r) },
+          });
+        cases.push({
+          label: `${key(r)} ${name} twice`,
+          opts: { method: 'GET', url: `${url(r)}?${name}=1&${name}=2`, headers: authFor(r) },
+        });
       }
     }
-    for (const r of routes.filter((x) => x.path.startsWith('/v1/me'))) cases.push({ label: `PUT ${r.path}`, opts: { method: 'PUT', url: url(r), headers: auth } });
+    for (const r of routes.filter((x) => x.path.startsWith('/v1/me')))
+      cases.push({ label: `PUT ${r.path}`, opts: { method: 'PUT', url: url(r), headers: auth } });
     await run(cases);
     assertNoOffenders();
   });
@@ -165,9 +323,20 @@ describe('malformed input on every route', () => {
   test('garbage Authorization headers and signature headers on every account route', async () => {
     const token = auth.authorization!.slice('Bearer '.length);
     const headers: Record<string, string>[] = [
-      ...['Bearer', 'Bearer ', 'Bearer x', `Bearer ${'a'.repeat(10 * 1024)}`, `Bearer ${token}x`, `Bearer ${token.slice(0, -1)}`, 'Signature garbage',
-        `Signature keyId="AAAAAAAAAAAAAAAAAAAA",algorithm="hmac-sha256",headers="(request-target) host date",signature="AAAA"`, `Signature ${'z'.repeat(10 * 1024)}`,
-        'Basic Zm9vOmJhcg==', 'Negotiate x', 'x'.repeat(10 * 1024)].map((authorization) => ({ authorization })),
+      ...[
+        'Bearer',
+        'Bearer ',
+        'Bearer x',
+        `Bearer ${'a'.repeat(10 * 1024)}`,
+        `Bearer ${token}x`,
+        `Bearer ${token.slice(0, -1)}`,
+        'Signature garbage',
+        `Signature keyId="AAAAAAAAAAAAAAAAAAAA",algorithm="hmac-sha256",headers="(request-target) host date",signature="AAAA"`,
+        `Signature ${'z'.repeat(10 * 1024)}`,
+        'Basic Zm9vOmJhcg==',
+        'Negotiate x',
+        'x'.repeat(10 * 1024),
+      ].map((authorization) => ({ authorization })),
       { 'signature-input': 'sig1=("@method");keyid="AAAAAAAAAAAAAAAAAAAA";created=1', signature: 'sig1=:AAAA:' },
       { 'signature-input': 'garbage((', signature: 'garbage' },
     ];
@@ -175,28 +344,62 @@ describe('malformed input on every route', () => {
     for (const r of routes.filter((x) => x.path.startsWith('/v1/me'))) {
       const body = r.body ? json(sample(r.body)) : {};
       for (const hd of headers) {
-        cases.push({ label: `${key(r)} ${JSON.stringify(hd).slice(0, 50)}`, opts: { method: r.method, url: url(r), ...body, headers: { ...hd, ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
+        cases.push({
+          label: `${key(r)} ${JSON.stringify(hd).slice(0, 50)}`,
+          opts: {
+            method: r.method,
+            url: url(r),
+            ...body,
+            headers: { ...hd, ...(r.body ? { 'content-type': 'application/json' } : {}) },
+          },
+        });
       }
     }
     await run(cases);
-    for (const hd of headers) assert.equal((await h.inject({ method: 'GET', url: '/v1/me', headers: hd })).statusCode, 401, JSON.stringify(hd).slice(0, 60));
+    for (const hd of headers)
+      assert.equal(
+        (await h.inject({ method: 'GET', url: '/v1/me', headers: hd })).statusCode,
+        401,
+        JSON.stringify(hd).slice(0, 60),
+      );
     assertNoOffenders();
   });
 
   test('garbage cookies on every account route', async () => {
     const cookies = [
-      'twofold_session=garbage', 'twofold_session=', `twofold_session=${'A'.repeat(43)}`, 'twofold_session=%E0%A4%A', 'twofold_session="', `twofold_session=${'x'.repeat(10 * 1024)}`,
-      'twofold_session=a; twofold_session=b', '=;;;=; ;', `__Host-twofold_session=${cookie.split('=')[1]}`, `TWOFOLD_SESSION=${cookie.split('=')[1]}`,
+      'twofold_session=garbage',
+      'twofold_session=',
+      `twofold_session=${'A'.repeat(43)}`,
+      'twofold_session=%E0%A4%A',
+      'twofold_session="',
+      `twofold_session=${'x'.repeat(10 * 1024)}`,
+      'twofold_session=a; twofold_session=b',
+      '=;;;=; ;',
+      `__Host-twofold_session=${cookie.split('=')[1]}`,
+      `TWOFOLD_SESSION=${cookie.split('=')[1]}`,
     ];
     const cases: Case[] = [];
     for (const r of routes.filter((x) => x.path.startsWith('/v1/me'))) {
       const body = r.body ? json(sample(r.body)) : {};
       for (const c of cookies) {
-        cases.push({ label: `${key(r)} cookie ${c.slice(0, 40)}`, opts: { method: r.method, url: url(r), ...body, headers: { cookie: c, origin: ORIGIN, ...(r.body ? { 'content-type': 'application/json' } : {}) } } });
+        cases.push({
+          label: `${key(r)} cookie ${c.slice(0, 40)}`,
+          opts: {
+            method: r.method,
+            url: url(r),
+            ...body,
+            headers: { cookie: c, origin: ORIGIN, ...(r.body ? { 'content-type': 'application/json' } : {}) },
+          },
+        });
       }
     }
     await run(cases);
-    for (const c of cookies) assert.equal((await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: c } })).statusCode, 401, c.slice(0, 40));
+    for (const c of cookies)
+      assert.equal(
+        (await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: c } })).statusCode,
+        401,
+        c.slice(0, 40),
+      );
     assertNoOffenders();
   });
 
@@ -207,6 +410,11 @@ describe('malformed input on every route', () => {
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json().status, 'authenticated');
     const events = (await h.inject({ method: 'GET', url: '/v1/me/events', headers: auth })).json<{ type: string }[]>();
-    assert.ok(!events.some((e) => /password\.(changed|reset_used)|mfa\.(enabled|disabled)|access_key\.created|session\.ended/.test(e.type)), JSON.stringify(events.map((e) => e.type)));
+    assert.ok(
+      !events.some((e) =>
+        /password\.(changed|reset_used)|mfa\.(enabled|disabled)|access_key\.created|session\.ended/.test(e.type),
+      ),
+      JSON.stringify(events.map((e) => e.type)),
+    );
   });
 });

@@ -17,8 +17,19 @@ describe('with TWOFOLD_METRICS_TOKEN set', () => {
   after(() => h.close());
 
   test('metrics without the token are refused with a 401 problem and a Bearer challenge', async () => {
-    for (const authorization of [undefined, 'Bearer wrong-token-0123456789abcdef', `Basic ${TOKEN}`, `Bearer ${TOKEN}x`, `Bearer ${TOKEN.slice(0, -1)}`, 'Bearer ']) {
-      const res = await h.inject({ method: 'GET', url: '/metrics', headers: authorization === undefined ? {} : { authorization } });
+    for (const authorization of [
+      undefined,
+      'Bearer wrong-token-0123456789abcdef',
+      `Basic ${TOKEN}`,
+      `Bearer ${TOKEN}x`,
+      `Bearer ${TOKEN.slice(0, -1)}`,
+      'Bearer ',
+    ]) {
+      const res = await h.inject({
+        method: 'GET',
+        url: '/metrics',
+        headers: authorization === undefined ? {} : { authorization },
+      });
       assertProblem(res, 401, 'unauthorized');
       assert.match(String(res.headers['www-authenticate']), /^Bearer\b/);
       assert.doesNotMatch(res.body, /twofold_|process_/, 'no figure leaks in the refusal');
@@ -27,7 +38,9 @@ describe('with TWOFOLD_METRICS_TOKEN set', () => {
 
   test('a scraper with the token reads the metrics, over a real connection', async () => {
     const address = h.app.server.address() as { port: number };
-    const res = await fetch(`http://127.0.0.1:${address.port}/metrics`, { headers: { authorization: `Bearer ${TOKEN}` } });
+    const res = await fetch(`http://127.0.0.1:${address.port}/metrics`, {
+      headers: { authorization: `Bearer ${TOKEN}` },
+    });
     assert.equal(res.status, 200);
     assert.match(res.headers.get('content-type') ?? '', /^text\/plain/);
     assert.match(await res.text(), /^# HELP /m);
@@ -56,7 +69,10 @@ describe('without TWOFOLD_METRICS_TOKEN', () => {
 
 test('a guessable or malformed metrics token stops start-up naming the variable', () => {
   for (const bad of ['short', 'fifteen-chars-x', 'sixteen chars !!!']) {
-    assert.throws(() => loadConfig({ TWOFOLD_METRICS_TOKEN: bad }), (e: unknown) => e instanceof ConfigError && e.message.startsWith('TWOFOLD_METRICS_TOKEN:'));
+    assert.throws(
+      () => loadConfig({ TWOFOLD_METRICS_TOKEN: bad }),
+      (e: unknown) => e instanceof ConfigError && e.message.startsWith('TWOFOLD_METRICS_TOKEN:'),
+    );
   }
   assert.equal(loadConfig({ TWOFOLD_METRICS_TOKEN: TOKEN }).metricsToken, TOKEN);
   assert.equal(loadConfig({}).metricsToken, undefined);

@@ -8,14 +8,39 @@ import { PASSWORD, appUser, assertProblem, login } from './http-helpers.js';
 
 /** The contract's /v1 routes (shared/API.md), in OpenAPI path form. */
 const CONTRACT_V1 = [
-  'POST /v1/auth/signup', 'POST /v1/auth/login', 'POST /v1/auth/login/verify', 'POST /v1/auth/login/resend', 'POST /v1/auth/login/recover',
-  'POST /v1/auth/logout', 'POST /v1/auth/password/forgot', 'POST /v1/auth/password/reset', 'GET /v1/auth/google', 'GET /v1/auth/google/callback',
-  'GET /v1/me', 'GET /v1/me/mfa', 'POST /v1/me/mfa/setup', 'POST /v1/me/mfa/setup/verify', 'DELETE /v1/me/mfa', 'POST /v1/me/mfa/recovery-code',
-  'GET /v1/me/access-keys', 'POST /v1/me/access-keys', 'PATCH /v1/me/access-keys/{id}', 'DELETE /v1/me/access-keys/{id}',
-  'GET /v1/me/sessions', 'DELETE /v1/me/sessions/{id}', 'GET /v1/me/events',
+  'POST /v1/auth/signup',
+  'POST /v1/auth/login',
+  'POST /v1/auth/login/verify',
+  'POST /v1/auth/login/resend',
+  'POST /v1/auth/login/recover',
+  'POST /v1/auth/logout',
+  'POST /v1/auth/password/forgot',
+  'POST /v1/auth/password/reset',
+  'GET /v1/auth/google',
+  'GET /v1/auth/google/callback',
+  'GET /v1/me',
+  'GET /v1/me/mfa',
+  'POST /v1/me/mfa/setup',
+  'POST /v1/me/mfa/setup/verify',
+  'DELETE /v1/me/mfa',
+  'POST /v1/me/mfa/recovery-code',
+  'GET /v1/me/access-keys',
+  'POST /v1/me/access-keys',
+  'PATCH /v1/me/access-keys/{id}',
+  'DELETE /v1/me/access-keys/{id}',
+  'GET /v1/me/sessions',
+  'DELETE /v1/me/sessions/{id}',
+  'GET /v1/me/events',
 ];
 /** Routes without which no account can exist: they must be served, not merely documented. */
-const CORE = ['POST /v1/auth/signup', 'POST /v1/auth/login', 'POST /v1/auth/logout', 'GET /v1/me', 'GET /v1/me/sessions', 'GET /v1/me/events'];
+const CORE = [
+  'POST /v1/auth/signup',
+  'POST /v1/auth/login',
+  'POST /v1/auth/logout',
+  'GET /v1/me',
+  'GET /v1/me/sessions',
+  'GET /v1/me/events',
+];
 
 test('/healthz answers 200 while the process is up', () =>
   withHarness(async (h) => {
@@ -31,7 +56,11 @@ test('/readyz is 200 while the database answers and 503 problem+json once it doe
     const r = await h.inject({ method: 'GET', url: '/readyz' });
     assertProblem(r, 503, 'service_unavailable');
     assert.ok(Number(r.headers['retry-after']) >= 1);
-    assert.equal((await h.inject({ method: 'GET', url: '/healthz' })).statusCode, 200, 'liveness does not depend on the database');
+    assert.equal(
+      (await h.inject({ method: 'GET', url: '/healthz' })).statusCode,
+      200,
+      'liveness does not depend on the database',
+    );
   }));
 
 test('/readyz is 503 while the instance drains for shutdown, so the load balancer stops sending traffic', () =>
@@ -58,12 +87,21 @@ test('/metrics is Prometheus text with latency by route pattern and sign-in outc
     assert.equal(r.statusCode, 200);
     assert.match(String(r.headers['content-type']), /^text\/plain; version=0\.0\.4/);
     assert.match(r.body, /^# TYPE twofold_http_request_duration_seconds histogram$/m);
-    assert.match(r.body, /^twofold_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/auth\/login"[^}]*status="401"[^}]*\} \d+$/m);
-    assert.match(r.body, /^twofold_http_request_duration_seconds_count\{[^}]*route="\/v1\/me\/sessions\/:id"[^}]*\} 1$/m);
+    assert.match(
+      r.body,
+      /^twofold_http_request_duration_seconds_bucket\{[^}]*route="\/v1\/auth\/login"[^}]*status="401"[^}]*\} \d+$/m,
+    );
+    assert.match(
+      r.body,
+      /^twofold_http_request_duration_seconds_count\{[^}]*route="\/v1\/me\/sessions\/:id"[^}]*\} 1$/m,
+    );
     assert.match(r.body, /^# TYPE twofold_signin_total counter$/m);
     assert.match(r.body, /^twofold_signin_total\{outcome="success"\} 1$/m);
     assert.match(r.body, /^twofold_signin_total\{outcome="failure"\} 2$/m);
-    assert.ok(!r.body.includes('SeCrEtSeSsIoNiD') && !r.body.includes('TOKENLIKE'), 'raw URLs must not become label values');
+    assert.ok(
+      !r.body.includes('SeCrEtSeSsIoNiD') && !r.body.includes('TOKENLIKE'),
+      'raw URLs must not become label values',
+    );
     assert.ok(!r.body.includes(PASSWORD));
   }));
 
@@ -91,7 +129,13 @@ test('/v1/openapi.json is OpenAPI 3.1 and documents every /v1 route of the contr
 
 test('unknown routes answer 404 problem+json naming nothing internal', () =>
   withHarness(async (h) => {
-    for (const [method, url] of [['GET', '/v1/nope'], ['POST', '/v1/auth/nope'], ['GET', '/v1/me/nope'], ['DELETE', '/nope?x=1'], ['PUT', '/v1/me']] as const) {
+    for (const [method, url] of [
+      ['GET', '/v1/nope'],
+      ['POST', '/v1/auth/nope'],
+      ['GET', '/v1/me/nope'],
+      ['DELETE', '/nope?x=1'],
+      ['PUT', '/v1/me'],
+    ] as const) {
       const r = await h.inject({ method, url });
       assertProblem(r, 404, 'not_found');
       assert.equal(r.json().instance, url.split('?')[0]);
@@ -104,14 +148,22 @@ test('security headers are on every answer: nosniff, frame and content policies,
       await h.inject({ method: 'GET', url: '/healthz' }),
       await h.inject({ method: 'GET', url: '/v1/me' }),
       await h.inject({ method: 'GET', url: '/nope' }),
-      await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: 'hdr@example.com', password: PASSWORD } }),
+      await h.inject({
+        method: 'POST',
+        url: '/v1/auth/signup',
+        payload: { email: 'hdr@example.com', password: PASSWORD },
+      }),
       await h.inject({ method: 'GET', url: '/' }),
     ];
     for (const r of answers) {
       const where = `${r.statusCode} ${r.raw.req.url}`;
       assert.equal(r.headers['x-content-type-options'], 'nosniff', where);
       assert.match(String(r.headers['content-security-policy']), /default-src 'self'/, where);
-      assert.match(String(r.headers['content-security-policy']), /frame-ancestors 'self'|frame-ancestors 'none'/, where);
+      assert.match(
+        String(r.headers['content-security-policy']),
+        /frame-ancestors 'self'|frame-ancestors 'none'/,
+        where,
+      );
       assert.ok(['SAMEORIGIN', 'DENY'].includes(String(r.headers['x-frame-options'])), where);
       assert.equal(r.headers['referrer-policy'], 'no-referrer', where);
       assert.equal(r.headers['cross-origin-opener-policy'], 'same-origin', where);
@@ -122,14 +174,27 @@ test('security headers are on every answer: nosniff, frame and content policies,
 
 test('every /v1 answer, errors included, is marked cache-control: no-store', () =>
   withHarness(async (h) => {
-    const signup = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: 'cache@example.com', password: PASSWORD, client: 'app' } });
+    const signup = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/signup',
+      payload: { email: 'cache@example.com', password: PASSWORD, client: 'app' },
+    });
     const answers = [
       signup,
       await h.inject({ method: 'GET', url: '/v1/me', headers: { authorization: `Bearer ${signup.json().token}` } }),
       await h.inject({ method: 'GET', url: '/v1/me' }),
-      await h.inject({ method: 'POST', url: '/v1/auth/login', payload: { email: 'cache@example.com', password: 'nope nope nope' } }),
+      await h.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        payload: { email: 'cache@example.com', password: 'nope nope nope' },
+      }),
       await h.inject({ method: 'GET', url: '/v1/nope' }),
-      await h.inject({ method: 'POST', url: '/v1/auth/login', headers: { 'content-type': 'application/json' }, payload: '{bad' }),
+      await h.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        headers: { 'content-type': 'application/json' },
+        payload: '{bad',
+      }),
     ];
     for (const r of answers) assert.equal(r.headers['cache-control'], 'no-store', `${r.statusCode} ${r.raw.req.url}`);
   }));

@@ -15,7 +15,8 @@ before(async () => {
 after(() => h.close());
 
 const MB = 1024 * 1024;
-const signupBody = (email: string, pad: number): string => JSON.stringify({ email, password: 'x'.repeat(pad), client: 'app' });
+const signupBody = (email: string, pad: number): string =>
+  JSON.stringify({ email, password: 'x'.repeat(pad), client: 'app' });
 
 async function assertProblemResponse(res: Response, status: number, code: string): Promise<void> {
   const text = await res.text();
@@ -30,7 +31,11 @@ async function assertProblemResponse(res: Response, status: number, code: string
  * POSTs `total` bytes with node:http, writing 64 KiB chunks as fast as the socket takes them, and
  * answers the status, the body and any socket error the client saw while sending.
  */
-function postRaw(path: string, headers: Record<string, string>, total: number): Promise<{ status: number; body: string; error?: string }> {
+function postRaw(
+  path: string,
+  headers: Record<string, string>,
+  total: number,
+): Promise<{ status: number; body: string; error?: string }> {
   const chunk = Buffer.alloc(64 * 1024, 0x78);
   return new Promise((resolve) => {
     let error: string | undefined;
@@ -71,17 +76,29 @@ function postRaw(path: string, headers: Record<string, string>, total: number): 
 }
 
 test('oversized body gets a 413 problem, not a cut connection', async () => {
-  const res = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signupBody('big@example.com', 5 * MB) });
+  const res = await fetch(`${base}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: signupBody('big@example.com', 5 * MB),
+  });
   await assertProblemResponse(res, 413, 'payload_too_large');
 
   // node:http reports the EPIPE a fetch can hide: the server must read every byte before answering.
-  const raw = await postRaw('/v1/auth/signup', { 'content-type': 'application/json', 'content-length': String(5 * MB) }, 5 * MB);
+  const raw = await postRaw(
+    '/v1/auth/signup',
+    { 'content-type': 'application/json', 'content-length': String(5 * MB) },
+    5 * MB,
+  );
   assert.equal(raw.error, undefined, 'the client saw its upload cut');
   assert.equal(raw.status, 413);
   assert.equal((JSON.parse(raw.body) as { code: string }).code, 'payload_too_large');
 
   // Nothing changed: the refused sign-up created no account, so the address is still free.
-  const again = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signupBody('big@example.com', 20) });
+  const again = await fetch(`${base}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: signupBody('big@example.com', 20),
+  });
   assert.equal(again.status, 201, await again.text());
 });
 
@@ -94,17 +111,42 @@ test('an oversized chunked body without content-length gets the 413 problem too'
       else c.close();
     },
   });
-  const res = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body, duplex: 'half' });
+  const res = await fetch(`${base}/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body,
+    duplex: 'half',
+  });
   await assertProblemResponse(res, 413, 'payload_too_large');
 });
 
 test('oversized bodies of any content type, on any route, are read before the refusal', async () => {
   const cases: { path: string; headers: Record<string, string>; status: number; code: string }[] = [
     { path: '/v1/auth/signup', headers: { 'content-type': 'text/plain' }, status: 413, code: 'payload_too_large' },
-    { path: '/v1/auth/signup', headers: { 'content-type': 'application/x-www-form-urlencoded' }, status: 413, code: 'payload_too_large' },
-    { path: '/v1/auth/signup', headers: { 'content-type': 'not a media type' }, status: 415, code: 'unsupported_media_type' },
-    { path: '/v1/me', headers: { 'content-type': 'application/json', authorization: 'Bearer nope' }, status: 413, code: 'payload_too_large' },
-    { path: '/v1/no-such-route', headers: { 'content-type': 'application/json' }, status: 413, code: 'payload_too_large' },
+    {
+      path: '/v1/auth/signup',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      status: 413,
+      code: 'payload_too_large',
+    },
+    {
+      path: '/v1/auth/signup',
+      headers: { 'content-type': 'not a media type' },
+      status: 415,
+      code: 'unsupported_media_type',
+    },
+    {
+      path: '/v1/me',
+      headers: { 'content-type': 'application/json', authorization: 'Bearer nope' },
+      status: 413,
+      code: 'payload_too_large',
+    },
+    {
+      path: '/v1/no-such-route',
+      headers: { 'content-type': 'application/json' },
+      status: 413,
+      code: 'payload_too_large',
+    },
     { path: '/healthz', headers: {}, status: 413, code: 'payload_too_large' },
   ];
   for (const c of cases) {
@@ -116,7 +158,11 @@ test('oversized bodies of any content type, on any route, are read before the re
 });
 
 test('a body beyond 10 MB may close the connection, and the server keeps serving', async () => {
-  const answer = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signupBody('huge@example.com', 12 * MB) }).then(
+  const answer = await fetch(`${base}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: signupBody('huge@example.com', 12 * MB),
+  }).then(
     async (res) => ({ status: res.status, text: await res.text() }),
     (e: Error) => ({ status: 0, text: String((e.cause as Error | undefined)?.message ?? e.message) }),
   );
@@ -125,11 +171,24 @@ test('a body beyond 10 MB may close the connection, and the server keeps serving
 
   const health = await fetch(`${base}/healthz`);
   assert.equal(health.status, 200);
-  const ok = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: signupBody('huge@example.com', 20) });
+  const ok = await fetch(`${base}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: signupBody('huge@example.com', 20),
+  });
   assert.equal(ok.status, 201, 'the refused body created no account');
 });
 
 test('a body within the limit is still parsed', async () => {
-  const res = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'small@example.com', password: 'correct horse battery staple', client: 'app', pad: 'y'.repeat(60 * 1024) }) });
+  const res = await fetch(`${base}/v1/auth/signup`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({
+      email: 'small@example.com',
+      password: 'correct horse battery staple',
+      client: 'app',
+      pad: 'y'.repeat(60 * 1024),
+    }),
+  });
   assert.notEqual(res.status, 413, await res.text());
 });

@@ -5,7 +5,16 @@ import assert from 'node:assert/strict';
 import { SmtpMailer } from '../../src/adapters/mail/smtp-mailer.js';
 import { startHarness, type Harness } from '../helpers/harness.js';
 import { startTestSmtpServer, type ReceivedMail, type TestSmtpServer } from '../helpers/smtp.js';
-import { PASSWORD, appUser, assertProblem, enableTotp, eventually, login, sessionCookie, webUser } from './http-helpers.js';
+import {
+  PASSWORD,
+  appUser,
+  assertProblem,
+  enableTotp,
+  eventually,
+  login,
+  sessionCookie,
+  webUser,
+} from './http-helpers.js';
 
 const NEW_PASSWORD = 'a fresh and long passphrase';
 const LINK = /^http:\/\/127\.0\.0\.1:8080\/reset-password\?token=([A-Za-z0-9_-]{20,128})$/m;
@@ -32,7 +41,8 @@ async function withMail(fn: (c: Ctx) => Promise<void>): Promise<void> {
   }
 }
 
-const resetMails = (smtp: TestSmtpServer, email: string): ReceivedMail[] => smtp.messages.filter((m) => m.to.includes(email) && /reset your/i.test(m.subject));
+const resetMails = (smtp: TestSmtpServer, email: string): ReceivedMail[] =>
+  smtp.messages.filter((m) => m.to.includes(email) && /reset your/i.test(m.subject));
 
 /** Asks for a link and answers the token from the mail that arrives. */
 async function requestLink({ h, smtp }: Ctx, email: string): Promise<string> {
@@ -50,8 +60,16 @@ test('forgot answers 202 for known and unknown emails alike, and mails a link to
   withMail(async (c) => {
     const { h, smtp } = c;
     await appUser(h, 'known@example.com');
-    const unknown = await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email: 'stranger@example.com' } });
-    const known = await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email: 'Known@Example.com' } });
+    const unknown = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/password/forgot',
+      payload: { email: 'stranger@example.com' },
+    });
+    const known = await h.inject({
+      method: 'POST',
+      url: '/v1/auth/password/forgot',
+      payload: { email: 'Known@Example.com' },
+    });
     assert.equal(unknown.statusCode, 202);
     assert.equal(known.statusCode, 202);
     assert.deepEqual(unknown.json(), known.json());
@@ -78,10 +96,17 @@ test('a reset sets the new password and ends every session of the account', () =
     assert.equal(r.statusCode, 200, r.body);
     assertProblem(await h.inject({ method: 'GET', url: '/v1/me', headers: app.auth }), 401, 'unauthorized');
     assertProblem(await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: second } }), 401, 'unauthorized');
-    assert.equal((await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: portal.cookie } })).statusCode, 200, "another account's session is untouched");
+    assert.equal(
+      (await h.inject({ method: 'GET', url: '/v1/me', headers: { cookie: portal.cookie } })).statusCode,
+      200,
+      "another account's session is untouched",
+    );
     assertProblem(await login(h, 'reset@example.com', PASSWORD), 401, 'invalid_credentials');
     assert.equal((await login(h, 'reset@example.com', NEW_PASSWORD)).statusCode, 200);
-    await eventually(() => smtp.messages.find((m) => m.to.includes('reset@example.com') && /was reset/i.test(m.subject)), 'the notice');
+    await eventually(
+      () => smtp.messages.find((m) => m.to.includes('reset@example.com') && /was reset/i.test(m.subject)),
+      'the notice',
+    );
   }));
 
 test('a reset link works once: the second use is 410 token_expired', () =>
@@ -120,7 +145,8 @@ test('a weak new password is refused with 422 and does not burn the link', () =>
   withMail(async (c) => {
     await appUser(c.h, 'weak@example.com');
     const token = await requestLink(c, 'weak@example.com');
-    for (const password of ['short', 'password123', 'weak@example.com']) assertProblem(await reset(c.h, token, password), 422, 'weak_password');
+    for (const password of ['short', 'password123', 'weak@example.com'])
+      assertProblem(await reset(c.h, token, password), 422, 'weak_password');
     assert.equal((await login(c.h, 'weak@example.com')).statusCode, 200, 'the old password still works');
     assert.equal((await reset(c.h, token)).statusCode, 200);
     assert.equal((await login(c.h, 'weak@example.com', NEW_PASSWORD)).statusCode, 200);
@@ -128,7 +154,8 @@ test('a weak new password is refused with 422 and does not burn the link', () =>
 
 test('garbage and unknown tokens are 410 token_expired', () =>
   withMail(async ({ h }) => {
-    for (const token of ['', 'x', 'A'.repeat(43), '../../etc/passwd', 'A'.repeat(256)]) assertProblem(await reset(h, token), 410, 'token_expired');
+    for (const token of ['', 'x', 'A'.repeat(43), '../../etc/passwd', 'A'.repeat(256)])
+      assertProblem(await reset(h, token), 410, 'token_expired');
   }));
 
 test('the second factor stays on after a reset: signing in with the new password still asks for the code', () =>

@@ -15,12 +15,23 @@ after(async () => {
   await h?.close();
 });
 
-for (const path of ['/verify-email?token=abc', '/reset-password?token=abc', '/login', '/signup', '/forgot-password', '/account/security']) {
-  test(`${path.split('?')[0]} answers the portal with 200 (mailed links must not look broken)`, { skip: built ? false : reason }, async () => {
-    const r = await h.inject({ method: 'GET', url: path, headers: { accept: 'text/html' } });
-    assert.equal(r.statusCode, 200, r.body.slice(0, 200));
-    assert.match(String(r.headers['content-type']), /^text\/html/);
-  });
+for (const path of [
+  '/verify-email?token=abc',
+  '/reset-password?token=abc',
+  '/login',
+  '/signup',
+  '/forgot-password',
+  '/account/security',
+]) {
+  test(
+    `${path.split('?')[0]} answers the portal with 200 (mailed links must not look broken)`,
+    { skip: built ? false : reason },
+    async () => {
+      const r = await h.inject({ method: 'GET', url: path, headers: { accept: 'text/html' } });
+      assert.equal(r.statusCode, 200, r.body.slice(0, 200));
+      assert.match(String(r.headers['content-type']), /^text\/html/);
+    },
+  );
 }
 
 test('an unknown page answers the portal with 404', { skip: built ? false : reason }, async () => {

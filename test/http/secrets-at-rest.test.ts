@@ -24,12 +24,25 @@ interface Secrets {
 function totpSpellings(base32: string, into: Secrets): void {
   const raw = Buffer.from(base32Decode(base32));
   into.raw.push(raw);
-  into.text.push(base32, base32.toLowerCase(), raw.toString('hex'), raw.toString('hex').toUpperCase(), raw.toString('base64'), raw.toString('base64url'));
+  into.text.push(
+    base32,
+    base32.toLowerCase(),
+    raw.toString('hex'),
+    raw.toString('hex').toUpperCase(),
+    raw.toString('base64'),
+    raw.toString('base64url'),
+  );
 }
 
 async function resetToken(h: Harness, n: number): Promise<string> {
-  assert.equal((await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email: EMAIL } })).statusCode, 202);
-  const mail = await eventually(() => h.mailer.to(EMAIL).filter((m) => /reset-password\?token=/.test(m.text))[n], 'the reset mail');
+  assert.equal(
+    (await h.inject({ method: 'POST', url: '/v1/auth/password/forgot', payload: { email: EMAIL } })).statusCode,
+    202,
+  );
+  const mail = await eventually(
+    () => h.mailer.to(EMAIL).filter((m) => /reset-password\?token=/.test(m.text))[n],
+    'the reset mail',
+  );
   return /reset-password\?token=([A-Za-z0-9_-]+)/.exec(mail.text)![1]!;
 }
 
@@ -41,18 +54,37 @@ async function everyFlow(h: Harness): Promise<Secrets> {
   s.text.push((await login(h, EMAIL)).json().token);
 
   const used = await resetToken(h, 0);
-  assert.equal((await h.inject({ method: 'POST', url: '/v1/auth/password/reset', payload: { token: used, password: NEW_PASSWORD } })).statusCode, 200);
+  assert.equal(
+    (
+      await h.inject({
+        method: 'POST',
+        url: '/v1/auth/password/reset',
+        payload: { token: used, password: NEW_PASSWORD },
+      })
+    ).statusCode,
+    200,
+  );
   const token = (await login(h, EMAIL, NEW_PASSWORD)).json().token;
   s.text.push(used, token, await resetToken(h, 1));
 
   const { secret, recoveryCode } = await enableTotp(h, bearer(token), NEW_PASSWORD);
   totpSpellings(secret, s);
   s.text.push(recoveryCode, recoveryCode.replace(/-/g, ''), recoveryCode.toLowerCase());
-  const pending = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: bearer(token), payload: { method: 'totp', password: NEW_PASSWORD } });
+  const pending = await h.inject({
+    method: 'POST',
+    url: '/v1/me/mfa/setup',
+    headers: bearer(token),
+    payload: { method: 'totp', password: NEW_PASSWORD },
+  });
   assert.equal(pending.statusCode, 201);
   totpSpellings(pending.json().secret, s);
 
-  const key = await h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: bearer(token), payload: { password: NEW_PASSWORD } });
+  const key = await h.inject({
+    method: 'POST',
+    url: '/v1/me/access-keys',
+    headers: bearer(token),
+    payload: { password: NEW_PASSWORD },
+  });
   assert.equal(key.statusCode, 201, key.body);
   s.text.push(key.json().secret);
   s.raw.push(Buffer.from(key.json().secret, 'base64'));
@@ -61,7 +93,11 @@ async function everyFlow(h: Harness): Promise<Secrets> {
   assert.equal(challenge.status, 'mfa_required');
   h.clock.advance(30_000);
   const code = totpAt(base32Decode(secret), h.clock.now());
-  const verified = await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload: { challenge: challenge.challenge, code } });
+  const verified = await h.inject({
+    method: 'POST',
+    url: '/v1/auth/login/verify',
+    payload: { challenge: challenge.challenge, code },
+  });
   assert.equal(verified.statusCode, 200, verified.body);
   s.text.push(challenge.challenge, verified.json().token);
   return s;
@@ -71,15 +107,27 @@ async function dump(h: Harness): Promise<Record<string, Record<string, unknown>[
   const db = h.runtime.db.db;
   const names =
     h.runtime.db.dialect === 'sqlite'
-      ? await sql<{ name: string }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
-      : await sql<{ name: string }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(db);
+      ? await sql<{
+          name: string;
+        }>`select name from sqlite_master where type = 'table' and name not like 'sqlite_%'`.execute(db)
+      : await sql<{
+          name: string;
+        }>`select table_name as name from information_schema.tables where table_schema = current_schema() and table_type = 'BASE TABLE'`.execute(
+          db,
+        );
   const out: Record<string, Record<string, unknown>[]> = {};
-  for (const { name } of names.rows) out[name] = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+  for (const { name } of names.rows)
+    out[name] = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
   return out;
 }
 
 function assertAbsent(haystack: Buffer, secrets: Secrets, where: string): void {
-  for (const t of secrets.text) assert.equal(haystack.includes(Buffer.from(t, 'utf8')), false, `${where} holds a secret (${t.length} chars) in plain text`);
+  for (const t of secrets.text)
+    assert.equal(
+      haystack.includes(Buffer.from(t, 'utf8')),
+      false,
+      `${where} holds a secret (${t.length} chars) in plain text`,
+    );
   for (const r of secrets.raw) assert.equal(haystack.includes(r), false, `${where} holds raw secret bytes`);
 }
 
@@ -88,7 +136,16 @@ test('no table row holds a password, token, reset link, challenge, TOTP secret, 
   try {
     const secrets = await everyFlow(h);
     const tables = await dump(h);
-    for (const t of ['users', 'sessions', 'password_resets', 'mfa_factors', 'mfa_setups', 'recovery_codes', 'mfa_challenges', 'events']) {
+    for (const t of [
+      'users',
+      'sessions',
+      'password_resets',
+      'mfa_factors',
+      'mfa_setups',
+      'recovery_codes',
+      'mfa_challenges',
+      'events',
+    ]) {
       assert.ok((tables[t] ?? []).length > 0, `${t} has rows to inspect`);
     }
     const everything = JSON.stringify(tables);
@@ -96,7 +153,12 @@ test('no table row holds a password, token, reset link, challenge, TOTP secret, 
     for (const [table, rows] of Object.entries(tables)) {
       for (const row of rows) {
         for (const [column, v] of Object.entries(row)) {
-          const bytes = Buffer.isBuffer(v) ? v : Buffer.from(typeof v === 'string' ? v : JSON.stringify(v ?? null), typeof v === 'string' ? 'latin1' : 'utf8');
+          const bytes = Buffer.isBuffer(v)
+            ? v
+            : Buffer.from(
+                typeof v === 'string' ? v : JSON.stringify(v ?? null),
+                typeof v === 'string' ? 'latin1' : 'utf8',
+              );
           assertAbsent(bytes, secrets, `${table}.${column}`);
           if (typeof v === 'string') assertAbsent(Buffer.from(v, 'utf8'), secrets, `${table}.${column}`);
         }

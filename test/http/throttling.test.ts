@@ -78,7 +78,8 @@ test('unknown emails are throttled exactly like known ones (no enumeration throu
 test('one address is throttled after 100 wrong passwords an hour over many accounts; other addresses are not', () =>
   withHarness(async (h) => {
     await appUser(h, 'bystander@example.com');
-    for (let i = 0; i < 100; i++) assertProblem(await login(h, `spray${i}@example.com`, WRONG, 'app', ATTACKER), 401, 'invalid_credentials');
+    for (let i = 0; i < 100; i++)
+      assertProblem(await login(h, `spray${i}@example.com`, WRONG, 'app', ATTACKER), 401, 'invalid_credentials');
     assertThrottled(await login(h, 'bystander@example.com', PASSWORD, 'app', ATTACKER), 60 * 60);
     assertThrottled(await login(h, 'spray-new@example.com', WRONG, 'app', ATTACKER), 60 * 60);
     assert.equal((await login(h, 'bystander@example.com', PASSWORD, 'app', OWNER_ELSEWHERE)).statusCode, 200);
@@ -95,14 +96,18 @@ test('an account takes at most 100 failed passwords an hour from everywhere', ()
 
 // The Redis store is what several instances share; it follows real time, so only the immediate
 // refusal is checked here (the window's expiry is covered with the manual clock above).
-test('with the Redis limit store, 10 wrong passwords for (account, address) also close the pair, and only that pair', { skip: needsRedis }, () =>
-  withHarness(
-    async (h) => {
-      assert.equal(h.runtime.limits.constructor.name, 'RedisRateLimitStore');
-      await appUser(h, 'shared@example.com');
-      await fail(h, 'shared@example.com', 10);
-      assertThrottled(await login(h, 'shared@example.com', PASSWORD, 'app', ATTACKER), 15 * 60);
-      assert.equal((await login(h, 'shared@example.com', PASSWORD, 'app', OWNER_ELSEWHERE)).statusCode, 200);
-    },
-    { redisWhenAvailable: true },
-  ));
+test(
+  'with the Redis limit store, 10 wrong passwords for (account, address) also close the pair, and only that pair',
+  { skip: needsRedis },
+  () =>
+    withHarness(
+      async (h) => {
+        assert.equal(h.runtime.limits.constructor.name, 'RedisRateLimitStore');
+        await appUser(h, 'shared@example.com');
+        await fail(h, 'shared@example.com', 10);
+        assertThrottled(await login(h, 'shared@example.com', PASSWORD, 'app', ATTACKER), 15 * 60);
+        assert.equal((await login(h, 'shared@example.com', PASSWORD, 'app', OWNER_ELSEWHERE)).statusCode, 200);
+      },
+      { redisWhenAvailable: true },
+    ),
+);

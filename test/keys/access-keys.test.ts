@@ -9,7 +9,16 @@ import { TEST_PUBLIC_URL, startHarness, type Harness } from '../helpers/harness.
 import { dumpAllTables } from '../helpers/tables.js';
 import { signCavage, signRfc9421 } from './independent-signer.js';
 import {
-  KEY_ID, PUBLIC_HOST, assertNoSecretIn, assertProblem, bearer, createKey, createKeyRaw, listKeys, setEnabled, signup,
+  KEY_ID,
+  PUBLIC_HOST,
+  assertNoSecretIn,
+  assertProblem,
+  bearer,
+  createKey,
+  createKeyRaw,
+  listKeys,
+  setEnabled,
+  signup,
   type CreatedKey,
 } from './support.js';
 
@@ -21,8 +30,18 @@ after(async () => {
   await h?.close();
 });
 
-function signedGet(key: CreatedKey, path = '/v1/me', scheme: 'rfc9421' | 'cavage' = 'rfc9421'): Promise<LightMyRequestResponse> {
-  const input = { method: 'GET', url: `${TEST_PUBLIC_URL}${path}`, keyId: key.id, secret: key.secret, nowMs: h.clock.now() };
+function signedGet(
+  key: CreatedKey,
+  path = '/v1/me',
+  scheme: 'rfc9421' | 'cavage' = 'rfc9421',
+): Promise<LightMyRequestResponse> {
+  const input = {
+    method: 'GET',
+    url: `${TEST_PUBLIC_URL}${path}`,
+    keyId: key.id,
+    secret: key.secret,
+    nowMs: h.clock.now(),
+  };
   const headers = scheme === 'rfc9421' ? signRfc9421(input) : signCavage(input);
   return h.inject({ method: 'GET', url: path, headers: { host: PUBLIC_HOST, ...headers } });
 }
@@ -59,7 +78,10 @@ test('the 3rd key is 409 access_key_limit, disabled keys counted; deleting one f
   assert.equal((await setEnabled(h, token, a.id, false)).statusCode, 200);
   assertProblem(await createKeyRaw(h, token), 409, 'access_key_limit');
   assert.equal((await listKeys(h, token)).json().length, 2);
-  assert.equal((await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${a.id}`, headers: bearer(token) })).statusCode, 204);
+  assert.equal(
+    (await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${a.id}`, headers: bearer(token) })).statusCode,
+    204,
+  );
   assert.equal((await createKeyRaw(h, token)).statusCode, 201);
   assertProblem(await createKeyRaw(h, token), 409, 'access_key_limit');
 });
@@ -79,11 +101,16 @@ test('10 key creations sent at once create exactly 2 keys; the refusals name the
 
 test('GET /v1/me states the configured access-key limit, so a client can show it before reaching it', async () => {
   const { token } = await signup(h, 'limit-shown@example.com');
-  assert.deepEqual((await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).json().limits, { access_keys: 2 });
+  assert.deepEqual((await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).json().limits, {
+    access_keys: 2,
+  });
   const five = await startHarness({ env: { TWOFOLD_ACCESS_KEY_LIMIT: '5' }, allowPostgres: false });
   try {
     const other = await signup(five, 'limit-five@example.com');
-    assert.deepEqual((await five.inject({ method: 'GET', url: '/v1/me', headers: bearer(other.token) })).json().limits, { access_keys: 5 });
+    assert.deepEqual(
+      (await five.inject({ method: 'GET', url: '/v1/me', headers: bearer(other.token) })).json().limits,
+      { access_keys: 5 },
+    );
   } finally {
     await five.close();
   }
@@ -132,17 +159,27 @@ test('disable: signed requests get 401 invalid_signature; enable: they work agai
   const off = await setEnabled(h, token, k.id, false);
   assert.equal(off.statusCode, 200, off.body);
   assert.equal(off.json().enabled, false);
-  for (const scheme of ['rfc9421', 'cavage'] as const) assertProblem(await signedGet(k, '/v1/me', scheme), 401, 'invalid_signature', scheme);
+  for (const scheme of ['rfc9421', 'cavage'] as const)
+    assertProblem(await signedGet(k, '/v1/me', scheme), 401, 'invalid_signature', scheme);
   assert.equal((await listKeys(h, token)).json()[0].enabled, false);
 
   const on = await setEnabled(h, token, k.id, true);
   assert.equal(on.json().enabled, true);
-  for (const scheme of ['rfc9421', 'cavage'] as const) assert.equal((await signedGet(k, '/v1/me', scheme)).statusCode, 200, scheme);
+  for (const scheme of ['rfc9421', 'cavage'] as const)
+    assert.equal((await signedGet(k, '/v1/me', scheme)).statusCode, 200, scheme);
 
-  assert.equal((await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(token) })).statusCode, 204);
-  for (const scheme of ['rfc9421', 'cavage'] as const) assertProblem(await signedGet(k, '/v1/me', scheme), 401, 'invalid_signature', scheme);
+  assert.equal(
+    (await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(token) })).statusCode,
+    204,
+  );
+  for (const scheme of ['rfc9421', 'cavage'] as const)
+    assertProblem(await signedGet(k, '/v1/me', scheme), 401, 'invalid_signature', scheme);
   assert.deepEqual((await listKeys(h, token)).json(), []);
-  assertProblem(await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(token) }), 404, 'not_found');
+  assertProblem(
+    await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(token) }),
+    404,
+    'not_found',
+  );
   assertProblem(await setEnabled(h, token, k.id, true), 404, 'not_found');
 });
 
@@ -152,7 +189,11 @@ test("another account's key cannot be seen, toggled or deleted", async () => {
   const k = await createKey(h, owner.token);
   assert.deepEqual((await listKeys(h, other.token)).json(), []);
   assertProblem(await setEnabled(h, other.token, k.id, false), 404, 'not_found');
-  assertProblem(await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(other.token) }), 404, 'not_found');
+  assertProblem(
+    await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(other.token) }),
+    404,
+    'not_found',
+  );
   assert.equal((await listKeys(h, owner.token)).json()[0].enabled, true);
 });
 
@@ -163,8 +204,11 @@ test('key changes are in the security log with the key id and never the secret',
   await setEnabled(h, token, k.id, true);
   await h.inject({ method: 'DELETE', url: `/v1/me/access-keys/${k.id}`, headers: bearer(token) });
   const r = await h.inject({ method: 'GET', url: '/v1/me/events', headers: bearer(token) });
-  const types = (r.json<{ type: string; key_id?: string }[]>()).filter((e) => e.type.startsWith('access_key.'));
-  assert.deepEqual(types.map((e) => e.type), ['access_key.deleted', 'access_key.enabled', 'access_key.disabled', 'access_key.created']);
+  const types = r.json<{ type: string; key_id?: string }[]>().filter((e) => e.type.startsWith('access_key.'));
+  assert.deepEqual(
+    types.map((e) => e.type),
+    ['access_key.deleted', 'access_key.enabled', 'access_key.disabled', 'access_key.created'],
+  );
   for (const e of types) assert.equal(e.key_id, k.id);
   assert.equal(r.body.includes(k.secret), false);
 });
@@ -178,7 +222,10 @@ test('no access-key secret in any table, in any encoding, nor in any mail', asyn
   }
   const dump = await dumpAllTables(h, ['access_keys', 'signature_replays']);
   const rows = dump.access_keys ?? [];
-  assert.ok(keys.every((k) => rows.some((row) => row.id === k.id)), 'the keys are stored');
+  assert.ok(
+    keys.every((k) => rows.some((row) => row.id === k.id)),
+    'the keys are stored',
+  );
   for (const k of keys) assert.ok(assertNoSecretIn(dump, k.secret) > 0);
   for (const m of h.mailer.sent) {
     for (const k of keys) assert.equal(JSON.stringify(m).includes(k.secret), false, 'a mail carries the secret');

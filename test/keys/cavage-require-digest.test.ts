@@ -19,11 +19,32 @@ async function account(h: Harness): Promise<{ token: string; key: CreatedKey }> 
 }
 
 /** PATCHes the key's `enabled` flag, signed by the key itself with the independent signer. */
-function patchKey(h: Harness, key: CreatedKey, enabled: boolean, opts: CavageOptions = {}, sentBody?: string): Promise<LightMyRequestResponse> {
+function patchKey(
+  h: Harness,
+  key: CreatedKey,
+  enabled: boolean,
+  opts: CavageOptions = {},
+  sentBody?: string,
+): Promise<LightMyRequestResponse> {
   const path = `/v1/me/access-keys/${key.id}`;
   const body = JSON.stringify({ enabled });
-  const headers = signCavage({ method: 'PATCH', url: `${TEST_PUBLIC_URL}${path}`, body, keyId: key.id, secret: key.secret, nowMs: h.clock.now() }, opts);
-  return h.inject({ method: 'PATCH', url: path, headers: { ...headers, host: PUBLIC_HOST }, payload: sentBody ?? body });
+  const headers = signCavage(
+    {
+      method: 'PATCH',
+      url: `${TEST_PUBLIC_URL}${path}`,
+      body,
+      keyId: key.id,
+      secret: key.secret,
+      nowMs: h.clock.now(),
+    },
+    opts,
+  );
+  return h.inject({
+    method: 'PATCH',
+    url: path,
+    headers: { ...headers, host: PUBLIC_HOST },
+    payload: sentBody ?? body,
+  });
 }
 
 async function enabledOf(h: Harness, token: string, id: string): Promise<boolean> {
@@ -66,7 +87,13 @@ describe('with TWOFOLD_CAVAGE_REQUIRE_DIGEST=true', () => {
 
   test('a cavage request without a body needs no digest', async () => {
     const { key } = await account(h);
-    const headers = signCavage({ method: 'GET', url: `${TEST_PUBLIC_URL}/v1/me`, keyId: key.id, secret: key.secret, nowMs: h.clock.now() });
+    const headers = signCavage({
+      method: 'GET',
+      url: `${TEST_PUBLIC_URL}/v1/me`,
+      keyId: key.id,
+      secret: key.secret,
+      nowMs: h.clock.now(),
+    });
     const r = await h.inject({ method: 'GET', url: '/v1/me', headers: { ...headers, host: PUBLIC_HOST } });
     assert.equal(r.statusCode, 200, r.body);
   });
@@ -88,7 +115,10 @@ describe('by default (TWOFOLD_CAVAGE_REQUIRE_DIGEST unset)', () => {
 });
 
 test('a bad TWOFOLD_CAVAGE_REQUIRE_DIGEST stops start-up naming the variable', () => {
-  assert.throws(() => loadConfig({ TWOFOLD_CAVAGE_REQUIRE_DIGEST: 'maybe' }), (e: unknown) => e instanceof ConfigError && e.message.startsWith('TWOFOLD_CAVAGE_REQUIRE_DIGEST:'));
+  assert.throws(
+    () => loadConfig({ TWOFOLD_CAVAGE_REQUIRE_DIGEST: 'maybe' }),
+    (e: unknown) => e instanceof ConfigError && e.message.startsWith('TWOFOLD_CAVAGE_REQUIRE_DIGEST:'),
+  );
   assert.equal(loadConfig({}).cavageRequireDigest, false);
   assert.equal(loadConfig({ TWOFOLD_CAVAGE_REQUIRE_DIGEST: 'true' }).cavageRequireDigest, true);
 });

@@ -22,7 +22,9 @@ const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'cli-user@example.com';
 
 /** The parent's environment without anything Twofold (a developer's own keys must not leak in). */
-const BASE_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => !/^(TWOFOLD_|R3_|NODE_TEST)/.test(k) && k !== 'PORT'));
+const BASE_ENV = Object.fromEntries(
+  Object.entries(process.env).filter(([k]) => !/^(TWOFOLD_|R3_|NODE_TEST)/.test(k) && k !== 'PORT'),
+);
 
 let home = '';
 let dataDir = '';
@@ -52,7 +54,10 @@ async function slot<T>(fn: () => Promise<T>): Promise<T> {
   }
 }
 
-function twofold(args: string[], opts: { env?: Record<string, string>; input?: string; home?: string } = {}): Promise<Run> {
+function twofold(
+  args: string[],
+  opts: { env?: Record<string, string>; input?: string; home?: string } = {},
+): Promise<Run> {
   return slot(() => runOnce(args, opts));
 }
 
@@ -79,7 +84,12 @@ function runOnce(args: string[], opts: { env?: Record<string, string>; input?: s
   });
 }
 
-async function api(method: string, path: string, body?: unknown, token?: string): Promise<{ status: number; json: Record<string, unknown> }> {
+async function api(
+  method: string,
+  path: string,
+  body?: unknown,
+  token?: string,
+): Promise<{ status: number; json: Record<string, unknown> }> {
   const r = await fetch(`${endpoint}${path}`, {
     method,
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
@@ -103,7 +113,15 @@ before(async () => {
   endpoint = `http://127.0.0.1:${port}`;
   server = spawn(process.execPath, ['--import', TSX, MAIN, 'serve'], {
     cwd: dataDir,
-    env: { ...BASE_ENV, PORT: String(port), HOST: '127.0.0.1', TWOFOLD_DATA_DIR: dataDir, LOG_LEVEL: 'info', HOME: home, TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}` },
+    env: {
+      ...BASE_ENV,
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      TWOFOLD_DATA_DIR: dataDir,
+      LOG_LEVEL: 'info',
+      HOME: home,
+      TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
@@ -138,7 +156,10 @@ test('configure writes ~/.twofold/credentials (0600 in a 0700 directory) under [
   assert.match(r.stdout, new RegExp(`Saved access key ${key.id}`));
   assert.equal((await stat(path)).mode & 0o777, 0o600);
   assert.equal((await stat(join(home, '.twofold'))).mode & 0o777, 0o700);
-  assert.equal(await readFile(path, 'utf8'), `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID=${key.id}\nTWOFOLD_SECRET_ACCESS_KEY=${key.secret}\n`);
+  assert.equal(
+    await readFile(path, 'utf8'),
+    `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID=${key.id}\nTWOFOLD_SECRET_ACCESS_KEY=${key.secret}\n`,
+  );
 });
 
 // Commands that change nothing run side by side (each child pays the CLI's start-up).
@@ -156,20 +177,29 @@ describe('read-only commands and failures', { concurrency: 4 }, () => {
   });
 
   test('access-keys list: an aligned table, and --json that parses, never with a secret; mfa status', async () => {
-    const [t, j, mfa] = await Promise.all([twofold(['access-keys', 'list']), twofold(['access-keys', 'list', '--json']), twofold(['mfa', 'status'])]);
+    const [t, j, mfa] = await Promise.all([
+      twofold(['access-keys', 'list']),
+      twofold(['access-keys', 'list', '--json']),
+      twofold(['mfa', 'status']),
+    ]);
     assert.equal(t.code, 0, t.stderr);
     assert.match(t.stdout, /^ID {20}STATUS {3}CREATED {15}LAST USED/);
     assert.match(t.stdout, new RegExp(`\n${key.id}  enabled  `));
     assert.equal(j.code, 0, j.stderr);
     const list = JSON.parse(j.stdout) as { id: string }[];
-    assert.deepEqual(list.map((k) => k.id), [key.id]);
+    assert.deepEqual(
+      list.map((k) => k.id),
+      [key.id],
+    );
     assert.equal(j.stdout.includes(key.secret) || t.stdout.includes(key.secret), false);
     assert.equal(mfa.stdout, 'Two-factor authentication: off\n', mfa.stderr);
   });
 
   test('a bad secret: exit 1, one line naming a wrong or disabled key and the clock; R3_ names work', async () => {
     const [r, r3] = await Promise.all([
-      twofold(['whoami'], { env: { TWOFOLD_ACCESS_KEY_ID: key.id, TWOFOLD_SECRET_ACCESS_KEY: randomBytes(30).toString('base64') } }),
+      twofold(['whoami'], {
+        env: { TWOFOLD_ACCESS_KEY_ID: key.id, TWOFOLD_SECRET_ACCESS_KEY: randomBytes(30).toString('base64') },
+      }),
       twofold(['whoami'], { env: { R3_ACCESS_KEY_ID: key.id, R3_SECRET_ACCESS_KEY: key.secret }, home: dataDir }),
     ]);
     assert.equal(r.code, 1);
@@ -188,10 +218,16 @@ describe('read-only commands and failures', { concurrency: 4 }, () => {
   });
 
   test('usage mistakes exit 2: an unknown command or option, a bad id, limit or endpoint, create without a password', async () => {
-    const runs = await Promise.all([
-      ['no-such-command'], ['whoami', '--no-such-option'], ['access-keys', 'enable', 'not-an-id'], ['events', '--limit', '0'],
-      ['whoami', '--endpoint', 'not a url'], ['access-keys', 'create'],
-    ].map((args) => twofold(args)));
+    const runs = await Promise.all(
+      [
+        ['no-such-command'],
+        ['whoami', '--no-such-option'],
+        ['access-keys', 'enable', 'not-an-id'],
+        ['events', '--limit', '0'],
+        ['whoami', '--endpoint', 'not a url'],
+        ['access-keys', 'create'],
+      ].map((args) => twofold(args)),
+    );
     for (const r of runs) assert.equal(r.code, 2, r.stderr);
     assert.match(oneLine(runs[5] as Run), /--password-stdin/);
   });
@@ -217,14 +253,20 @@ test('access-keys create --password-stdin prints the new pair once; a profile ho
   assert.equal(Buffer.from(secret, 'base64').length, 30);
   assert.match(r.stderr, /only time the secret/);
 
-  assert.equal((await twofold(['configure', '--profile', 'ci', '--access-key-id', id, '--secret-access-key', secret])).code, 0);
+  assert.equal(
+    (await twofold(['configure', '--profile', 'ci', '--access-key-id', id, '--secret-access-key', secret])).code,
+    0,
+  );
   const file = await readFile(join(home, '.twofold', 'credentials'), 'utf8');
   assert.match(file, /^\[DEFAULT\]\n/);
   assert.match(file, new RegExp(`\n\\[ci\\]\nTWOFOLD_ACCESS_KEY_ID=${id}\n`));
   const [who, off] = [await twofold(['whoami', '--profile', 'CI']), await twofold(['access-keys', 'disable', id])];
   assert.equal(who.stdout, `${EMAIL}\n`, `profile names are case-insensitive: ${who.stderr}`);
   assert.equal(off.stdout, `Access key ${id} is disabled.\n`, off.stderr);
-  const [refused, on] = [await twofold(['whoami', '--profile', 'ci']), await twofold(['access-keys', 'enable', id.toLowerCase(), '--json'])];
+  const [refused, on] = [
+    await twofold(['whoami', '--profile', 'ci']),
+    await twofold(['access-keys', 'enable', id.toLowerCase(), '--json']),
+  ];
   assert.equal(refused.code, 1);
   assert.match(oneLine(refused), /disabled/);
   assert.equal(JSON.parse(on.stdout).enabled, true);
@@ -244,7 +286,9 @@ test('sessions list and end; events --limit 3', async () => {
   assert.equal((await twofold(['sessions', 'end', sessions[0]?.id ?? ''])).code, 0);
 
   const [after, ev, j] = await Promise.all([
-    twofold(['sessions', 'list', '--json']), twofold(['events', '--limit', '3']), twofold(['events', '--limit', '3', '--json']),
+    twofold(['sessions', 'list', '--json']),
+    twofold(['events', '--limit', '3']),
+    twofold(['events', '--limit', '3', '--json']),
   ]);
   assert.deepEqual(JSON.parse(after.stdout), []);
   assert.equal(ev.code, 0, ev.stderr);

@@ -25,7 +25,11 @@ type Sent = { method: string; url: string; headers: Record<string, string>; body
 
 function clientFor(key: { id: string; secret: string }, scheme: 'rfc9421' | 'cavage', seen?: Sent[]): TwofoldClient {
   return new TwofoldClient({
-    endpoint: `${TEST_PUBLIC_URL}/`, credentials: { keyId: key.id, secret: key.secret }, scheme, fetch: injectFetch(h, seen), now: () => h.clock.now(),
+    endpoint: `${TEST_PUBLIC_URL}/`,
+    credentials: { keyId: key.id, secret: key.secret },
+    scheme,
+    fetch: injectFetch(h, seen),
+    now: () => h.clock.now(),
   });
 }
 
@@ -59,14 +63,20 @@ describe('signed with an access key', () => {
 
       assert.equal((await c.me()).email, email);
       assert.deepEqual(await c.mfaStatus(), { enabled: false, method: null });
-      assert.deepEqual((await c.listAccessKeys()).map((k) => k.id), [key.id]);
+      assert.deepEqual(
+        (await c.listAccessKeys()).map((k) => k.id),
+        [key.id],
+      );
       assert.equal((await c.setAccessKeyEnabled(key.id, true)).enabled, true);
       const created = await c.createAccessKey(PASSWORD);
       assert.match(created.id, /^[A-Z2-7]{20}$/);
       assert.equal(Buffer.from(created.secret, 'base64').length, 30);
       assert.equal((await clientFor(created, scheme).me()).email, email, 'the new key signs too');
       await c.deleteAccessKey(created.id);
-      assert.deepEqual((await c.listAccessKeys()).map((k) => k.id), [key.id]);
+      assert.deepEqual(
+        (await c.listAccessKeys()).map((k) => k.id),
+        [key.id],
+      );
       const events = await c.events({ limit: 2 });
       assert.equal(events.length, 2);
       assert.equal(events[0]?.type, 'access_key.deleted');
@@ -76,7 +86,11 @@ describe('signed with an access key', () => {
       assert.equal(sessions.length, 1);
       assert.equal(sessions[0]?.current, false, 'an access key is no session');
       await c.endSession(sessions[0]?.id ?? '');
-      assert.equal((await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).statusCode, 401, 'the session ended');
+      assert.equal(
+        (await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).statusCode,
+        401,
+        'the session ended',
+      );
 
       for (const s of seen) {
         assert.equal(s.method, s.method.toUpperCase());
@@ -100,7 +114,11 @@ describe('signed with an access key', () => {
     const { token } = await signup(h, 'client-errors@example.com');
     const key = await createKey(h, token);
     const c = clientFor(key, 'rfc9421');
-    const wrong = await rejectsWith(clientFor({ ...key, secret: Buffer.alloc(30, 7).toString('base64') }, 'rfc9421').me(), 401, 'invalid_signature');
+    const wrong = await rejectsWith(
+      clientFor({ ...key, secret: Buffer.alloc(30, 7).toString('base64') }, 'rfc9421').me(),
+      401,
+      'invalid_signature',
+    );
     assert.equal(wrong.title, 'The request signature is not valid');
     assert.match(wrong.detail, /clock/);
     assert.equal(wrong.request, 'GET /v1/me');
@@ -110,7 +128,11 @@ describe('signed with an access key', () => {
     await rejectsWith(c.createAccessKey(PASSWORD), 409, 'access_key_limit');
     await rejectsWith(c.deleteAccessKey('AAAAAAAAAAAAAAAAAAAA'), 404, 'not_found');
     await rejectsWith(c.setAccessKeyEnabled(key.id, 'yes' as unknown as boolean), 400, 'validation_failed');
-    await rejectsWith(new TwofoldClient({ endpoint: TEST_PUBLIC_URL, fetch: injectFetch(h) }).me(), 401, 'unauthorized');
+    await rejectsWith(
+      new TwofoldClient({ endpoint: TEST_PUBLIC_URL, fetch: injectFetch(h) }).me(),
+      401,
+      'unauthorized',
+    );
   });
 });
 
@@ -135,7 +157,11 @@ describe('identical writes in one second (the signature would repeat)', () => {
       const b = clientFor(key, scheme, seenB);
       h.clock.advance(10_000);
       await a.setAccessKeyEnabled(key.id, true);
-      assert.equal((await b.setAccessKeyEnabled(key.id, true)).enabled, true, 'accepted (cavage: refused as a replay once, signed anew)');
+      assert.equal(
+        (await b.setAccessKeyEnabled(key.id, true)).enabled,
+        true,
+        'accepted (cavage: refused as a replay once, signed anew)',
+      );
       // RFC 9421 signatures carry a random nonce, so two processes never collide; cavage has none.
       assert.equal(seenB.length, scheme === 'cavage' ? 2 : 1);
     });
@@ -153,7 +179,11 @@ describe('app sign-in with a bearer token', () => {
     assert.equal((await c.listSessions())[0]?.current, true);
     await c.logout();
     assert.equal(c.token, undefined);
-    assert.equal((await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).statusCode, 401, 'ended on the server');
+    assert.equal(
+      (await h.inject({ method: 'GET', url: '/v1/me', headers: bearer(token) })).statusCode,
+      401,
+      'ended on the server',
+    );
     await rejectsWith(c.login('app@example.com', 'wrong password'), 401, 'invalid_credentials');
     const again = await c.login('app@example.com', PASSWORD);
     assert.equal(again.status, 'authenticated');
@@ -164,9 +194,19 @@ describe('app sign-in with a bearer token', () => {
     const c = new TwofoldClient({ endpoint: TEST_PUBLIC_URL, fetch: injectFetch(h) });
     await c.signup('app-totp@example.com', PASSWORD);
     await verifyEmail(h, 'app-totp@example.com');
-    const setup = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: bearer(c.token ?? ''), payload: { method: 'totp', password: PASSWORD } });
+    const setup = await h.inject({
+      method: 'POST',
+      url: '/v1/me/mfa/setup',
+      headers: bearer(c.token ?? ''),
+      payload: { method: 'totp', password: PASSWORD },
+    });
     const secret = base32Decode(setup.json().secret);
-    const on = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup/verify', headers: bearer(c.token ?? ''), payload: { setup_id: setup.json().setup_id, code: totpAt(secret, h.clock.now()) } });
+    const on = await h.inject({
+      method: 'POST',
+      url: '/v1/me/mfa/setup/verify',
+      headers: bearer(c.token ?? ''),
+      payload: { setup_id: setup.json().setup_id, code: totpAt(secret, h.clock.now()) },
+    });
     assert.equal(on.statusCode, 200, on.body);
     h.clock.advance(30_000);
 
@@ -175,7 +215,11 @@ describe('app sign-in with a bearer token', () => {
     assert.equal(step.status, 'mfa_required');
     assert.equal(fresh.token, undefined);
     if (step.status !== 'mfa_required') return;
-    await rejectsWith(fresh.verify(step.challenge, '000000' === totpAt(secret, h.clock.now()) ? '111111' : '000000'), 401, 'invalid_code');
+    await rejectsWith(
+      fresh.verify(step.challenge, '000000' === totpAt(secret, h.clock.now()) ? '111111' : '000000'),
+      401,
+      'invalid_code',
+    );
     const done = await fresh.verify(step.challenge, totpAt(secret, h.clock.now()));
     assert.equal(done.user.mfa.enabled, true);
     assert.equal((await fresh.mfaStatus()).enabled, true);
@@ -192,15 +236,28 @@ describe('app sign-in with a bearer token', () => {
 describe('transport failures', () => {
   test('a server that is not there: status 0 network_error naming the endpoint', async () => {
     const endpoint = `http://127.0.0.1:${await closedPort()}`;
-    const e = await rejectsWith(new TwofoldClient({ endpoint, credentials: { keyId: 'AAAAAAAAAAAAAAAAAAAA', secret: Buffer.alloc(30).toString('base64') } }).me(), 0, 'network_error');
+    const e = await rejectsWith(
+      new TwofoldClient({
+        endpoint,
+        credentials: { keyId: 'AAAAAAAAAAAAAAAAAAAA', secret: Buffer.alloc(30).toString('base64') },
+      }).me(),
+      0,
+      'network_error',
+    );
     assert.equal(e.reason, 'ECONNREFUSED');
     assert.ok(e.message.includes(endpoint), e.message);
     assert.equal(e.endpoint, endpoint);
   });
 
   test('answers that are not Twofold problems', async () => {
-    const html = (status: number) => (async () => new Response('<html>gateway</html>', { status, headers: { 'content-type': 'text/html' } })) as typeof fetch;
-    const e = await rejectsWith(new TwofoldClient({ endpoint: 'http://x.test', fetch: html(502) }).me(), 502, 'http_502');
+    const html = (status: number) =>
+      (async () =>
+        new Response('<html>gateway</html>', { status, headers: { 'content-type': 'text/html' } })) as typeof fetch;
+    const e = await rejectsWith(
+      new TwofoldClient({ endpoint: 'http://x.test', fetch: html(502) }).me(),
+      502,
+      'http_502',
+    );
     assert.match(e.detail, /is the endpoint a Twofold server/);
     await rejectsWith(new TwofoldClient({ endpoint: 'http://x.test', fetch: html(200) }).me(), 200, 'invalid_response');
   });
@@ -213,7 +270,15 @@ describe('transport failures', () => {
 
 describe('the CLI wording of failures (one line, what to do)', () => {
   const err = (init: Partial<ConstructorParameters<typeof TwofoldApiError>[0]>) =>
-    new TwofoldApiError({ status: 401, code: 'invalid_signature', title: 't', detail: 'd', request: 'GET /v1/me', endpoint: 'http://127.0.0.1:8080', ...init });
+    new TwofoldApiError({
+      status: 401,
+      code: 'invalid_signature',
+      title: 't',
+      detail: 'd',
+      request: 'GET /v1/me',
+      endpoint: 'http://127.0.0.1:8080',
+      ...init,
+    });
 
   test('401: the key may be wrong or disabled, or the clock is off (by how much when the server says)', () => {
     const { line, exitCode } = describeFailure(err({}), { what: 'whoami' });
@@ -223,12 +288,23 @@ describe('the CLI wording of failures (one line, what to do)', () => {
     assert.match(skewed, /clock is about 10 minutes ahead of the server's/);
   });
   test('network: the server at URL is not reachable', () => {
-    const { line } = describeFailure(err({ status: 0, code: 'network_error', reason: 'ECONNREFUSED' }), { what: 'whoami' });
-    assert.match(line, /the Twofold server at http:\/\/127\.0\.0\.1:8080 is not reachable \(ECONNREFUSED\); .*--endpoint/);
+    const { line } = describeFailure(err({ status: 0, code: 'network_error', reason: 'ECONNREFUSED' }), {
+      what: 'whoami',
+    });
+    assert.match(
+      line,
+      /the Twofold server at http:\/\/127\.0\.0\.1:8080 is not reachable \(ECONNREFUSED\); .*--endpoint/,
+    );
   });
   test('usage mistakes exit 2; nothing has a line break', () => {
     assert.deepEqual(describeFailure(new UsageError('bad'), { what: 'x' }), { line: 'bad', exitCode: 2 });
-    for (const code of ['reauthentication_failed', 'access_key_limit', 'replayed_signature', 'internal_error', 'too_many_requests']) {
+    for (const code of [
+      'reauthentication_failed',
+      'access_key_limit',
+      'replayed_signature',
+      'internal_error',
+      'too_many_requests',
+    ]) {
       const status = code === 'internal_error' ? 500 : code === 'too_many_requests' ? 429 : 409;
       assert.doesNotMatch(describeFailure(err({ status, code }), { what: 'x' }).line, /\n/);
     }

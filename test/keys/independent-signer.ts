@@ -39,7 +39,8 @@ export interface CavageOptions {
 }
 
 const sha256b64 = (s: string) => createHash('sha256').update(Buffer.from(s, 'utf8')).digest('base64');
-const hmacB64 = (secret: string, text: string) => createHmac('sha256', Buffer.from(secret, 'base64')).update(Buffer.from(text, 'utf8')).digest('base64');
+const hmacB64 = (secret: string, text: string) =>
+  createHmac('sha256', Buffer.from(secret, 'base64')).update(Buffer.from(text, 'utf8')).digest('base64');
 
 /** The headers to send: Date, Content-Type and the digest with a body, and the signature fields. */
 export function signRfc9421(input: IndependentSignInput, opts: Rfc9421Options = {}): Record<string, string> {
@@ -52,14 +53,25 @@ export function signRfc9421(input: IndependentSignInput, opts: Rfc9421Options = 
     headers['content-type'] = 'application/json';
     headers['content-digest'] = opts.digestOverride ?? `sha-256=:${sha256b64(input.body ?? '')}:`;
   }
-  const components = opts.components ?? ['@method', '@authority', '@target-uri', 'date', ...(hasBody ? ['content-digest'] : [])];
+  const components = opts.components ?? [
+    '@method',
+    '@authority',
+    '@target-uri',
+    'date',
+    ...(hasBody ? ['content-digest'] : []),
+  ];
   const value = (c: string): string => {
     switch (c) {
-      case '@method': return method;
-      case '@authority': return url.host;
-      case '@target-uri': return url.href;
-      case '@path': return url.pathname;
-      case '@query': return url.search === '' ? '?' : url.search;
+      case '@method':
+        return method;
+      case '@authority':
+        return url.host;
+      case '@target-uri':
+        return url.href;
+      case '@path':
+        return url.pathname;
+      case '@query':
+        return url.search === '' ? '?' : url.search;
       default: {
         const v = headers[c];
         if (v === undefined) throw new Error(`independent signer: no value for ${c}`);
@@ -89,7 +101,8 @@ export function signCavage(input: IndependentSignInput, opts: CavageOptions = {}
   }
   const covered = opts.headers ?? ['(request-target)', 'host', 'date', ...(hasBody ? ['digest'] : [])];
   const lines = covered.map((name) => {
-    if (name === '(request-target)') return `(request-target): ${input.method.toLowerCase()} ${url.pathname}${url.search}`;
+    if (name === '(request-target)')
+      return `(request-target): ${input.method.toLowerCase()} ${url.pathname}${url.search}`;
     if (name === 'content-length') return `content-length: ${Buffer.byteLength(input.body ?? '', 'utf8')}`;
     const v = headers[name];
     if (v === undefined) throw new Error(`independent signer: no value for ${name}`);

@@ -27,7 +27,12 @@ export async function signup(h: Harness, email: string): Promise<{ token: string
 
 /** Creates an access key; `as` is a bearer token or the request's auth headers (a portal cookie). */
 export function createKeyRaw(h: Harness, as: string | kit.Auth, password = PASSWORD): Promise<LightMyRequestResponse> {
-  return h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: typeof as === 'string' ? bearer(as) : as, payload: { password } });
+  return h.inject({
+    method: 'POST',
+    url: '/v1/me/access-keys',
+    headers: typeof as === 'string' ? bearer(as) : as,
+    payload: { password },
+  });
 }
 
 export async function createKey(h: Harness, as: string | kit.Auth): Promise<CreatedKey> {
@@ -45,8 +50,11 @@ export function listKeys(h: Harness, token: string): Promise<LightMyRequestRespo
 }
 
 /** A fetch that sends the request through `h.inject`, Host taken from the URL as a real fetch does. */
-export function injectFetch(h: Harness, seen?: { method: string; url: string; headers: Record<string, string>; body: Buffer | null }[]): typeof fetch {
-  return (async (input: string | URL | Request, init: RequestInit = {}) => {
+export function injectFetch(
+  h: Harness,
+  seen?: { method: string; url: string; headers: Record<string, string>; body: Buffer | null }[],
+): typeof fetch {
+  return async (input: string | URL | Request, init: RequestInit = {}) => {
     const url = new URL(input instanceof Request ? input.url : input.toString());
     const headers: Record<string, string> = {};
     for (const [k, v] of new Headers(init.headers).entries()) headers[k] = v;
@@ -54,7 +62,7 @@ export function injectFetch(h: Harness, seen?: { method: string; url: string; he
     const body = init.body === undefined || init.body === null ? null : Buffer.from(init.body as Uint8Array);
     seen?.push({ method: String(init.method), url: url.toString(), headers, body });
     const r = await h.inject({
-      method: (init.method ?? 'GET'),
+      method: init.method ?? 'GET',
       url: url.pathname + url.search,
       headers,
       ...(body ? { payload: body } : {}),
@@ -64,15 +72,24 @@ export function injectFetch(h: Harness, seen?: { method: string; url: string; he
       if (v === undefined) continue;
       for (const one of Array.isArray(v) ? v : [v]) out.append(k, String(one));
     }
-    return new Response(r.statusCode === 204 || r.rawPayload.length === 0 ? null : r.rawPayload, { status: r.statusCode, headers: out });
-  });
+    return new Response(r.statusCode === 204 || r.rawPayload.length === 0 ? null : r.rawPayload, {
+      status: r.statusCode,
+      headers: out,
+    });
+  };
 }
 
 /** Every encoding of a secret that could leak: base64, base64url, hex, and the raw bytes. */
 export function secretForms(secretBase64: string): { strings: string[]; bytes: Buffer } {
   const bytes = Buffer.from(secretBase64, 'base64');
   return {
-    strings: [secretBase64, bytes.toString('base64url'), bytes.toString('hex'), bytes.toString('hex').toUpperCase(), bytes.toString('base64').replace(/=+$/, '')],
+    strings: [
+      secretBase64,
+      bytes.toString('base64url'),
+      bytes.toString('hex'),
+      bytes.toString('hex').toUpperCase(),
+      bytes.toString('base64').replace(/=+$/, ''),
+    ],
     bytes,
   };
 }

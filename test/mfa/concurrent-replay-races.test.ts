@@ -13,8 +13,15 @@ async function challenges(h: Harness, email: string): Promise<string[]> {
   // From N addresses: N right passwords at once from ONE address would each be counted before
   // hashing, and the per-address limit (10) refuses the rest before knowing they are right.
   const answers = await Promise.all(
-    Array.from({ length: N }, (_, i) => h.inject({ method: 'POST', url: '/v1/auth/login', remoteAddress: `198.51.100.${i + 1}`, payload: { email, password: PASSWORD, client: 'app' } })),
-  )
+    Array.from({ length: N }, (_, i) =>
+      h.inject({
+        method: 'POST',
+        url: '/v1/auth/login',
+        remoteAddress: `198.51.100.${i + 1}`,
+        payload: { email, password: PASSWORD, client: 'app' },
+      }),
+    ),
+  );
   for (const r of answers) {
     assert.equal(r.statusCode, 200, r.body);
     assert.equal(r.json().status, 'mfa_required');
@@ -65,13 +72,18 @@ test(`the one recovery code sent to ${N} sign-ins at once signs in exactly one o
     const { token } = await signup(h, email);
     const { recoveryCode } = await enableTotp(h, token);
     const list = await challenges(h, email);
-    const answers = await Promise.all(list.map((challenge) => post(h, '/v1/auth/login/recover', { challenge, recovery_code: recoveryCode })));
+    const answers = await Promise.all(
+      list.map((challenge) => post(h, '/v1/auth/login/recover', { challenge, recovery_code: recoveryCode })),
+    );
     const t = tally(answers);
     assert.equal(t['200'], 1, `${h.engine}: ${JSON.stringify(t)}`);
     for (const [k, v] of Object.entries(t)) {
       if (k === '200') continue;
       // A loser found the code spent (401) or its challenge killed by the winner's recovery (410).
-      assert.ok(['401 invalid_recovery_code', '410 challenge_expired', '429 too_many_attempts'].includes(k), `${h.engine}: unexpected ${k} ×${v}`);
+      assert.ok(
+        ['401 invalid_recovery_code', '410 challenge_expired', '429 too_many_attempts'].includes(k),
+        `${h.engine}: unexpected ${k} ×${v}`,
+      );
     }
     const winner = answers.find((r) => r.statusCode === 200)!;
     assert.equal(winner.json().mfa_disabled, true);

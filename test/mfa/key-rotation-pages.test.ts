@@ -25,7 +25,13 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
     await storage.transaction(async (tx) => {
       for (let i = 0; i < FACTORS; i++) {
         const userId = `u${String(i).padStart(5, '0')}-${randomBytes(3).toString('hex')}`;
-        await tx.users.create({ id: userId, email: `p${i}@example.com`, passwordHash: null, createdAt: now, emailVerifiedAt: now });
+        await tx.users.create({
+          id: userId,
+          email: `p${i}@example.com`,
+          passwordHash: null,
+          createdAt: now,
+          emailVerifiedAt: now,
+        });
         const sms = i % 7 === 3;
         const secret = sms ? null : randomBytes(20);
         const phone = sms ? `+1555${String(i).padStart(7, '0')}` : null;
@@ -41,7 +47,16 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
         });
         if (i < SETUPS) {
           const id = `s${String(i).padStart(5, '0')}`;
-          await tx.setups.createSetup({ id, userId, method: 'totp', secretEnc: seal(old, `setup-${i}`, setupAad(id), cryptoRandom), phoneEnc: null, phoneHint: null, createdAt: now, expiresAt: now + 60_000 });
+          await tx.setups.createSetup({
+            id,
+            userId,
+            method: 'totp',
+            secretEnc: seal(old, `setup-${i}`, setupAad(id), cryptoRandom),
+            phoneEnc: null,
+            phoneHint: null,
+            createdAt: now,
+            expiresAt: now + 60_000,
+          });
         }
       }
     });
@@ -70,7 +85,11 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
       assert.ok(o.ok && o.plaintext.toString('utf8') === `setup-${i}`, `set-up ${s.id}`);
     });
 
-    assert.deepEqual(await rotateKeys({ storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock }), { factors: 0, setups: 0, accessKeys: 0 });
+    assert.deepEqual(await rotateKeys({ storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock }), {
+      factors: 0,
+      setups: 0,
+      accessKeys: 0,
+    });
   } finally {
     await h.close();
   }

@@ -11,15 +11,31 @@ import { KeyRotationError, rotateKeys } from '../../src/services/key-rotation.js
 import { signRequest } from '../../src/client/signer.js';
 import { TEST_PUBLIC_URL, type Harness } from '../helpers/harness.js';
 import { harnessOn, newKey, sharedDatabase } from './shared-database.js';
-import { PASSWORD, STEP_MS, assertProblem, challengeFor, enableTotp, phoneCode, post, recover, signup, startSetup, verify } from './support.js';
+import {
+  PASSWORD,
+  STEP_MS,
+  assertProblem,
+  challengeFor,
+  enableTotp,
+  phoneCode,
+  post,
+  recover,
+  signup,
+  startSetup,
+  verify,
+} from './support.js';
 
-const rotate = (h: Harness) => rotateKeys({ storage: h.runtime.storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock });
+const rotate = (h: Harness) =>
+  rotateKeys({ storage: h.runtime.storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock });
 
 async function rows(h: Harness) {
   const db = h.runtime.db.db;
   return {
     factors: await db.selectFrom('mfa_factors').select(['user_id', 'secret_enc']).execute(),
-    setups: await db.selectFrom('mfa_setups').select(['id', 'user_id', 'secret_enc', 'used_at', 'expires_at']).execute(),
+    setups: await db
+      .selectFrom('mfa_setups')
+      .select(['id', 'user_id', 'secret_enc', 'used_at', 'expires_at'])
+      .execute(),
     recovery: await db.selectFrom('recovery_codes').select(['user_id', 'kid', 'used_at']).execute(),
   };
 }
@@ -40,7 +56,9 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
     const a = await harnessOn(db, K1);
     let at: number;
     let key: { id: string; secret: string };
-    let ann: { secret: string; recoveryCode: string }, bea: { secret: string; recoveryCode: string }, pending: { setup_id: string; secret: string };
+    let ann: { secret: string; recoveryCode: string },
+      bea: { secret: string; recoveryCode: string },
+      pending: { setup_id: string; secret: string };
     try {
       const expiring = await signup(a, 'old@example.com');
       await startSetup(a, expiring.token);
@@ -68,11 +86,17 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
       assert.deepEqual(await rotate(b), { factors: 2, setups: 1, accessKeys: 1 });
       const r = await rows(b);
       assert.equal(r.factors.length, 2);
-      assert.ok(r.factors.every((f) => /^v1\.k2\.[\w-]+\.[\w-]+$/.test(f.secret_enc!)), 'every factor under k2');
+      assert.ok(
+        r.factors.every((f) => /^v1\.k2\.[\w-]+\.[\w-]+$/.test(f.secret_enc!)),
+        'every factor under k2',
+      );
       const open = r.setups.filter((s) => s.used_at === null && Number(s.expires_at) > b.clock.now());
       assert.equal(open.length, 1);
       assert.match(open[0]!.secret_enc!, /^v1\.k2\./);
-      assert.ok(r.setups.every((s) => s.secret_enc === null || s.secret_enc.startsWith('v1.k2.')), 'the expired set-up was erased, not left under k1');
+      assert.ok(
+        r.setups.every((s) => s.secret_enc === null || s.secret_enc.startsWith('v1.k2.')),
+        'the expired set-up was erased, not left under k1',
+      );
       assert.deepEqual(await rotate(b), { factors: 0, setups: 0, accessKeys: 0 }, 'a second run has nothing to do');
       // While k1 is still in the keyring, a recovery code made under it works.
       const rec = await recover(b, await challengeFor(b, 'bea@example.com'), bea.recoveryCode);
@@ -87,20 +111,43 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
     try {
       const token = await signIn(c, 'ann@example.com', ann.secret);
       // The access key re-sealed under k2 still signs requests.
-      const signed = signRequest({ method: 'GET', url: `${TEST_PUBLIC_URL}/v1/me`, keyId: key.id, secretBase64: key.secret, scheme: 'rfc9421', nowMs: c.clock.now() });
-      const me = await c.inject({ method: 'GET', url: '/v1/me', headers: { ...signed, host: new URL(TEST_PUBLIC_URL).host } });
+      const signed = signRequest({
+        method: 'GET',
+        url: `${TEST_PUBLIC_URL}/v1/me`,
+        keyId: key.id,
+        secretBase64: key.secret,
+        scheme: 'rfc9421',
+        nowMs: c.clock.now(),
+      });
+      const me = await c.inject({
+        method: 'GET',
+        url: '/v1/me',
+        headers: { ...signed, host: new URL(TEST_PUBLIC_URL).host },
+      });
       assert.equal(me.statusCode, 200, me.body);
       // The pending set-up, re-sealed under k2, can still be confirmed (same AAD as mfa-setup.ts).
       const cal = await post(c, '/v1/auth/login', { email: 'cal@example.com', password: PASSWORD, client: 'app' });
-      const confirmed = await post(c, '/v1/me/mfa/setup/verify', { setup_id: pending.setup_id, code: phoneCode(c, pending.secret) }, cal.json().token);
+      const confirmed = await post(
+        c,
+        '/v1/me/mfa/setup/verify',
+        { setup_id: pending.setup_id, code: phoneCode(c, pending.secret) },
+        cal.json().token,
+      );
       assert.equal(confirmed.statusCode, 200, confirmed.body);
 
       // The recovery code made under k1 no longer matches: refused (and counted) like a wrong code…
-      assertProblem(await recover(c, await challengeFor(c, 'ann@example.com'), ann.recoveryCode), 401, 'invalid_recovery_code');
+      assertProblem(
+        await recover(c, await challengeFor(c, 'ann@example.com'), ann.recoveryCode),
+        401,
+        'invalid_recovery_code',
+      );
       // …until the user makes a new one, which is made under k2.
       const renewed = await post(c, '/v1/me/mfa/recovery-code', { password: PASSWORD }, token);
       assert.equal(renewed.statusCode, 200, renewed.body);
-      assert.deepEqual([...new Set((await rows(c)).recovery.filter((x) => x.used_at === null).map((x) => x.kid))], ['k2']);
+      assert.deepEqual(
+        [...new Set((await rows(c)).recovery.filter((x) => x.used_at === null).map((x) => x.kid))],
+        ['k2'],
+      );
       const ok = await recover(c, await challengeFor(c, 'ann@example.com'), renewed.json().recovery_code);
       assert.equal(ok.statusCode, 200, ok.body);
     } finally {
@@ -132,7 +179,10 @@ test('rotation stops at an envelope it cannot open, naming the row and never the
     // k1 dropped without a rotation: the rows name a key the keyring no longer has.
     const b = await harnessOn(db, `k3:${newKey()}`, at);
     try {
-      const err = await rotate(b).then(() => null, (e: unknown) => e);
+      const err = await rotate(b).then(
+        () => null,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof KeyRotationError, String(err));
       assert.match(err.message, /mfa_factors row of user \S+ \(secret_enc\)/);
       assert.match(err.message, /"k1".*not in the keyring/);
@@ -151,14 +201,25 @@ test('rotation stops at an envelope it cannot open, naming the row and never the
     // The right key, but Eli's row carries Dan's envelope (copied across rows): the AAD catches it.
     const c = await harnessOn(db, `k4:${newKey()},${K1}`, at);
     try {
-      await sql`update mfa_factors set secret_enc = (select secret_enc from mfa_factors where user_id = ${ids.dan}) where user_id = ${ids.eli}`.execute(c.runtime.db.db);
-      const err = await rotate(c).then(() => null, (e: unknown) => e);
+      await sql`update mfa_factors set secret_enc = (select secret_enc from mfa_factors where user_id = ${ids.dan}) where user_id = ${ids.eli}`.execute(
+        c.runtime.db.db,
+      );
+      const err = await rotate(c).then(
+        () => null,
+        (e: unknown) => e,
+      );
       assert.ok(err instanceof KeyRotationError, String(err));
-      assert.match(err.message, new RegExp(`mfa_factors row of user ${ids.eli} \\(secret_enc\\): it does not authenticate`));
+      assert.match(
+        err.message,
+        new RegExp(`mfa_factors row of user ${ids.eli} \\(secret_enc\\): it does not authenticate`),
+      );
       for (const s of secrets) assert.equal(err.message.includes(s), false);
       // Dan's row, before Eli's or after it, is either re-sealed or untouched: never damaged.
       c.clock.advance(STEP_MS);
-      assert.equal((await verify(c, await challengeFor(c, 'dan@example.com'), phoneCode(c, secrets[0]!))).statusCode, 200);
+      assert.equal(
+        (await verify(c, await challengeFor(c, 'dan@example.com'), phoneCode(c, secrets[0]!))).statusCode,
+        200,
+      );
     } finally {
       await c.close();
     }

@@ -23,8 +23,19 @@ function twofold(args: string[], env: Record<string, string>): Promise<Run> {
       process.execPath,
       ['--import', 'tsx', 'src/cli/main.ts', ...args],
       // Only what the command needs: no TWOFOLD_* of the calling shell leaks in.
-      { cwd: ROOT, timeout: 180_000, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', LOG_LEVEL: 'silent', TWOFOLD_DATA_DIR: '/nonexistent/twofold-test', ...env } },
-      (err, stdout, stderr) => resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+      {
+        cwd: ROOT,
+        timeout: 180_000,
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: process.env.HOME ?? '',
+          LOG_LEVEL: 'silent',
+          TWOFOLD_DATA_DIR: '/nonexistent/twofold-test',
+          ...env,
+        },
+      },
+      (err, stdout, stderr) =>
+        resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, stdout, stderr }),
     );
   });
 }
@@ -81,7 +92,10 @@ test('keys rotate re-seals under the first key, warns about old recovery codes, 
     assert.equal(badUrl.code, 1);
     assert.match(badUrl.stderr, /^twofold: configuration error: TWOFOLD_DATABASE_URL: [^\n]*\n$/);
     assert.equal(lost.code, 1, lost.stderr);
-    assert.match(lost.stderr, /^twofold: key rotation stopped at mfa_factors row of user \S+ \(secret_enc\): it is sealed under key "k1"[^\n]*\n$/);
+    assert.match(
+      lost.stderr,
+      /^twofold: key rotation stopped at mfa_factors row of user \S+ \(secret_enc\): it is sealed under key "k1"[^\n]*\n$/,
+    );
     assert.equal(lost.stderr.includes(secret), false);
 
     const r = await twofold(['keys', 'rotate'], { TWOFOLD_DATABASE_URL: db.url, TWOFOLD_SECRET_KEYS: `${K2},${K1}` });
@@ -90,7 +104,10 @@ test('keys rotate re-seals under the first key, warns about old recovery codes, 
     assert.match(r.stderr, /1 recovery code\(s\) were made under older keys \(k1: 1\)/);
     assert.equal(r.stderr.includes(K1.slice(3)) || r.stderr.includes(K2.slice(3)), false, 'no key material printed');
 
-    const again = await twofold(['keys', 'rotate'], { TWOFOLD_DATABASE_URL: db.url, TWOFOLD_SECRET_KEYS: `${K2},${K1}` });
+    const again = await twofold(['keys', 'rotate'], {
+      TWOFOLD_DATABASE_URL: db.url,
+      TWOFOLD_SECRET_KEYS: `${K2},${K1}`,
+    });
     assert.equal(again.code, 0, again.stderr);
     assert.equal(again.stdout, 're-encrypted 0 factor secrets, 0 pending set-ups and 0 access keys under key k2\n');
 

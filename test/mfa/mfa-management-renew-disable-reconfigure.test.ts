@@ -4,7 +4,21 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Harness } from '../helpers/harness.js';
-import { PASSWORD, STEP_MS, assertProblem, challengeFor, enableTotp, get, login, phoneCode, post, recover, signup, startSetup, verify } from './support.js';
+import {
+  PASSWORD,
+  STEP_MS,
+  assertProblem,
+  challengeFor,
+  enableTotp,
+  get,
+  login,
+  phoneCode,
+  post,
+  recover,
+  signup,
+  startSetup,
+  verify,
+} from './support.js';
 import { withHarness } from '../helpers/harness.js';
 
 const del = (h: Harness, url: string, payload: unknown, token: string) =>
@@ -30,7 +44,11 @@ test('a new recovery code needs the password, and the old code dies with it; 409
     assertProblem(await post(h, '/v1/me/mfa/recovery-code', { password: PASSWORD }, token), 409, 'mfa_not_enabled');
 
     const { recoveryCode: oldCode } = await enableTotp(h, token);
-    assertProblem(await post(h, '/v1/me/mfa/recovery-code', { password: 'not the password' }, token), 403, 'reauthentication_failed');
+    assertProblem(
+      await post(h, '/v1/me/mfa/recovery-code', { password: 'not the password' }, token),
+      403,
+      'reauthentication_failed',
+    );
     const r = await post(h, '/v1/me/mfa/recovery-code', { password: PASSWORD }, token);
     assert.equal(r.statusCode, 200, r.body);
     assert.deepEqual(Object.keys(r.json()), ['recovery_code']);

@@ -3,7 +3,7 @@
 import jsQRModule from 'jsqr';
 
 type Decode = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
-const jsQR: Decode = ((jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode));
+const jsQR: Decode = (jsQRModule as unknown as { default?: Decode }).default ?? (jsQRModule as unknown as Decode);
 
 const attr = (tag: string, name: string): string | undefined => new RegExp(`\\s${name}="([^"]*)"`).exec(tag)?.[1];
 
@@ -24,7 +24,10 @@ export interface QrBitmap {
 export function svgToBitmap(svg: string): QrBitmap {
   const svgTag = /<svg\b[^>]*>/.exec(svg)?.[0];
   if (!svgTag) throw new Error('not an SVG document');
-  const viewBox = attr(svgTag, 'viewBox')?.trim().split(/[\s,]+/).map(Number);
+  const viewBox = attr(svgTag, 'viewBox')
+    ?.trim()
+    .split(/[\s,]+/)
+    .map(Number);
   if (!viewBox || viewBox.length !== 4 || viewBox[0] !== 0 || viewBox[1] !== 0 || viewBox[2] !== viewBox[3]) {
     throw new Error(`unexpected viewBox: ${String(viewBox)}`);
   }
@@ -37,8 +40,10 @@ export function svgToBitmap(svg: string): QrBitmap {
 
   for (const [tag] of svg.matchAll(/<rect\b[^>]*>/g)) {
     if (!isDark(attr(tag, 'fill') ?? '#000')) continue;
-    const x = Number(attr(tag, 'x') ?? 0), y = Number(attr(tag, 'y') ?? 0);
-    const w = Number(attr(tag, 'width')), h = Number(attr(tag, 'height'));
+    const x = Number(attr(tag, 'x') ?? 0),
+      y = Number(attr(tag, 'y') ?? 0);
+    const w = Number(attr(tag, 'width')),
+      h = Number(attr(tag, 'height'));
     for (let j = 0; j < h; j++) for (let i = 0; i < w; i++) paint(x + i, y + j);
   }
 
@@ -51,17 +56,26 @@ export function svgToBitmap(svg: string): QrBitmap {
     // Stroked runs of width 1: "M x y.5 h n" draws n modules of row y from column x.
     const d = attr(tag, 'd') ?? '';
     const tokens = d.match(/[a-zA-Z]|-?\d*\.?\d+/g) ?? [];
-    let cx = 0, cy = 0, i = 0;
+    let cx = 0,
+      cy = 0,
+      i = 0;
     const num = () => {
       const t = tokens[i++];
-      if (t === undefined || Number.isNaN(Number(t))) throw new Error(`path: expected a number in "${d.slice(0, 40)}…"`);
+      if (t === undefined || Number.isNaN(Number(t)))
+        throw new Error(`path: expected a number in "${d.slice(0, 40)}…"`);
       return Number(t);
     };
     while (i < tokens.length) {
       const cmd = tokens[i++]!;
       switch (cmd) {
-        case 'M': cx = num(); cy = num(); break;
-        case 'm': cx += num(); cy += num(); break;
+        case 'M':
+          cx = num();
+          cy = num();
+          break;
+        case 'm':
+          cx += num();
+          cy += num();
+          break;
         case 'h':
         case 'H': {
           const to = cmd === 'h' ? cx + num() : num();
@@ -79,8 +93,10 @@ export function svgToBitmap(svg: string): QrBitmap {
           break;
         }
         case 'z':
-        case 'Z': break;
-        default: throw new Error(`path command "${cmd}" not understood`);
+        case 'Z':
+          break;
+        default:
+          throw new Error(`path command "${cmd}" not understood`);
       }
     }
   }

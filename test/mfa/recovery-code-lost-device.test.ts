@@ -6,7 +6,22 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SmtpMailer } from '../../src/adapters/mail/smtp-mailer.js';
 import { startTestSmtpServer } from '../helpers/smtp.js';
-import { STEP_MS, assertProblem, challengeFor, enableTotp, get, login, phoneCode, post, recover, signup, startHarness, startSetup, verify, wrongCode } from './support.js';
+import {
+  STEP_MS,
+  assertProblem,
+  challengeFor,
+  enableTotp,
+  get,
+  login,
+  phoneCode,
+  post,
+  recover,
+  signup,
+  startHarness,
+  startSetup,
+  verify,
+  wrongCode,
+} from './support.js';
 
 /** How a person copies a code off paper: lower case, spaces, a stray dash, padding. */
 function sloppy(code: string): string {
@@ -52,7 +67,12 @@ test('the recovery code, in lower case with spaces, signs in, turns 2FA off, end
 
     h.clock.advance(STEP_MS);
     assertProblem(await verify(h, pending, phoneCode(h, secret)), 410, 'challenge_expired');
-    const stale = await post(h, '/v1/me/mfa/setup/verify', { setup_id: staleSetup.setup_id, code: phoneCode(h, staleSetup.secret) }, now);
+    const stale = await post(
+      h,
+      '/v1/me/mfa/setup/verify',
+      { setup_id: staleSetup.setup_id, code: phoneCode(h, staleSetup.secret) },
+      now,
+    );
     assertProblem(stale, 410, 'setup_expired');
     const plain = await login(h, email);
     assert.equal(plain.json().status, 'authenticated', 'the password alone signs in now');
@@ -66,7 +86,13 @@ test('the recovery code, in lower case with spaces, signs in, turns 2FA off, end
     assert.match(notice.subject, /recovery code was used/i);
     assert.equal(notice.hasHtml, false);
     const text = `${notice.subject}\n${notice.text}`;
-    for (const secretish of [recoveryCode, recoveryCode.replace(/-/g, ''), recoveryCode.toLowerCase(), ...recoveryCode.split('-'), secret]) {
+    for (const secretish of [
+      recoveryCode,
+      recoveryCode.replace(/-/g, ''),
+      recoveryCode.toLowerCase(),
+      ...recoveryCode.split('-'),
+      secret,
+    ]) {
       assert.equal(text.includes(secretish), false, 'the notice names no code');
     }
     assert.equal(notices().length, 2);
@@ -101,7 +127,12 @@ test('wrong recovery codes count toward the 5 per challenge and the 10 in a row,
     const email = 'tom@example.com';
     const { token } = await signup(h, email);
     const { secret, recoveryCode } = await enableTotp(h, token);
-    const wrongs = ['AAAAA-AAAAA-AAAAA-AAAAA', 'not a code', recoveryCode.replace(/^./, (ch) => (ch === 'B' ? 'C' : 'B')), ''];
+    const wrongs = [
+      'AAAAA-AAAAA-AAAAA-AAAAA',
+      'not a code',
+      recoveryCode.replace(/^./, (ch) => (ch === 'B' ? 'C' : 'B')),
+      '',
+    ];
 
     const c1 = await challengeFor(h, email);
     for (const w of wrongs) assertProblem(await recover(h, c1, w), 401, 'invalid_recovery_code');

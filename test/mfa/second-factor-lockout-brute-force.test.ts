@@ -6,7 +6,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Harness } from '../helpers/harness.js';
-import { PASSWORD, assertProblem, challengeFor, enableTotp, login, phoneCode, post, signup, startHarness, startSetup, wrongCode } from './support.js';
+import {
+  PASSWORD,
+  assertProblem,
+  challengeFor,
+  enableTotp,
+  login,
+  phoneCode,
+  post,
+  signup,
+  startHarness,
+  startSetup,
+  wrongCode,
+} from './support.js';
 
 const EMAIL = 'lock@example.com';
 const ADDRESSES = ['198.51.100.7', '203.0.113.9', '192.0.2.44'];
@@ -75,8 +87,16 @@ test('10 wrong codes across 3 challenges: the 10th is 401, then even a right cod
 
     await assertLocked(h, c3, secret, 900);
     // Recovery is locked too, and the password step still checks the password first.
-    assertProblem(await post(h, '/v1/auth/login/recover', { challenge: c3, recovery_code: 'AAAAA-AAAAA-AAAAA-AAAAA' }), 429, 'too_many_attempts');
-    assertProblem(await post(h, '/v1/auth/login', { email: EMAIL, password: 'wrong password', client: 'app' }), 401, 'invalid_credentials');
+    assertProblem(
+      await post(h, '/v1/auth/login/recover', { challenge: c3, recovery_code: 'AAAAA-AAAAA-AAAAA-AAAAA' }),
+      429,
+      'too_many_attempts',
+    );
+    assertProblem(
+      await post(h, '/v1/auth/login', { email: EMAIL, password: 'wrong password', client: 'app' }),
+      401,
+      'invalid_credentials',
+    );
 
     // Attempts during the lock do not extend it.
     h.clock.advance(10 * 60_000);
@@ -93,12 +113,18 @@ test('10 wrong codes across 3 challenges: the 10th is 401, then even a right cod
 test('a correct code resets the run: 9 wrong, a success, then 9 more wrong do not lock', () =>
   withLockAccount(async (h, { secret }) => {
     await wrongRun(h, secret, 9);
-    const ok = await post(h, '/v1/auth/login/verify', { challenge: await challengeFor(h, EMAIL), code: phoneCode(h, secret) });
+    const ok = await post(h, '/v1/auth/login/verify', {
+      challenge: await challengeFor(h, EMAIL),
+      code: phoneCode(h, secret),
+    });
     assert.equal(ok.statusCode, 200, ok.body);
     h.clock.advance(30_000);
     const c = await wrongRun(h, secret, 9);
     // Still open: a right code works on the last challenge.
-    assert.equal((await post(h, '/v1/auth/login/verify', { challenge: c, code: phoneCode(h, secret) })).statusCode, 200);
+    assert.equal(
+      (await post(h, '/v1/auth/login/verify', { challenge: c, code: phoneCode(h, secret) })).statusCode,
+      200,
+    );
   }));
 
 test('each further round of 10 doubles the lock: 15, 30, then 60 minutes; after a success it starts at 15 again', () =>
@@ -118,7 +144,11 @@ test('each further round of 10 doubles the lock: 15, 30, then 60 minutes; after 
     h.clock.advance(60 * 60_000);
 
     // A success ends the run and the rounds: the next 10 lock for 15 minutes again.
-    assert.equal((await post(h, '/v1/auth/login/verify', { challenge: await challengeFor(h, EMAIL), code: phoneCode(h, secret) })).statusCode, 200);
+    assert.equal(
+      (await post(h, '/v1/auth/login/verify', { challenge: await challengeFor(h, EMAIL), code: phoneCode(h, secret) }))
+        .statusCode,
+      200,
+    );
     h.clock.advance(30_000);
     c = await wrongRun(h, secret, 10);
     await assertLocked(h, c, secret, 900);
@@ -128,11 +158,20 @@ test('wrong codes at set-up count in the same run, and a locked account cannot c
   withLockAccount(async (h, { token, secret }) => {
     const s = await startSetup(h, token);
     for (let i = 0; i < 5; i++) {
-      assertProblem(await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: wrongCode(h, s.secret) }, token), 401, 'invalid_code');
+      assertProblem(
+        await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: wrongCode(h, s.secret) }, token),
+        401,
+        'invalid_code',
+      );
     }
     const c = await wrongRun(h, secret, 5); // the 6th to 10th
     await assertLocked(h, c, secret, 900);
-    const locked = await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, token);
+    const locked = await post(
+      h,
+      '/v1/me/mfa/setup/verify',
+      { setup_id: s.setup_id, code: phoneCode(h, s.secret) },
+      token,
+    );
     assertProblem(locked, 429, 'too_many_attempts');
     assert.ok(retryAfter(locked) > 0);
     // Starting a set-up needs only the password, which the lock does not cover.

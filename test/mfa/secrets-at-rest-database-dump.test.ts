@@ -19,12 +19,18 @@ function spellings(secretBase32: string, recoveryCodes: string[]): { text: strin
     raw.toString('base64url'),
     raw.toString('latin1'),
   ];
-  for (const code of recoveryCodes) text.push(code, code.replace(/-/g, ''), code.toLowerCase(), code.replace(/-/g, '').toLowerCase());
+  for (const code of recoveryCodes)
+    text.push(code, code.replace(/-/g, ''), code.toLowerCase(), code.replace(/-/g, '').toLowerCase());
   return { text, bytes: [raw] };
 }
 
 /** Searches every value of every row, and the JSON text of the whole dump, for any spelling. */
-async function assertNotInDatabase(h: Harness, what: string, secretBase32: string, recoveryCodes: string[]): Promise<void> {
+async function assertNotInDatabase(
+  h: Harness,
+  what: string,
+  secretBase32: string,
+  recoveryCodes: string[],
+): Promise<void> {
   const dump = await dumpAllTables(h, ['mfa_factors', 'mfa_setups']);
   const { text, bytes } = spellings(secretBase32, recoveryCodes);
   const json = JSON.stringify(dump);
@@ -76,20 +82,33 @@ test('no TOTP secret or recovery code is stored in any table, in any spelling', 
     const first = v.json().recovery_code as string;
     await assertNotInDatabase(h, 'after turning on', s.secret, [first]);
 
-    const renewed = (await post(h, '/v1/me/mfa/recovery-code', { password: PASSWORD }, token)).json().recovery_code as string;
+    const renewed = (await post(h, '/v1/me/mfa/recovery-code', { password: PASSWORD }, token)).json()
+      .recovery_code as string;
     await assertNotInDatabase(h, 'after a renewal', s.secret, [first, renewed]);
 
     h.clock.advance(STEP_MS);
     const s2 = await startSetup(h, token);
     await assertNotInDatabase(h, 'a second set-up pending', s2.secret, [first, renewed]);
-    const v2 = await post(h, '/v1/me/mfa/setup/verify', { setup_id: s2.setup_id, code: phoneCode(h, s2.secret) }, token);
+    const v2 = await post(
+      h,
+      '/v1/me/mfa/setup/verify',
+      { setup_id: s2.setup_id, code: phoneCode(h, s2.secret) },
+      token,
+    );
     assert.equal(v2.statusCode, 200, v2.body);
-    await assertNotInDatabase(h, 'after re-configure (new secret)', s2.secret, [first, renewed, v2.json().recovery_code]);
+    await assertNotInDatabase(h, 'after re-configure (new secret)', s2.secret, [
+      first,
+      renewed,
+      v2.json().recovery_code,
+    ]);
     await assertNotInDatabase(h, 'after re-configure (old secret)', s.secret, []);
 
     // Nor in the mails sent along the way.
     const mail = JSON.stringify(h.mailer.sent);
-    for (const t of [...spellings(s.secret, [first, renewed]).text, ...spellings(s2.secret, [v2.json().recovery_code]).text]) {
+    for (const t of [
+      ...spellings(s.secret, [first, renewed]).text,
+      ...spellings(s2.secret, [v2.json().recovery_code]).text,
+    ]) {
       assert.equal(mail.includes(t), false, 'a mail holds a secret');
     }
 
@@ -97,7 +116,10 @@ test('no TOTP secret or recovery code is stored in any table, in any spelling', 
     const raw = Buffer.from(base32Decode(s2.secret));
     for (const leak of [raw.toString('hex'), `x${raw.toString('latin1')}y`]) {
       if (h.engine === 'postgres' && leak.includes('\u0000')) continue; // PostgreSQL text cannot hold NUL
-      await h.runtime.db.db.insertInto('events').values({ user_id: userId, type: 'probe', at: 0, ip: null, user_agent: null, data: leak }).execute();
+      await h.runtime.db.db
+        .insertInto('events')
+        .values({ user_id: userId, type: 'probe', at: 0, ip: null, user_agent: null, data: leak })
+        .execute();
       await assert.rejects(assertNotInDatabase(h, 'probe', s2.secret, []), /holds|dump's JSON/);
       await h.runtime.db.db.deleteFrom('events').where('type', '=', 'probe').execute();
     }

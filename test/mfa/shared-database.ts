@@ -18,7 +18,11 @@ export async function sharedDatabase(): Promise<SharedDatabase> {
   const base = process.env.TWOFOLD_TEST_DATABASE_URL;
   if (!base) {
     const dir = mkdtempSync(join(tmpdir(), 'twofold-keys-'));
-    return { url: `sqlite:${join(dir, 'twofold.db')}`, engine: 'sqlite', drop: async () => rmSync(dir, { recursive: true, force: true }) };
+    return {
+      url: `sqlite:${join(dir, 'twofold.db')}`,
+      engine: 'sqlite',
+      drop: async () => rmSync(dir, { recursive: true, force: true }),
+    };
   }
   const db = await privatePostgresSchema(base, 'k');
   return { url: db.url, engine: 'postgres', drop: () => db.cleanup() };

@@ -5,9 +5,25 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Harness } from '../helpers/harness.js';
-import { STEP_MS, assertProblem, challengeFor, enableTotp, get, login, phoneCode, post, signup, startHarness, startSetup, verify, wrongCode } from './support.js';
+import {
+  STEP_MS,
+  assertProblem,
+  challengeFor,
+  enableTotp,
+  get,
+  login,
+  phoneCode,
+  post,
+  signup,
+  startHarness,
+  startSetup,
+  verify,
+  wrongCode,
+} from './support.js';
 
-async function withTotpAccount(fn: (h: Harness, a: { email: string; token: string; secret: string }) => Promise<void>): Promise<void> {
+async function withTotpAccount(
+  fn: (h: Harness, a: { email: string; token: string; secret: string }) => Promise<void>,
+): Promise<void> {
   const h = await startHarness();
   try {
     const email = 'tess@example.com';
@@ -135,7 +151,13 @@ test('a challenge expires after 5 minutes: 410 challenge_expired even with a cur
 test('bad input on verify is a 4xx problem, never a 5xx', () =>
   withTotpAccount(async (h, { email }) => {
     const challenge = await challengeFor(h, email);
-    for (const payload of [{}, { challenge }, { challenge, code: 123456 }, { challenge: '', code: '123456' }, { challenge, code: 'x'.repeat(1000) }]) {
+    for (const payload of [
+      {},
+      { challenge },
+      { challenge, code: 123456 },
+      { challenge: '', code: '123456' },
+      { challenge, code: 'x'.repeat(1000) },
+    ]) {
       const r = await h.inject({ method: 'POST', url: '/v1/auth/login/verify', payload });
       assert.ok(r.statusCode >= 400 && r.statusCode < 500, `${JSON.stringify(payload).slice(0, 60)} → ${r.statusCode}`);
     }

@@ -11,7 +11,8 @@ export { assertProblem } from '../helpers/problems.js';
 export { dumpAllTables } from '../helpers/tables.js';
 
 /** The code an authenticator app shows now (stepOffset steps away, for drift). */
-export const phoneCode = (h: Harness, secret: string, stepOffset = 0): string => kit.totpCode(secret, h.clock.now(), stepOffset);
+export const phoneCode = (h: Harness, secret: string, stepOffset = 0): string =>
+  kit.totpCode(secret, h.clock.now(), stepOffset);
 
 /** A 6-digit code that is surely wrong now: none of the steps -2…+2 produce it. */
 export const wrongCode = (h: Harness, secret: string): string => kit.wrongTotpCode(secret, h.clock.now());
@@ -50,11 +51,14 @@ export async function startSetup(h: Harness, token: string): Promise<StartedSetu
  */
 export const enableTotp = (h: Harness, token: string) => kit.enableTotp(h, kit.bearer(token), { nextStep: true });
 
-export const login = (h: Harness, email: string, client: kit.Client = 'app'): Promise<LightMyRequestResponse> => kit.login(h, email, { client });
+export const login = (h: Harness, email: string, client: kit.Client = 'app'): Promise<LightMyRequestResponse> =>
+  kit.login(h, email, { client });
 
 /** Signs in with the password and answers the challenge string (asserting one was asked for). */
-export const challengeFor = (h: Harness, email: string, client: kit.Client = 'app'): Promise<string> => kit.challengeFor(h, email, { client });
+export const challengeFor = (h: Harness, email: string, client: kit.Client = 'app'): Promise<string> =>
+  kit.challengeFor(h, email, { client });
 
-export const verify = (h: Harness, challenge: string, code: string) => post(h, '/v1/auth/login/verify', { challenge, code });
-export const recover = (h: Harness, challenge: string, recovery_code: string) => post(h, '/v1/auth/login/recover', { challenge, recovery_code });
-
+export const verify = (h: Harness, challenge: string, code: string) =>
+  post(h, '/v1/auth/login/verify', { challenge, code });
+export const recover = (h: Harness, challenge: string, recovery_code: string) =>
+  post(h, '/v1/auth/login/recover', { challenge, recovery_code });

@@ -6,7 +6,19 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ORIGIN } from '../helpers/harness.js';
 import { decodeQrSvg } from './qr-decode.js';
-import { PASSWORD, STEP_MS, assertProblem, get, login, phoneCode, post, signup, startHarness, startSetup, wrongCode } from './support.js';
+import {
+  PASSWORD,
+  STEP_MS,
+  assertProblem,
+  get,
+  login,
+  phoneCode,
+  post,
+  signup,
+  startHarness,
+  startSetup,
+  wrongCode,
+} from './support.js';
 import { withHarness } from '../helpers/harness.js';
 
 const RECOVERY_FORMAT = /^[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{5}(-[ABCDEFGHJKMNPQRSTUVWXYZ23456789]{5}){3}$/;
@@ -23,7 +35,10 @@ test('the set-up answers a base32 secret, the exact otpauth URI, and a QR code t
     assert.ok(s.setup_id.length >= 16);
     assert.equal(s.method, 'totp');
     assert.match(s.secret, /^[A-Z2-7]{32}$/, '20 random bytes in RFC 4648 base32, no padding');
-    assert.equal(s.otpauth_uri, `otpauth://totp/Twofold:${encodeURIComponent(email)}?secret=${s.secret}&issuer=Twofold`);
+    assert.equal(
+      s.otpauth_uri,
+      `otpauth://totp/Twofold:${encodeURIComponent(email)}?secret=${s.secret}&issuer=Twofold`,
+    );
     assert.equal(s.otpauth_uri, `otpauth://totp/Twofold:ann%2Bmfa%40example.com?secret=${s.secret}&issuer=Twofold`);
     assert.equal(Date.parse(s.expires_at), before + 15 * 60_000);
 
@@ -37,7 +52,8 @@ test('the set-up answers a base32 secret, the exact otpauth URI, and a QR code t
     assert.equal(decodeURIComponent(u.pathname.slice(1)), `Twofold:${email}`);
     assert.equal(u.searchParams.get('secret'), s.secret);
     assert.equal(u.searchParams.get('issuer'), 'Twofold');
-    for (const p of ['algorithm', 'digits', 'period']) assert.equal(u.searchParams.has(p), false, `${p} is left at its default`);
+    for (const p of ['algorithm', 'digits', 'period'])
+      assert.equal(u.searchParams.has(p), false, `${p} is left at its default`);
   }));
 
 test('an issuer with a space and an ampersand is URL-encoded alike in the label and the issuer parameter', async () => {
@@ -45,7 +61,10 @@ test('an issuer with a space and an ampersand is URL-encoded alike in the label 
   try {
     const { token } = await signup(h, 'zed@example.com');
     const s = await startSetup(h, token);
-    assert.equal(s.otpauth_uri, `otpauth://totp/Acme%20%26%20Co:zed%40example.com?secret=${s.secret}&issuer=Acme%20%26%20Co`);
+    assert.equal(
+      s.otpauth_uri,
+      `otpauth://totp/Acme%20%26%20Co:zed%40example.com?secret=${s.secret}&issuer=Acme%20%26%20Co`,
+    );
     assert.equal(decodeQrSvg(s.qr_svg), s.otpauth_uri);
     assert.equal(new URL(s.otpauth_uri).searchParams.get('issuer'), 'Acme & Co');
   } finally {
@@ -73,7 +92,11 @@ test('a wrong code is 401 invalid_code and changes nothing; the right code then 
     const { token } = await signup(h, 'cy@example.com');
     const s = await startSetup(h, token);
     for (const code of [wrongCode(h, s.secret), '12345', 'abcdef', '']) {
-      assertProblem(await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code }, token), 401, 'invalid_code');
+      assertProblem(
+        await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code }, token),
+        401,
+        'invalid_code',
+      );
     }
     assert.equal((await get(h, '/v1/me/mfa', token)).json().enabled, false);
     const ok = await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, token);
@@ -85,7 +108,11 @@ test('a set-up expires after 15 minutes: 410 setup_expired, even with a current 
     const { token } = await signup(h, 'dee@example.com');
     const s = await startSetup(h, token);
     h.clock.advance(15 * 60_000);
-    assertProblem(await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, token), 410, 'setup_expired');
+    assertProblem(
+      await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, token),
+      410,
+      'setup_expired',
+    );
     assert.equal((await get(h, '/v1/me/mfa', token)).json().enabled, false);
   }));
 
@@ -93,11 +120,24 @@ test('a set-up confirms once: the same setup_id again is 410, even with a fresh 
   withHarness(async (h) => {
     const { token } = await signup(h, 'eve@example.com');
     const s = await startSetup(h, token);
-    const first = await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, token);
+    const first = await post(
+      h,
+      '/v1/me/mfa/setup/verify',
+      { setup_id: s.setup_id, code: phoneCode(h, s.secret) },
+      token,
+    );
     assert.equal(first.statusCode, 200, first.body);
     h.clock.advance(STEP_MS);
-    assertProblem(await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, token), 410, 'setup_expired');
-    assertProblem(await post(h, '/v1/me/mfa/setup/verify', { setup_id: 'no-such-setup', code: '123456' }, token), 410, 'setup_expired');
+    assertProblem(
+      await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, token),
+      410,
+      'setup_expired',
+    );
+    assertProblem(
+      await post(h, '/v1/me/mfa/setup/verify', { setup_id: 'no-such-setup', code: '123456' }, token),
+      410,
+      'setup_expired',
+    );
   }));
 
 test("another account's setup_id is 410 and leaves that set-up usable by its owner", () =>
@@ -105,9 +145,18 @@ test("another account's setup_id is 410 and leaves that set-up usable by its own
     const owner = await signup(h, 'owner@example.com');
     const thief = await signup(h, 'thief@example.com');
     const s = await startSetup(h, owner.token);
-    assertProblem(await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, thief.token), 410, 'setup_expired');
+    assertProblem(
+      await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, thief.token),
+      410,
+      'setup_expired',
+    );
     assert.equal((await get(h, '/v1/me/mfa', thief.token)).json().enabled, false);
-    const ok = await post(h, '/v1/me/mfa/setup/verify', { setup_id: s.setup_id, code: phoneCode(h, s.secret) }, owner.token);
+    const ok = await post(
+      h,
+      '/v1/me/mfa/setup/verify',
+      { setup_id: s.setup_id, code: phoneCode(h, s.secret) },
+      owner.token,
+    );
     assert.equal(ok.statusCode, 200, ok.body);
   }));
 
@@ -118,7 +167,11 @@ test('the set-up needs the password (403 reauthentication_failed) and a signed-i
     assertProblem(bad, 403, 'reauthentication_failed');
     assert.equal(bad.body.includes('secret'), false);
     assertProblem(await post(h, '/v1/me/mfa/setup', { method: 'totp', password: PASSWORD }), 401, 'unauthorized');
-    assertProblem(await post(h, '/v1/me/mfa/setup', { method: 'totp', password: PASSWORD }, 'not-a-token'), 401, 'unauthorized');
+    assertProblem(
+      await post(h, '/v1/me/mfa/setup', { method: 'totp', password: PASSWORD }, 'not-a-token'),
+      401,
+      'unauthorized',
+    );
 
     // A bearer session (app) works, and so does the portal's cookie session with a same-origin Origin.
     assert.equal((await post(h, '/v1/me/mfa/setup', { method: 'totp', password: PASSWORD }, token)).statusCode, 201);
@@ -155,7 +208,10 @@ test('confirming answers a recovery code, ends every other session, keeps this o
     // Only the confirming session is left.
     assert.equal((await get(h, '/v1/me', token)).statusCode, 200);
     assertProblem(await get(h, '/v1/me', otherApp), 401, 'unauthorized');
-    assert.equal((await h.inject({ method: 'GET', url: '/v1/me', cookies: { twofold_session: webCookie } })).statusCode, 401);
+    assert.equal(
+      (await h.inject({ method: 'GET', url: '/v1/me', cookies: { twofold_session: webCookie } })).statusCode,
+      401,
+    );
     const sessions = (await get(h, '/v1/me/sessions', token)).json();
     assert.equal(sessions.length, 1);
     assert.equal(sessions[0].current, true);

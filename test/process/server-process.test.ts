@@ -48,7 +48,6 @@ function start(args: string[], env: NodeJS.ProcessEnv, cwd: string): Run {
   return { child, out, exited };
 }
 
-
 /** Runs a command to completion (killed after 60 s: start-up is slow on a loaded machine). */
 async function runToEnd(args: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const r = start(args, env, cwd);
@@ -71,7 +70,10 @@ async function stop(r: Run): Promise<void> {
 
 describe('the twofold program', () => {
   before(() => {
-    assert.ok(existsSync(join(ROOT, 'dist', 'cli', 'main.js')), 'dist/ is missing: run `npm run build` (npm test does it first)');
+    assert.ok(
+      existsSync(join(ROOT, 'dist', 'cli', 'main.js')),
+      'dist/ is missing: run `npm run build` (npm test does it first)',
+    );
   });
   after(() => {
     for (const c of children) c.kill('SIGKILL');
@@ -84,9 +86,16 @@ describe('the twofold program', () => {
     const base = `http://127.0.0.1:${port}`;
     let run = await serve(dataDir, port);
 
-    const signup = await fetch(`${base}/v1/auth/signup`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'proc@example.com', password: PASSWORD }) });
+    const signup = await fetch(`${base}/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'proc@example.com', password: PASSWORD }),
+    });
     assert.equal(signup.status, 201, await signup.clone().text());
-    const cookie = signup.headers.getSetCookie().find((c) => c.startsWith('twofold_session='))?.split(';')[0];
+    const cookie = signup.headers
+      .getSetCookie()
+      .find((c) => c.startsWith('twofold_session='))
+      ?.split(';')[0];
     assert.ok(cookie, 'the portal cookie over plain http');
     const me = await fetch(`${base}/v1/me`, { headers: { cookie } });
     assert.equal(me.status, 200);
@@ -102,7 +111,11 @@ describe('the twofold program', () => {
     await stop(run);
 
     run = await serve(dataDir, port);
-    const again = await fetch(`${base}/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'proc@example.com', password: PASSWORD, client: 'app' }) });
+    const again = await fetch(`${base}/v1/auth/login`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: 'proc@example.com', password: PASSWORD, client: 'app' }),
+    });
     assert.equal(again.status, 200, 'the account survived the restart');
     assert.equal(readFileSync(keyFile, 'utf8'), key, 'the key file is reused, not regenerated');
     await stop(run);
@@ -124,7 +137,11 @@ describe('the twofold program', () => {
     await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
     try {
       const port = (blocker.address() as { port: number }).port;
-      const r = await runToEnd(['serve'], cleanEnv({ PORT: String(port), TWOFOLD_DATA_DIR: dir, LOG_LEVEL: 'silent' }), dir);
+      const r = await runToEnd(
+        ['serve'],
+        cleanEnv({ PORT: String(port), TWOFOLD_DATA_DIR: dir, LOG_LEVEL: 'silent' }),
+        dir,
+      );
       assert.equal(r.code, 1);
       assert.match(r.stderr, new RegExp(`port ${port}.*in use`));
     } finally {
@@ -148,8 +165,11 @@ describe('the twofold program', () => {
     assert.match(first.stdout, /applied: 001-accounts, 002-second-factor/);
     const db = new Database(join(dir, 'sub', 'm.db'), { readonly: true });
     try {
-      const tables = (db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]).map((t) => t.name);
-      for (const t of ['users', 'sessions', 'events', 'password_resets', 'mfa_factors', 'recovery_codes']) assert.ok(tables.includes(t), t);
+      const tables = (
+        db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]
+      ).map((t) => t.name);
+      for (const t of ['users', 'sessions', 'events', 'password_resets', 'mfa_factors', 'recovery_codes'])
+        assert.ok(tables.includes(t), t);
     } finally {
       db.close();
     }
@@ -158,25 +178,32 @@ describe('the twofold program', () => {
     assert.match(second.stdout, /up to date/);
   });
 
-  test('migrate applies the schema to PostgreSQL, beside other schemas that already hold Twofold tables', { skip: needsPostgres }, async () => {
-    const dir = tempDir();
-    const [other, mine] = [await privatePostgresSchema(postgresUrl!), await privatePostgresSchema(postgresUrl!)];
-    try {
-      assert.equal((await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: other.url }), dir)).code, 0);
-      const first = await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir);
-      assert.equal(first.code, 0, first.stderr);
-      assert.match(first.stdout, /applied: 001-accounts/);
-      const c = new pg.Client({ connectionString: mine.url });
-      await c.connect();
+  test(
+    'migrate applies the schema to PostgreSQL, beside other schemas that already hold Twofold tables',
+    { skip: needsPostgres },
+    async () => {
+      const dir = tempDir();
+      const [other, mine] = [await privatePostgresSchema(postgresUrl!), await privatePostgresSchema(postgresUrl!)];
       try {
-        assert.equal((await c.query('select count(*)::int as n from users')).rows[0].n, 0);
+        assert.equal((await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: other.url }), dir)).code, 0);
+        const first = await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir);
+        assert.equal(first.code, 0, first.stderr);
+        assert.match(first.stdout, /applied: 001-accounts/);
+        const c = new pg.Client({ connectionString: mine.url });
+        await c.connect();
+        try {
+          assert.equal((await c.query('select count(*)::int as n from users')).rows[0].n, 0);
+        } finally {
+          await c.end();
+        }
+        assert.match(
+          (await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir)).stdout,
+          /up to date/,
+        );
       } finally {
-        await c.end();
+        await other.cleanup();
+        await mine.cleanup();
       }
-      assert.match((await runToEnd(['migrate'], cleanEnv({ TWOFOLD_DATABASE_URL: mine.url }), dir)).stdout, /up to date/);
-    } finally {
-      await other.cleanup();
-      await mine.cleanup();
-    }
-  });
+    },
+  );
 });

@@ -35,7 +35,12 @@ test('k1 → k2: an SMS factor re-sealed by rotation still texts its sign-in cod
 
     const b = await smsHarnessOn(db, twilio, `${K2},${K1}`, at);
     try {
-      const report = await rotateKeys({ storage: b.runtime.storage, keyring: b.runtime.keyring, random: cryptoRandom, clock: b.clock });
+      const report = await rotateKeys({
+        storage: b.runtime.storage,
+        keyring: b.runtime.keyring,
+        random: cryptoRandom,
+        clock: b.clock,
+      });
       assert.equal(report.factors, 1);
       const [factor] = await b.runtime.db.db.selectFrom('mfa_factors').select(['phone_enc']).execute();
       assert.match(factor!.phone_enc!, /^v1\.k2\./);

@@ -9,8 +9,24 @@ import { totpAt } from '../../src/core/totp.js';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Harness } from '../helpers/harness.js';
 import {
-  PASSWORD, US_E164, US_HINT, US_PHONE, assertProblem, challengeFor, enableSms, get, login, otherCode, post, recover, signup,
-  startSmsSetup, verify, verifySetup, withSmsWorld, type SmsWorld,
+  PASSWORD,
+  US_E164,
+  US_HINT,
+  US_PHONE,
+  assertProblem,
+  challengeFor,
+  enableSms,
+  get,
+  login,
+  otherCode,
+  post,
+  recover,
+  signup,
+  startSmsSetup,
+  verify,
+  verifySetup,
+  withSmsWorld,
+  type SmsWorld,
 } from './sms-support.js';
 
 const EMAIL = 'rey@example.com';
@@ -29,7 +45,8 @@ const reconfiguredMails = (h: Harness) => h.mailer.to(EMAIL).filter((m) => /re-c
 
 function assertNoticeHasNoSecret(h: Harness, ...secrets: string[]): void {
   for (const m of h.mailer.to(EMAIL)) {
-    for (const s of ['4155550123', '7400123456', ...secrets]) assert.ok(!m.text.includes(s) && !m.subject.includes(s), `mail "${m.subject}" shows ${s}`);
+    for (const s of ['4155550123', '7400123456', ...secrets])
+      assert.ok(!m.text.includes(s) && !m.subject.includes(s), `mail "${m.subject}" shows ${s}`);
   }
 }
 
@@ -57,7 +74,11 @@ test('TOTP → SMS: the authenticator keeps working until the texted code confir
     const otherToken = other.json().token;
     h.clock.advance(30_000);
 
-    assertProblem(await post(h, '/v1/me/mfa/setup', { method: 'sms', phone: US_PHONE, password: 'not the password' }, token), 403, 'reauthentication_failed');
+    assertProblem(
+      await post(h, '/v1/me/mfa/setup', { method: 'sms', phone: US_PHONE, password: 'not the password' }, token),
+      403,
+      'reauthentication_failed',
+    );
     assert.equal(twilio.count, 0);
     const s = await startSmsSetup(h, token, US_PHONE);
     assert.equal(s.statusCode, 201, s.body);

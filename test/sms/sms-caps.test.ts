@@ -5,7 +5,20 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
-import { assertProblem, challengeFor, enableSms, login, recover, resend, setupCount, signup, startSmsSetup, verify, withSmsWorld, type SmsWorld } from './sms-support.js';
+import {
+  assertProblem,
+  challengeFor,
+  enableSms,
+  login,
+  recover,
+  resend,
+  setupCount,
+  signup,
+  startSmsSetup,
+  verify,
+  withSmsWorld,
+  type SmsWorld,
+} from './sms-support.js';
 
 const HOUR = 3_600_000;
 /** Distinct valid US mobiles-or-landlines in the fictional 555-01xx range. */
@@ -106,37 +119,45 @@ test('per client address: 50 texts an hour from one address over many accounts; 
   }));
 
 test('the daily budget (TWOFOLD_SMS_DAILY_LIMIT=3) caps everyone until the day is over', () =>
-  withSmsWorld(async (w) => {
-    const tokens: string[] = [];
-    for (let i = 0; i < 4; i++) tokens.push(await signup(w.h, `fay${i}@example.com`));
-    for (let i = 0; i < 3; i++) await setupOk(w, tokens[i]!, phone(i), `192.0.2.${i + 1}`);
-    const r = await capped(w, () => startSmsSetup(w.h, tokens[3]!, phone(3), '192.0.2.9'));
-    assert.ok(Number(r.headers['retry-after']) > 3600, 'until the day window closes');
-    w.h.clock.advance(HOUR);
-    await capped(w, () => startSmsSetup(w.h, tokens[3]!, phone(3), '192.0.2.9'));
-    w.h.clock.advance(23 * HOUR);
-    await setupOk(w, tokens[3]!, phone(3), '192.0.2.9');
-  }, { TWOFOLD_SMS_DAILY_LIMIT: '3' }));
+  withSmsWorld(
+    async (w) => {
+      const tokens: string[] = [];
+      for (let i = 0; i < 4; i++) tokens.push(await signup(w.h, `fay${i}@example.com`));
+      for (let i = 0; i < 3; i++) await setupOk(w, tokens[i]!, phone(i), `192.0.2.${i + 1}`);
+      const r = await capped(w, () => startSmsSetup(w.h, tokens[3]!, phone(3), '192.0.2.9'));
+      assert.ok(Number(r.headers['retry-after']) > 3600, 'until the day window closes');
+      w.h.clock.advance(HOUR);
+      await capped(w, () => startSmsSetup(w.h, tokens[3]!, phone(3), '192.0.2.9'));
+      w.h.clock.advance(23 * HOUR);
+      await setupOk(w, tokens[3]!, phone(3), '192.0.2.9');
+    },
+    { TWOFOLD_SMS_DAILY_LIMIT: '3' },
+  ));
 
 test('refused attempts do not use up the caps: a capped address cannot burn the daily budget', () =>
-  withSmsWorld(async (w) => {
-    const pumper = await signup(w.h, 'gus@example.com', '203.0.113.66');
-    for (let i = 0; i < 10; i++) await setupOk(w, pumper, phone(i), '203.0.113.66');
-    for (let i = 0; i < 20; i++) await capped(w, () => startSmsSetup(w.h, pumper, phone(20 + i), '203.0.113.66'));
-    // 10 texts sent of a budget of 12: an honest user elsewhere still gets one.
-    const honest = await signup(w.h, 'hal@example.com');
-    await setupOk(w, honest, phone(90), '198.51.100.9');
-    // And the numbers the pumper was refused for were not counted against their owners.
-    const owner = await signup(w.h, 'ida@example.com');
-    await setupOk(w, owner, phone(20), '198.51.100.10');
-  }, { TWOFOLD_SMS_DAILY_LIMIT: '12' }));
+  withSmsWorld(
+    async (w) => {
+      const pumper = await signup(w.h, 'gus@example.com', '203.0.113.66');
+      for (let i = 0; i < 10; i++) await setupOk(w, pumper, phone(i), '203.0.113.66');
+      for (let i = 0; i < 20; i++) await capped(w, () => startSmsSetup(w.h, pumper, phone(20 + i), '203.0.113.66'));
+      // 10 texts sent of a budget of 12: an honest user elsewhere still gets one.
+      const honest = await signup(w.h, 'hal@example.com');
+      await setupOk(w, honest, phone(90), '198.51.100.9');
+      // And the numbers the pumper was refused for were not counted against their owners.
+      const owner = await signup(w.h, 'ida@example.com');
+      await setupOk(w, owner, phone(20), '198.51.100.10');
+    },
+    { TWOFOLD_SMS_DAILY_LIMIT: '12' },
+  ));
 
 test('per client address, in parallel and across one IPv6 /64: of 60 set-ups sent at once, exactly 50 texts go', () =>
   withSmsWorld(async (w) => {
     const net = (i: number) => `2001:db8:5:7:${(i + 1).toString(16)}::1`;
     const tokens: string[] = [];
     for (let a = 0; a < 6; a++) tokens.push(await signup(w.h, `v6-${a}@example.com`, net(a)));
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => startSmsSetup(w.h, tokens[i % 6]!, phone(i), net(i))));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => startSmsSetup(w.h, tokens[i % 6]!, phone(i), net(i))),
+    );
     const statuses = answers.map((r) => r.statusCode);
     assert.equal(statuses.filter((s) => s === 201).length, 50, statuses.join(','));
     for (const r of answers.filter((x) => x.statusCode !== 201)) assertProblem(r, 429, 'sms_rate_limited');

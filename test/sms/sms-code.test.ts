@@ -79,9 +79,14 @@ test('the stored hash is keyed and bound to its target: the same code elsewhere 
   assert.equal(smsCodeMatches('123456', 'challenge:abc', stored, key), true);
   assert.equal(smsCodeMatches('123456', 'challenge:abd', stored, key), false, 'another challenge');
   assert.equal(smsCodeMatches('123456', 'setup:abc', stored, key), false, 'a set-up with the same id');
-  assert.equal(smsCodeMatches('123456', 'challenge:abc', stored, new Uint8Array(randomBytes(32))), false, 'another key');
+  assert.equal(
+    smsCodeMatches('123456', 'challenge:abc', stored, new Uint8Array(randomBytes(32))),
+    false,
+    'another key',
+  );
   assert.equal(smsCodeMatches('123457', 'challenge:abc', stored, key), false, 'another code');
-  for (const bad of ['12345', '1234567', ' 123456', '12345a', '']) assert.equal(smsCodeMatches(bad, 'challenge:abc', stored, key), false, bad);
+  for (const bad of ['12345', '1234567', ' 123456', '12345a', ''])
+    assert.equal(smsCodeMatches(bad, 'challenge:abc', stored, key), false, bad);
   assert.equal(smsCodeMatches('123456', 'challenge:abc', null, key), false, 'no code stored');
   assert.equal(smsCodeMatches('123456', 'challenge:abc', 'not-hex', key), false);
   // Not an unkeyed digest that 10^6 guesses would reverse.
@@ -133,7 +138,13 @@ test('through the service: the code texted matches its own set-up until 3 minute
   const s = smsService();
   try {
     const target = { kind: 'setup' as const, id: 'setup-1' };
-    const { expiresAt } = await s.service.send(target, 'user-1', '+14155550123', {}, { ip: '127.0.0.1', userAgent: null });
+    const { expiresAt } = await s.service.send(
+      target,
+      'user-1',
+      '+14155550123',
+      {},
+      { ip: '127.0.0.1', userAgent: null },
+    );
     assert.equal(expiresAt, s.clock.now() + SMS_CODE_TTL_MS);
     assert.equal(SMS_CODE_TTL_MS, 180_000);
     const msg = s.sent[0]!;
@@ -152,7 +163,11 @@ test('through the service: the code texted matches its own set-up until 3 minute
     assert.equal(s.service.matches(target, msg.code, state), false, 'expired at 3 minutes');
     s.clock.advance(60_000);
     assert.equal(s.service.matches(target, msg.code, state), false);
-    assert.equal(s.service.matches(target, msg.code, { codeHash: state.codeHash, codeExpiresAt: null }), false, 'no expiry, no match');
+    assert.equal(
+      s.service.matches(target, msg.code, { codeHash: state.codeHash, codeExpiresAt: null }),
+      false,
+      'no expiry, no match',
+    );
   } finally {
     await s.close();
   }

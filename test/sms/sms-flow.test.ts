@@ -6,15 +6,36 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Harness } from '../helpers/harness.js';
 import {
-  US_E164, US_HINT, US_PHONE, assertProblem, captureSetupIds, challengeFor, enableSms, get, login, otherCode, post, recover,
-  resend, setupCount, signup, startSmsSetup, verify, verifySetup, withSmsWorld, type SmsWorld,
+  US_E164,
+  US_HINT,
+  US_PHONE,
+  assertProblem,
+  captureSetupIds,
+  challengeFor,
+  enableSms,
+  get,
+  login,
+  otherCode,
+  post,
+  recover,
+  resend,
+  setupCount,
+  signup,
+  startSmsSetup,
+  verify,
+  verifySetup,
+  withSmsWorld,
+  type SmsWorld,
 } from './sms-support.js';
 import { TWILIO_FROM } from './twilio-stand-in.js';
 
 const EMAIL = 'sam@example.com';
 
 /** An account with SMS on (US_PHONE), its recovery code, and the clock past the set-up's gap. */
-function withSmsAccount(fn: (w: SmsWorld, a: { token: string; recoveryCode: string }) => Promise<void>, env: Record<string, string> = {}) {
+function withSmsAccount(
+  fn: (w: SmsWorld, a: { token: string; recoveryCode: string }) => Promise<void>,
+  env: Record<string, string> = {},
+) {
   return withSmsWorld(async (w) => {
     const token = await signup(w.h, EMAIL);
     const recoveryCode = await enableSms(w, token);
@@ -23,7 +44,8 @@ function withSmsAccount(fn: (w: SmsWorld, a: { token: string; recoveryCode: stri
   }, env);
 }
 
-const mfaOff = async (h: Harness, token: string) => assert.deepEqual((await get(h, '/v1/me/mfa', token)).json(), { enabled: false, method: null });
+const mfaOff = async (h: Harness, token: string) =>
+  assert.deepEqual((await get(h, '/v1/me/mfa', token)).json(), { enabled: false, method: null });
 
 test('set-up: 201 with the masked number, a text to it; wrong code 401; resend gated 30 s; the old code dies; the new one turns SMS on', () =>
   withSmsWorld(async ({ h, twilio }) => {
@@ -40,14 +62,20 @@ test('set-up: 201 with the masked number, a text to it; wrong code 401; resend g
     const first = twilio.texts()[0]!;
     assert.equal(first.to, US_E164);
     assert.equal(first.from, TWILIO_FROM);
-    assert.equal(first.body, `Your Twofold code is ${first.code}. It expires in 3 minutes.\n\n@127.0.0.1:8080 #${first.code}`);
+    assert.equal(
+      first.body,
+      `Your Twofold code is ${first.code}. It expires in 3 minutes.\n\n@127.0.0.1:8080 #${first.code}`,
+    );
 
     assertProblem(await verifySetup(h, token, s.setup_id, otherCode(first.code)), 401, 'invalid_code');
     const early = await post(h, '/v1/me/mfa/setup/resend', { setup_id: s.setup_id }, token);
     assertProblem(early, 429, 'resend_too_soon');
     assert.equal(early.headers['retry-after'], '30');
     h.clock.advance(12_000);
-    assert.equal((await post(h, '/v1/me/mfa/setup/resend', { setup_id: s.setup_id }, token)).headers['retry-after'], '18');
+    assert.equal(
+      (await post(h, '/v1/me/mfa/setup/resend', { setup_id: s.setup_id }, token)).headers['retry-after'],
+      '18',
+    );
     assert.equal(twilio.count, 1, 'nothing sent while too soon');
     h.clock.advance(18_000);
     const again = await post(h, '/v1/me/mfa/setup/resend', { setup_id: s.setup_id }, token);
@@ -178,7 +206,10 @@ test('Twilio says the number is invalid (400/21211): 422 invalid_phone and no se
   withSmsWorld(async ({ h, twilio }) => {
     const token = await signup(h, EMAIL);
     const ids = captureSetupIds(h);
-    twilio.answerNext({ status: 400, body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 } });
+    twilio.answerNext({
+      status: 400,
+      body: { code: 21211, message: "The 'To' number is not a valid phone number.", status: 400 },
+    });
     const r = await startSmsSetup(h, token, US_PHONE);
     assertProblem(r, 422, 'invalid_phone');
     assert.ok(!r.body.includes('4155550123') && !r.body.includes('21211'), r.body);
@@ -253,26 +284,38 @@ test('while a resend is refused by the provider, the code sent before still sign
 test('a phone that is not a mobile number in an allowed country is 422 invalid_phone and nothing is sent', () =>
   withSmsWorld(async ({ h, twilio }) => {
     const token = await signup(h, EMAIL);
-    for (const [phone, reason] of [['hello', 'unparseable'], ['+1 123', 'invalid'], ['+44 20 7946 0958', 'not_mobile'], ['+1 800 555 0123', 'not_mobile']]) {
+    for (const [phone, reason] of [
+      ['hello', 'unparseable'],
+      ['+1 123', 'invalid'],
+      ['+44 20 7946 0958', 'not_mobile'],
+      ['+1 800 555 0123', 'not_mobile'],
+    ]) {
       const r = await startSmsSetup(h, token, phone!);
       assertProblem(r, 422, 'invalid_phone');
       assert.equal(r.json().reason, reason, phone);
     }
-    assertProblem(await post(h, '/v1/me/mfa/setup', { method: 'sms', phone: US_PHONE, password: 'wrong password!' }, token), 403, 'reauthentication_failed');
+    assertProblem(
+      await post(h, '/v1/me/mfa/setup', { method: 'sms', phone: US_PHONE, password: 'wrong password!' }, token),
+      403,
+      'reauthentication_failed',
+    );
     assert.equal(twilio.count, 0);
     assert.equal(await setupCount(h), 0);
     await mfaOff(h, token);
   }));
 
 test('TWOFOLD_SMS_COUNTRIES=GB refuses a US number and takes a GB mobile', () =>
-  withSmsWorld(async ({ h, twilio }) => {
-    const token = await signup(h, EMAIL);
-    const us = await startSmsSetup(h, token, US_PHONE);
-    assertProblem(us, 422, 'invalid_phone');
-    assert.equal(us.json().reason, 'country_not_allowed');
-    assert.equal(twilio.count, 0);
-    const gb = await startSmsSetup(h, token, '+44 7400 123456');
-    assert.equal(gb.statusCode, 201, gb.body);
-    assert.equal(gb.json().phone_hint, '+44 •••-•••-3456');
-    assert.equal(twilio.texts()[0]!.to, '+447400123456');
-  }, { TWOFOLD_SMS_COUNTRIES: 'GB' }));
+  withSmsWorld(
+    async ({ h, twilio }) => {
+      const token = await signup(h, EMAIL);
+      const us = await startSmsSetup(h, token, US_PHONE);
+      assertProblem(us, 422, 'invalid_phone');
+      assert.equal(us.json().reason, 'country_not_allowed');
+      assert.equal(twilio.count, 0);
+      const gb = await startSmsSetup(h, token, '+44 7400 123456');
+      assert.equal(gb.statusCode, 201, gb.body);
+      assert.equal(gb.json().phone_hint, '+44 •••-•••-3456');
+      assert.equal(twilio.texts()[0]!.to, '+447400123456');
+    },
+    { TWOFOLD_SMS_COUNTRIES: 'GB' },
+  ));

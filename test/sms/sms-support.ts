@@ -30,7 +30,10 @@ export async function startSmsWorld(env: Record<string, string> = {}): Promise<S
   }
 }
 
-export async function withSmsWorld(fn: (w: SmsWorld) => Promise<void>, env: Record<string, string> = {}): Promise<void> {
+export async function withSmsWorld(
+  fn: (w: SmsWorld) => Promise<void>,
+  env: Record<string, string> = {},
+): Promise<void> {
   const w = await startSmsWorld(env);
   try {
     await fn(w);
@@ -40,8 +43,20 @@ export async function withSmsWorld(fn: (w: SmsWorld) => Promise<void>, env: Reco
   }
 }
 
-export function post(h: Harness, url: string, payload: object, token?: string, remoteAddress?: string): Promise<LightMyRequestResponse> {
-  return h.inject({ method: 'POST', url, payload, headers: token ? bearer(token) : {}, ...(remoteAddress ? { remoteAddress } : {}) });
+export function post(
+  h: Harness,
+  url: string,
+  payload: object,
+  token?: string,
+  remoteAddress?: string,
+): Promise<LightMyRequestResponse> {
+  return h.inject({
+    method: 'POST',
+    url,
+    payload,
+    headers: token ? bearer(token) : {},
+    ...(remoteAddress ? { remoteAddress } : {}),
+  });
 }
 
 export function get(h: Harness, url: string, token: string): Promise<LightMyRequestResponse> {
@@ -54,7 +69,8 @@ export const signup = async (h: Harness, email: string, remoteAddress?: string):
 export const startSmsSetup = (h: Harness, token: string, phone: string, remoteAddress?: string) =>
   post(h, '/v1/me/mfa/setup', { method: 'sms', phone, password: PASSWORD }, token, remoteAddress);
 
-export const verifySetup = (h: Harness, token: string, setup_id: string, code: string) => post(h, '/v1/me/mfa/setup/verify', { setup_id, code }, token);
+export const verifySetup = (h: Harness, token: string, setup_id: string, code: string) =>
+  post(h, '/v1/me/mfa/setup/verify', { setup_id, code }, token);
 
 /** Turns SMS on with the code the stand-in received; answers the recovery code. */
 export async function enableSms(w: SmsWorld, token: string, phone = US_PHONE, remoteAddress?: string): Promise<string> {
@@ -65,20 +81,28 @@ export async function enableSms(w: SmsWorld, token: string, phone = US_PHONE, re
   return v.json().recovery_code;
 }
 
-export const login = (h: Harness, email: string, remoteAddress?: string) => kit.login(h, email, { ...(remoteAddress ? { from: remoteAddress } : {}) });
-export const verify = (h: Harness, challenge: string, code: string) => post(h, '/v1/auth/login/verify', { challenge, code });
-export const resend = (h: Harness, challenge: string, remoteAddress?: string) => post(h, '/v1/auth/login/resend', { challenge }, undefined, remoteAddress);
-export const recover = (h: Harness, challenge: string, recovery_code: string) => post(h, '/v1/auth/login/recover', { challenge, recovery_code });
+export const login = (h: Harness, email: string, remoteAddress?: string) =>
+  kit.login(h, email, { ...(remoteAddress ? { from: remoteAddress } : {}) });
+export const verify = (h: Harness, challenge: string, code: string) =>
+  post(h, '/v1/auth/login/verify', { challenge, code });
+export const resend = (h: Harness, challenge: string, remoteAddress?: string) =>
+  post(h, '/v1/auth/login/resend', { challenge }, undefined, remoteAddress);
+export const recover = (h: Harness, challenge: string, recovery_code: string) =>
+  post(h, '/v1/auth/login/recover', { challenge, recovery_code });
 
 /** Password step of an SMS account: asserts mfa_required and answers the challenge. */
-export const challengeFor = (h: Harness, email: string, remoteAddress?: string): Promise<string> => kit.challengeFor(h, email, { ...(remoteAddress ? { from: remoteAddress } : {}) });
+export const challengeFor = (h: Harness, email: string, remoteAddress?: string): Promise<string> =>
+  kit.challengeFor(h, email, { ...(remoteAddress ? { from: remoteAddress } : {}) });
 
 /** A well-formed code that is not `code`. */
 export const otherCode = (code: string) => String((Number(code) + 1) % 1_000_000).padStart(6, '0');
 
 /** Pending set-ups in the database (any state). */
 export async function setupCount(h: Harness): Promise<number> {
-  const r = await h.runtime.db.db.selectFrom('mfa_setups').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+  const r = await h.runtime.db.db
+    .selectFrom('mfa_setups')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
   return Number(r.n);
 }
 

@@ -9,12 +9,28 @@ import { TwilioSmsSender } from '../../src/adapters/sms/twilio-sms.js';
 import { SmsDeliveryError } from '../../src/core/ports/sms-sender.js';
 import { TWILIO_FROM, TWILIO_SID, TWILIO_TOKEN, TwilioStandIn } from './twilio-stand-in.js';
 
-const MESSAGE = { to: '+14155550123', body: 'Your Twofold code is 123456. It expires in 3 minutes.\n\n@127.0.0.1:8080 #123456', code: '123456' };
+const MESSAGE = {
+  to: '+14155550123',
+  body: 'Your Twofold code is 123456. It expires in 3 minutes.\n\n@127.0.0.1:8080 #123456',
+  code: '123456',
+};
 
-async function withStandIn(fn: (s: TwilioStandIn, sender: TwilioSmsSender) => Promise<void>, timeoutMs?: number): Promise<void> {
+async function withStandIn(
+  fn: (s: TwilioStandIn, sender: TwilioSmsSender) => Promise<void>,
+  timeoutMs?: number,
+): Promise<void> {
   const s = await TwilioStandIn.start();
   try {
-    await fn(s, new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, baseUrl: s.url, ...(timeoutMs ? { timeoutMs } : {}) }));
+    await fn(
+      s,
+      new TwilioSmsSender({
+        accountSid: TWILIO_SID,
+        authToken: TWILIO_TOKEN,
+        from: TWILIO_FROM,
+        baseUrl: s.url,
+        ...(timeoutMs ? { timeoutMs } : {}),
+      }),
+    );
   } finally {
     await s.close();
   }
@@ -54,7 +70,12 @@ test('201: one POST to /2010-04-01/Accounts/{sid}/Messages.json with To, From, B
 test('a base URL with a trailing slash still reaches the Messages path', async () => {
   const s = await TwilioStandIn.start();
   try {
-    await new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, baseUrl: `${s.url}/` }).send(MESSAGE);
+    await new TwilioSmsSender({
+      accountSid: TWILIO_SID,
+      authToken: TWILIO_TOKEN,
+      from: TWILIO_FROM,
+      baseUrl: `${s.url}/`,
+    }).send(MESSAGE);
     assert.equal(s.requests[0]!.path, `/2010-04-01/Accounts/${TWILIO_SID}/Messages.json`);
   } finally {
     await s.close();
@@ -63,13 +84,26 @@ test('a base URL with a trailing slash still reaches the Messages path', async (
 
 test('400 with Twilio error 21211 (invalid To) is invalid_number; other 400s are failed', () =>
   withStandIn(async (s, sender) => {
-    s.answerNext({ status: 400, body: { code: 21211, message: "The 'To' number +14155550123 is not a valid phone number.", status: 400 } });
+    s.answerNext({
+      status: 400,
+      body: { code: 21211, message: "The 'To' number +14155550123 is not a valid phone number.", status: 400 },
+    });
     const e = await rejectsWith(sender.send(MESSAGE), 'invalid_number');
     assert.match(e.message, /21211/);
     assert.equal(s.count, 1);
-    s.answerNext({ status: 400, body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 } });
+    s.answerNext({
+      status: 400,
+      body: { code: 21614, message: "'To' number is not a valid mobile number", status: 400 },
+    });
     await rejectsWith(sender.send(MESSAGE), 'invalid_number');
-    s.answerNext({ status: 400, body: { code: 21606, message: "The 'From' phone number provided is not a valid message-capable Twilio phone number.", status: 400 } });
+    s.answerNext({
+      status: 400,
+      body: {
+        code: 21606,
+        message: "The 'From' phone number provided is not a valid message-capable Twilio phone number.",
+        status: 400,
+      },
+    });
     await rejectsWith(sender.send(MESSAGE), 'failed');
     s.answerNext({ status: 400, body: 'not json' });
     await rejectsWith(sender.send(MESSAGE), 'failed');
@@ -107,7 +141,10 @@ test('a dropped connection is retried once and the retry delivers', () =>
     s.answerNext('destroy');
     await sender.send(MESSAGE);
     assert.equal(s.count, 2);
-    assert.deepEqual(s.texts().map((t) => t.body), [MESSAGE.body, MESSAGE.body]);
+    assert.deepEqual(
+      s.texts().map((t) => t.body),
+      [MESSAGE.body, MESSAGE.body],
+    );
     // Twice dropped: failed, and no third try.
     s.answerNext('destroy', 'destroy', { status: 201 });
     await rejectsWith(sender.send(MESSAGE), 'failed');
@@ -125,7 +162,13 @@ async function refusingPort(): Promise<number> {
 
 test('connection refused: tried twice, then failed "could not be reached"', async () => {
   const port = await refusingPort();
-  const sender = new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 });
+  const sender = new TwilioSmsSender({
+    accountSid: TWILIO_SID,
+    authToken: TWILIO_TOKEN,
+    from: TWILIO_FROM,
+    baseUrl: `http://127.0.0.1:${port}`,
+    timeoutMs: 2000,
+  });
   const e = await rejectsWith(sender.send(MESSAGE), 'failed');
   assert.match(e.message, /could not be reached/);
 });
@@ -150,7 +193,13 @@ test('the first connection is reset before any answer, the retry gets through: d
   await new Promise<void>((r) => front.listen(0, '127.0.0.1', r));
   try {
     const { port } = front.address() as AddressInfo;
-    await new TwilioSmsSender({ accountSid: TWILIO_SID, authToken: TWILIO_TOKEN, from: TWILIO_FROM, baseUrl: `http://127.0.0.1:${port}`, timeoutMs: 2000 }).send(MESSAGE);
+    await new TwilioSmsSender({
+      accountSid: TWILIO_SID,
+      authToken: TWILIO_TOKEN,
+      from: TWILIO_FROM,
+      baseUrl: `http://127.0.0.1:${port}`,
+      timeoutMs: 2000,
+    }).send(MESSAGE);
     assert.equal(connections, 2);
     assert.equal(s.count, 1, 'the message reached Twilio once');
     assert.equal(s.requests[0]!.form.get('To'), MESSAGE.to);

@@ -43,14 +43,22 @@ export class TwilioStandIn {
       const chunks: Buffer[] = [];
       req.on('data', (c: Buffer) => chunks.push(c));
       req.on('end', () => {
-        standIn.requests.push({ method: req.method ?? '', path: req.url ?? '', headers: req.headers, form: new URLSearchParams(Buffer.concat(chunks).toString('utf8')) });
+        standIn.requests.push({
+          method: req.method ?? '',
+          path: req.url ?? '',
+          headers: req.headers,
+          form: new URLSearchParams(Buffer.concat(chunks).toString('utf8')),
+        });
         const answer = standIn.queue.shift() ?? { status: 201 };
         if (answer === 'hang') return;
         if (answer === 'destroy') {
           req.socket.destroy();
           return;
         }
-        const body = answer.body ?? { sid: `SM${standIn.requests.length.toString().padStart(32, '0')}`, status: 'queued' };
+        const body = answer.body ?? {
+          sid: `SM${standIn.requests.length.toString().padStart(32, '0')}`,
+          status: 'queued',
+        };
         res.writeHead(answer.status, { 'content-type': 'application/json' });
         res.end(JSON.stringify(body));
       });
@@ -68,7 +76,12 @@ export class TwilioStandIn {
     return this.requests
       .map((r) => {
         const body = r.form.get('Body') ?? '';
-        return { to: r.form.get('To') ?? '', from: r.form.get('From') ?? '', body, code: /code is (\d{6})\./.exec(body)?.[1] ?? '' };
+        return {
+          to: r.form.get('To') ?? '',
+          from: r.form.get('From') ?? '',
+          body,
+          code: /code is (\d{6})\./.exec(body)?.[1] ?? '',
+        };
       })
       .filter((t) => to === undefined || t.to === to);
   }
@@ -76,7 +89,8 @@ export class TwilioStandIn {
   /** The code of the last text (to one number), asserting there is one. */
   lastCode(to?: string): string {
     const t = this.texts(to).at(-1);
-    if (!t || !/^\d{6}$/.test(t.code)) throw new Error(`no text with a code${to ? ` to ${to}` : ''} (got ${this.requests.length} requests)`);
+    if (!t || !/^\d{6}$/.test(t.code))
+      throw new Error(`no text with a code${to ? ` to ${to}` : ''} (got ${this.requests.length} requests)`);
     return t.code;
   }
 

@@ -15,7 +15,11 @@ import { startHarness } from '../helpers/harness.js';
 import { verifyEmail } from '../helpers/verify-email.js';
 
 const SECRET = randomBytes(32).toString('base64');
-const MESSAGE = { to: '+14155550123', body: 'Your Twofold code is 123456. It expires in 3 minutes.\n\n@127.0.0.1:8080 #123456', code: '123456' };
+const MESSAGE = {
+  to: '+14155550123',
+  body: 'Your Twofold code is 123456. It expires in 3 minutes.\n\n@127.0.0.1:8080 #123456',
+  code: '123456',
+};
 
 interface Delivery {
   method: string;
@@ -30,7 +34,14 @@ interface Delivery {
  * RFC 9421 by hand: parse Signature-Input, rebuild the base from the request as received, and
  * compare HMAC-SHA256 under the base64-decoded secret. Also RFC 9530: the digest is the body's.
  */
-function independentCheck(method: string, host: string, target: string, h: IncomingHttpHeaders, raw: Buffer, secret: string): { ok: boolean; reason?: string } {
+function independentCheck(
+  method: string,
+  host: string,
+  target: string,
+  h: IncomingHttpHeaders,
+  raw: Buffer,
+  secret: string,
+): { ok: boolean; reason?: string } {
   const input = /^([a-z*][a-z0-9_.*-]*)=(\(([^)]*)\)(.*))$/.exec(String(h['signature-input'] ?? ''));
   if (!input) return { ok: false, reason: 'no Signature-Input' };
   const [, label, params, list, rest] = input as unknown as [string, string, string, string, string];
@@ -38,11 +49,13 @@ function independentCheck(method: string, host: string, target: string, h: Incom
   for (const needed of ['@method', '@authority', '@target-uri', 'content-digest']) {
     if (!components.includes(needed)) return { ok: false, reason: `${needed} not covered` };
   }
-  if (!/;keyid="twofold-sms-webhook"/.test(rest) || !/;alg="hmac-sha256"/.test(rest)) return { ok: false, reason: `params ${rest}` };
+  if (!/;keyid="twofold-sms-webhook"/.test(rest) || !/;alg="hmac-sha256"/.test(rest))
+    return { ok: false, reason: `params ${rest}` };
   const created = Number(/;created=(\d+)/.exec(rest)?.[1]);
   if (!(Math.abs(created - Date.now() / 1000) < 60)) return { ok: false, reason: 'created is not now' };
   const digest = `sha-256=:${createHash('sha256').update(raw).digest('base64')}:`;
-  if (h['content-digest'] !== digest) return { ok: false, reason: `content-digest ${String(h['content-digest'])} is not ${digest}` };
+  if (h['content-digest'] !== digest)
+    return { ok: false, reason: `content-digest ${String(h['content-digest'])} is not ${digest}` };
   const value = (c: string): string => {
     if (c === '@method') return method;
     if (c === '@authority') return host;
@@ -55,7 +68,9 @@ function independentCheck(method: string, host: string, target: string, h: Incom
   const sig = new RegExp(`^${label.replace(/[.*]/g, '\\$&')}=:([A-Za-z0-9+/=]+):$`).exec(String(h.signature ?? ''));
   if (!sig) return { ok: false, reason: 'no Signature for the label' };
   const got = Buffer.from(sig[1]!, 'base64');
-  return got.length === expected.length && timingSafeEqual(got, expected) ? { ok: true } : { ok: false, reason: 'HMAC differs' };
+  return got.length === expected.length && timingSafeEqual(got, expected)
+    ? { ok: true }
+    : { ok: false, reason: 'HMAC differs' };
 }
 
 class Receiver {
@@ -80,7 +95,11 @@ class Receiver {
         const target = req.url ?? '';
         const ours = verifySignedRequest(
           { method, origin: `http://${host}`, target, headers: req.headers, body: new Uint8Array(raw) },
-          { nowMs: Date.now(), publicHost: host, lookupKey: (id) => (id === WEBHOOK_KEY_ID ? new Uint8Array(Buffer.from(secret, 'base64')) : null) },
+          {
+            nowMs: Date.now(),
+            publicHost: host,
+            lookupKey: (id) => (id === WEBHOOK_KEY_ID ? new Uint8Array(Buffer.from(secret, 'base64')) : null),
+          },
         );
         const independent = independentCheck(method, host, target, req.headers, raw, secret);
         rx.deliveries.push({ method, target, headers: req.headers, raw, ours, independent });
@@ -143,16 +162,41 @@ test('the signature binds the body, the target, the receiver and the secret', ()
     await new WebhookSmsSender(rx.url(), SECRET).send(MESSAGE);
     const d = rx.deliveries[0]!;
     const key = new Uint8Array(Buffer.from(SECRET, 'base64'));
-    const view = { method: d.method, origin: `http://${rx.host}`, target: d.target, headers: d.headers, body: new Uint8Array(d.raw) };
-    const opts = { nowMs: Date.now(), publicHost: rx.host, lookupKey: (id: string) => (id === WEBHOOK_KEY_ID ? key : null) };
+    const view = {
+      method: d.method,
+      origin: `http://${rx.host}`,
+      target: d.target,
+      headers: d.headers,
+      body: new Uint8Array(d.raw),
+    };
+    const opts = {
+      nowMs: Date.now(),
+      publicHost: rx.host,
+      lookupKey: (id: string) => (id === WEBHOOK_KEY_ID ? key : null),
+    };
     const forged = Buffer.from(d.raw.toString('utf8').replace('+14155550123', '+19005550123'));
     assert.equal(verifySignedRequest({ ...view, body: new Uint8Array(forged) }, opts).ok, false, 'a changed body');
     assert.equal(verifySignedRequest({ ...view, target: '/hooks/sms?tenant=other' }, opts).ok, false, 'another target');
-    assert.equal(verifySignedRequest({ ...view, origin: 'http://127.0.0.1:1' }, { ...opts, publicHost: '127.0.0.1:1' }).ok, false, 'another receiver');
-    assert.equal(verifySignedRequest(view, { ...opts, lookupKey: () => new Uint8Array(randomBytes(32)) }).ok, false, 'another secret');
-    assert.equal(verifySignedRequest(view, { ...opts, nowMs: Date.now() + 10 * 60_000 }).ok, false, 'replayed 10 minutes later');
+    assert.equal(
+      verifySignedRequest({ ...view, origin: 'http://127.0.0.1:1' }, { ...opts, publicHost: '127.0.0.1:1' }).ok,
+      false,
+      'another receiver',
+    );
+    assert.equal(
+      verifySignedRequest(view, { ...opts, lookupKey: () => new Uint8Array(randomBytes(32)) }).ok,
+      false,
+      'another secret',
+    );
+    assert.equal(
+      verifySignedRequest(view, { ...opts, nowMs: Date.now() + 10 * 60_000 }).ok,
+      false,
+      'replayed 10 minutes later',
+    );
     assert.equal(independentCheck(d.method, rx.host, d.target, d.headers, forged, SECRET).ok, false);
-    assert.equal(independentCheck(d.method, rx.host, d.target, d.headers, d.raw, randomBytes(32).toString('base64')).ok, false);
+    assert.equal(
+      independentCheck(d.method, rx.host, d.target, d.headers, d.raw, randomBytes(32).toString('base64')).ok,
+      false,
+    );
   }));
 
 test('a receiver holding another secret refuses it, and the send is failed', async () => {
@@ -185,28 +229,56 @@ test('an unreachable webhook is failed after one retry', async () => {
 
 test('the secret must be base64 of at least 16 bytes; the URL and secret are required together', () => {
   const base = { TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_URL: 'http://127.0.0.1:9/sms' };
-  assert.throws(() => loadConfig({ ...base, TWOFOLD_SMS_WEBHOOK_SECRET: randomBytes(15).toString('base64') }), /TWOFOLD_SMS_WEBHOOK_SECRET/);
-  assert.throws(() => loadConfig({ ...base, TWOFOLD_SMS_WEBHOOK_SECRET: 'not base64 at all!' }), /TWOFOLD_SMS_WEBHOOK_SECRET/);
+  assert.throws(
+    () => loadConfig({ ...base, TWOFOLD_SMS_WEBHOOK_SECRET: randomBytes(15).toString('base64') }),
+    /TWOFOLD_SMS_WEBHOOK_SECRET/,
+  );
+  assert.throws(
+    () => loadConfig({ ...base, TWOFOLD_SMS_WEBHOOK_SECRET: 'not base64 at all!' }),
+    /TWOFOLD_SMS_WEBHOOK_SECRET/,
+  );
   assert.throws(() => loadConfig(base), /TWOFOLD_SMS_WEBHOOK_SECRET: required/);
-  assert.throws(() => loadConfig({ TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_SECRET: SECRET }), /TWOFOLD_SMS_WEBHOOK_URL: required/);
+  assert.throws(
+    () => loadConfig({ TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_SECRET: SECRET }),
+    /TWOFOLD_SMS_WEBHOOK_URL: required/,
+  );
   assert.equal(loadConfig({ ...base, TWOFOLD_SMS_WEBHOOK_SECRET: SECRET }).sms.provider, 'webhook');
 });
 
 test('TWOFOLD_SMS_PROVIDER=webhook: an SMS set-up texts through the receiver and its code turns SMS on', () =>
   withReceiver(async (rx) => {
-    const h = await startHarness({ env: { TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_URL: rx.url(), TWOFOLD_SMS_WEBHOOK_SECRET: SECRET } });
+    const h = await startHarness({
+      env: { TWOFOLD_SMS_PROVIDER: 'webhook', TWOFOLD_SMS_WEBHOOK_URL: rx.url(), TWOFOLD_SMS_WEBHOOK_SECRET: SECRET },
+    });
     try {
-      const s = await h.inject({ method: 'POST', url: '/v1/auth/signup', payload: { email: 'wendy@example.com', password: 'correct horse battery staple', client: 'app' } });
+      const s = await h.inject({
+        method: 'POST',
+        url: '/v1/auth/signup',
+        payload: { email: 'wendy@example.com', password: 'correct horse battery staple', client: 'app' },
+      });
       await verifyEmail(h, 'wendy@example.com');
       const auth = { authorization: `Bearer ${s.json().token}` };
-      const r = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup', headers: auth, payload: { method: 'sms', phone: '+1 415 555 0123', password: 'correct horse battery staple' } });
+      const r = await h.inject({
+        method: 'POST',
+        url: '/v1/me/mfa/setup',
+        headers: auth,
+        payload: { method: 'sms', phone: '+1 415 555 0123', password: 'correct horse battery staple' },
+      });
       assert.equal(r.statusCode, 201, r.body);
       const d = rx.deliveries[0]!;
       assert.ok(d.ours.ok && d.independent.ok);
       const sent = JSON.parse(d.raw.toString('utf8')) as { to: string; body: string; code: string };
       assert.equal(sent.to, '+14155550123');
-      assert.equal(sent.body, `Your Twofold code is ${sent.code}. It expires in 3 minutes.\n\n@127.0.0.1:8080 #${sent.code}`);
-      const v = await h.inject({ method: 'POST', url: '/v1/me/mfa/setup/verify', headers: auth, payload: { setup_id: r.json().setup_id, code: sent.code } });
+      assert.equal(
+        sent.body,
+        `Your Twofold code is ${sent.code}. It expires in 3 minutes.\n\n@127.0.0.1:8080 #${sent.code}`,
+      );
+      const v = await h.inject({
+        method: 'POST',
+        url: '/v1/me/mfa/setup/verify',
+        headers: auth,
+        payload: { setup_id: r.json().setup_id, code: sent.code },
+      });
       assert.equal(v.statusCode, 200, v.body);
       assert.equal(v.json().method, 'sms');
     } finally {

@@ -53,13 +53,28 @@ export function eachEngine(title: string, body: (kit: StorageKit) => void): void
         },
         async newUser(o = {}) {
           const id = o.id ?? uid();
-          const u: UserRecord = { id, email: `${id.toLowerCase()}@example.com`, passwordHash: '$argon2id$v=19$fake', createdAt: T0, emailVerifiedAt: null, ...o };
+          const u: UserRecord = {
+            id,
+            email: `${id.toLowerCase()}@example.com`,
+            passwordHash: '$argon2id$v=19$fake',
+            createdAt: T0,
+            emailVerifiedAt: null,
+            ...o,
+          };
           assert.equal(await kit.s.users.create(u), 'created');
           return u;
         },
         session: (userId, o = {}) => ({
-          id: uid(), userId, tokenHash: randomBytes(32).toString('hex'), client: 'web', createdAt: T0, lastSeenAt: T0,
-          absoluteExpiresAt: T0 + 30 * DAY, ip: '192.0.2.1', userAgent: 'test-agent', ...o,
+          id: uid(),
+          userId,
+          tokenHash: randomBytes(32).toString('hex'),
+          client: 'web',
+          createdAt: T0,
+          lastSeenAt: T0,
+          absoluteExpiresAt: T0 + 30 * DAY,
+          ip: '192.0.2.1',
+          userAgent: 'test-agent',
+          ...o,
         }),
       };
       body(kit);

@@ -8,20 +8,24 @@ import { migrateToLatest } from '../../src/storage/migrate.js';
 import { databaseTargets } from '../helpers/databases.js';
 
 for (const target of databaseTargets()) {
-  runRateLimitStoreContract(`database (${target.name})`, async () => {
-    const tdb = await target.create();
-    const handle = openDatabase(tdb.url);
-    await migrateToLatest(handle);
-    const clock = new ManualClock();
-    const store = new DatabaseRateLimitStore(handle.db, clock);
-    return {
-      store,
-      advance: (ms) => clock.advance(ms),
-      cleanup: async () => {
-        await store.close();
-        await handle.close();
-        await tdb.cleanup();
-      },
-    };
-  }, { skip: target.skip });
+  runRateLimitStoreContract(
+    `database (${target.name})`,
+    async () => {
+      const tdb = await target.create();
+      const handle = openDatabase(tdb.url);
+      await migrateToLatest(handle);
+      const clock = new ManualClock();
+      const store = new DatabaseRateLimitStore(handle.db, clock);
+      return {
+        store,
+        advance: (ms) => clock.advance(ms),
+        cleanup: async () => {
+          await store.close();
+          await handle.close();
+          await tdb.cleanup();
+        },
+      };
+    },
+    { skip: target.skip },
+  );
 }

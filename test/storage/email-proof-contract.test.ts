@@ -9,7 +9,13 @@ import { DAY, T0, eachEngine, race, uid } from './contract-kit.js';
 eachEngine('Email proof contract', (kit) => {
   const { newUser } = kit;
   const token = (userId: string, o: Partial<EmailTokenRecord> = {}): EmailTokenRecord => ({
-    tokenHash: uid(), userId, purpose: 'verify', email: `${userId.toLowerCase()}@example.com`, createdAt: T0, expiresAt: T0 + DAY, ...o,
+    tokenHash: uid(),
+    userId,
+    purpose: 'verify',
+    email: `${userId.toLowerCase()}@example.com`,
+    createdAt: T0,
+    expiresAt: T0 + DAY,
+    ...o,
   });
 
   describe('EmailTokenStore', () => {
@@ -47,11 +53,25 @@ eachEngine('Email proof contract', (kit) => {
   describe('AccessKeyStore: revocation', () => {
     test('disableAllForUser disables the enabled keys of one user (they stay listed); deleteAllForUser deletes them', async () => {
       const [a, b] = [await newUser(), await newUser()];
-      const key = (userId: string, enabled: boolean) => ({ id: uid(), userId, secretEnc: 'sealed', enabled, createdAt: T0, lastUsedAt: null });
-      for (const k of [key(a.id, true), key(a.id, true), key(a.id, false), key(b.id, true)]) await kit.s.accessKeys.create(k);
+      const key = (userId: string, enabled: boolean) => ({
+        id: uid(),
+        userId,
+        secretEnc: 'sealed',
+        enabled,
+        createdAt: T0,
+        lastUsedAt: null,
+      });
+      for (const k of [key(a.id, true), key(a.id, true), key(a.id, false), key(b.id, true)])
+        await kit.s.accessKeys.create(k);
       assert.equal(await kit.s.accessKeys.disableAllForUser(a.id), 2);
-      assert.deepEqual((await kit.s.accessKeys.listForUser(a.id)).map((k) => k.enabled), [false, false, false]);
-      assert.deepEqual((await kit.s.accessKeys.listForUser(b.id)).map((k) => k.enabled), [true]);
+      assert.deepEqual(
+        (await kit.s.accessKeys.listForUser(a.id)).map((k) => k.enabled),
+        [false, false, false],
+      );
+      assert.deepEqual(
+        (await kit.s.accessKeys.listForUser(b.id)).map((k) => k.enabled),
+        [true],
+      );
       assert.equal(await kit.s.accessKeys.deleteAllForUser(a.id), 3);
       assert.equal(await kit.s.accessKeys.countForUser(a.id), 0);
       assert.equal(await kit.s.accessKeys.countForUser(b.id), 1);
@@ -84,7 +104,7 @@ eachEngine('Email proof contract', (kit) => {
       assert.equal((await kit.s.users.findById(u.id))!.passwordHash, null);
     });
 
-    test('deleteWithEverything in a transaction removes the account and its rows, and no one else\'s', async () => {
+    test("deleteWithEverything in a transaction removes the account and its rows, and no one else's", async () => {
       const [a, b] = [await newUser(), await newUser()];
       for (const u of [a, b]) {
         await kit.s.sessions.create(kit.session(u.id));

@@ -10,26 +10,68 @@ import { MIN, T0, assertFields, eachEngine, race, uid } from './contract-kit.js'
 eachEngine('second-factor stores contract', (kit) => {
   const { newUser } = kit;
   const factorOf = (userId: string, o: Partial<MfaFactorRecord> = {}): MfaFactorRecord => ({
-    userId, method: 'totp', secretEnc: 'v1.k1.iv.ct', phoneEnc: null, phoneHint: null, lastStep: null, enabledAt: T0, ...o,
+    userId,
+    method: 'totp',
+    secretEnc: 'v1.k1.iv.ct',
+    phoneEnc: null,
+    phoneHint: null,
+    lastStep: null,
+    enabledAt: T0,
+    ...o,
   });
   const setupOf = (userId: string, o: Partial<MfaSetupRecord> = {}): MfaSetupRecord => ({
-    id: uid(), userId, method: 'totp', secretEnc: 'v1.k1.a.b', phoneEnc: null, phoneHint: null, createdAt: T0, expiresAt: T0 + 15 * MIN, ...o,
+    id: uid(),
+    userId,
+    method: 'totp',
+    secretEnc: 'v1.k1.a.b',
+    phoneEnc: null,
+    phoneHint: null,
+    createdAt: T0,
+    expiresAt: T0 + 15 * MIN,
+    ...o,
   });
   const challengeOf = (userId: string): ChallengeRecord => ({
-    idHash: uid(), userId, method: 'totp', client: 'app', via: 'password', createdAt: T0, expiresAt: T0 + 5 * MIN, failures: 0, closedAt: null,
+    idHash: uid(),
+    userId,
+    method: 'totp',
+    client: 'app',
+    via: 'password',
+    createdAt: T0,
+    expiresAt: T0 + 5 * MIN,
+    failures: 0,
+    closedAt: null,
   });
 
   test('a factor round-trips, is replaced by putFactor and removed once by deleteFactor', async () => {
     const u = await newUser();
     assert.equal(await kit.s.factors.getFactor(u.id), null);
-    const f = factorOf(u.id, { method: 'sms', secretEnc: null, phoneEnc: 'v1.k1.p.q', phoneHint: '•••• 4567', lastStep: 95_000_000_123 });
+    const f = factorOf(u.id, {
+      method: 'sms',
+      secretEnc: null,
+      phoneEnc: 'v1.k1.p.q',
+      phoneHint: '•••• 4567',
+      lastStep: 95_000_000_123,
+    });
     await kit.s.factors.putFactor(f);
     assertFields(await kit.s.factors.getFactor(u.id), f);
     await kit.s.factors.putFactor(factorOf(u.id));
     assertFields(await kit.s.factors.getFactor(u.id), factorOf(u.id));
-    assert.equal(await kit.s.factors.updateFactorCiphertexts(u.id, 'v1.k2.new', null, { secretEnc: 'v1.k1.stale', phoneEnc: null }), false, 'a factor re-configured since it was read is left alone');
+    assert.equal(
+      await kit.s.factors.updateFactorCiphertexts(u.id, 'v1.k2.new', null, {
+        secretEnc: 'v1.k1.stale',
+        phoneEnc: null,
+      }),
+      false,
+      'a factor re-configured since it was read is left alone',
+    );
     assert.equal((await kit.s.factors.getFactor(u.id))!.secretEnc, 'v1.k1.iv.ct');
-    assert.equal(await kit.s.factors.updateFactorCiphertexts(u.id, 'v1.k2.new', null, { secretEnc: 'v1.k1.iv.ct', phoneEnc: null }), true);
+    assert.equal(
+      await kit.s.factors.updateFactorCiphertexts(u.id, 'v1.k2.new', null, {
+        secretEnc: 'v1.k1.iv.ct',
+        phoneEnc: null,
+      }),
+      true,
+    );
     assert.equal((await kit.s.factors.getFactor(u.id))!.secretEnc, 'v1.k2.new');
     assert.equal(await kit.s.factors.deleteFactor(u.id), true);
     assert.equal(await kit.s.factors.deleteFactor(u.id), false);
@@ -57,7 +99,11 @@ eachEngine('second-factor stores contract', (kit) => {
     const mine = [await newUser(), await newUser(), await newUser()];
     for (const u of mine) await kit.s.factors.putFactor(factorOf(u.id));
     const seen: string[] = [];
-    for (let after: string | null = null, page; (page = await kit.s.factors.listFactors(after, 2)).length > 0; after = page.at(-1)!.userId) {
+    for (
+      let after: string | null = null, page;
+      (page = await kit.s.factors.listFactors(after, 2)).length > 0;
+      after = page.at(-1)!.userId
+    ) {
       assert.ok(page.length <= 2);
       seen.push(...page.map((f) => f.userId));
     }
@@ -77,8 +123,16 @@ eachEngine('second-factor stores contract', (kit) => {
     await kit.s.setups.updateSetupCiphertexts(c.id, 'v1.k2.c', null);
     assert.equal((await kit.s.setups.getSetup(c.id))!.secretEnc, 'v1.k2.c');
     const pending: string[] = [];
-    for (let after: string | null = null, page; (page = await kit.s.setups.listSetups(after, 2)).length > 0; after = page.at(-1)!.id) pending.push(...page.map((x) => x.id));
-    assert.ok(pending.includes(b.id) && pending.includes(c.id) && !pending.includes(a.id), 'a used set-up is not listed');
+    for (
+      let after: string | null = null, page;
+      (page = await kit.s.setups.listSetups(after, 2)).length > 0;
+      after = page.at(-1)!.id
+    )
+      pending.push(...page.map((x) => x.id));
+    assert.ok(
+      pending.includes(b.id) && pending.includes(c.id) && !pending.includes(a.id),
+      'a used set-up is not listed',
+    );
     await kit.s.setups.deleteSetupsForUser(u.id);
     assert.equal(await kit.s.setups.getSetup(c.id), null);
     assert.equal(await kit.s.setups.spendSetup(c.id, T0 + 3), false);
@@ -103,7 +157,10 @@ eachEngine('second-factor stores contract', (kit) => {
   test('20 parallel spends of one recovery code: exactly one succeeds', async () => {
     const u = await newUser();
     await kit.s.recoveryCodes.putRecoveryCode(u.id, 'hash', 'k1', T0);
-    assert.equal((await race(20, () => kit.s.recoveryCodes.spendRecoveryCode(u.id, 'hash', T0 + 1))).filter(Boolean).length, 1);
+    assert.equal(
+      (await race(20, () => kit.s.recoveryCodes.spendRecoveryCode(u.id, 'hash', T0 + 1))).filter(Boolean).length,
+      1,
+    );
   });
 
   test('a challenge reserves attempts while open and unexpired, up to its max, then refuses', async () => {
@@ -153,7 +210,8 @@ eachEngine('second-factor stores contract', (kit) => {
     assertFields(await kit.s.attempts.getAttempts(u.id), { failures: 10, rounds: 1, lockedUntil: T0 + 1 + 15 * MIN });
     // The lock passed: the run goes on, and its next 10th doubles the lock.
     const after = T0 + 1 + 15 * MIN;
-    for (let i = 11; i <= 19; i++) assertFields(await reserve(after), { failures: i, rounds: 1, lockedUntil: T0 + 1 + 15 * MIN });
+    for (let i = 11; i <= 19; i++)
+      assertFields(await reserve(after), { failures: i, rounds: 1, lockedUntil: T0 + 1 + 15 * MIN });
     assertFields(await reserve(after), { failures: 20, rounds: 2, lockedUntil: after + 30 * MIN });
     await kit.s.attempts.resetAttempts(u.id);
     assertFields(await kit.s.attempts.getAttempts(u.id), { failures: 0, rounds: 0, lockedUntil: null });
@@ -177,7 +235,10 @@ eachEngine('second-factor stores contract', (kit) => {
     const u = await newUser();
     const states = await race(50, () => kit.s.attempts.reserveAccountAttempt(u.id, T0, LOCK_PLAN));
     const taken = states.filter((x) => x !== null);
-    assert.deepEqual(taken.map((x) => x.failures).sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1));
+    assert.deepEqual(
+      taken.map((x) => x.failures).sort((x, y) => x - y),
+      Array.from({ length: 10 }, (_, i) => i + 1),
+    );
     assertFields(await kit.s.attempts.getAttempts(u.id), { failures: 10, rounds: 1, lockedUntil: T0 + 15 * MIN });
   });
 });

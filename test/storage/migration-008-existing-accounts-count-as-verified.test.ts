@@ -22,11 +22,26 @@ for (const target of databaseTargets()) {
       const db = handle.db as unknown as Kysely<unknown>;
       for (const m of [m001, m002, m003, m004, m005, m006, m007]) await m.up(db, handle.dialect);
       const t0 = Date.UTC(2099, 0, 1);
-      await sql`insert into users (id, email, password_hash, created_at, updated_at) values ('old', 'old@example.com', null, ${t0}, ${t0})`.execute(db);
+      await sql`insert into users (id, email, password_hash, created_at, updated_at) values ('old', 'old@example.com', null, ${t0}, ${t0})`.execute(
+        db,
+      );
       await m008.up(db, handle.dialect);
-      await sql`insert into users (id, email, password_hash, created_at, updated_at) values ('new', 'new@example.com', null, ${t0 + 1}, ${t0 + 1})`.execute(db);
-      const rows = (await sql<{ id: string; v: number | string | null }>`select id, email_verified_at as v from users order by id`.execute(db)).rows;
-      assert.deepEqual(rows.map((r) => [r.id, r.v === null ? null : Number(r.v)]), [['new', null], ['old', t0]]);
+      await sql`insert into users (id, email, password_hash, created_at, updated_at) values ('new', 'new@example.com', null, ${t0 + 1}, ${t0 + 1})`.execute(
+        db,
+      );
+      const rows = (
+        await sql<{
+          id: string;
+          v: number | string | null;
+        }>`select id, email_verified_at as v from users order by id`.execute(db)
+      ).rows;
+      assert.deepEqual(
+        rows.map((r) => [r.id, r.v === null ? null : Number(r.v)]),
+        [
+          ['new', null],
+          ['old', t0],
+        ],
+      );
     } finally {
       await handle.close();
       await tdb.cleanup();

@@ -11,7 +11,13 @@ import { T0, eachEngine, uid } from './contract-kit.js';
 eachEngine('PrincipalStore contract', (kit) => {
   const { newUser, session } = kit;
   const keyOf = (userId: string, o: Partial<AccessKeyRecord> = {}): AccessKeyRecord => ({
-    id: uid().toUpperCase(), userId, secretEnc: `v1.k1.${uid()}.${uid()}`, enabled: true, createdAt: T0, lastUsedAt: null, ...o,
+    id: uid().toUpperCase(),
+    userId,
+    secretEnc: `v1.k1.${uid()}.${uid()}`,
+    enabled: true,
+    createdAt: T0,
+    lastUsedAt: null,
+    ...o,
   });
 
   test('a session token hash gives the session, the user and no factor or link for a plain account', async () => {
@@ -29,9 +35,29 @@ eachEngine('PrincipalStore contract', (kit) => {
     const x = session(u.id);
     await kit.s.sessions.create(x);
     await kit.s.sessions.create(session(other.id));
-    await kit.s.factors.putFactor({ userId: u.id, method: 'sms', secretEnc: null, phoneEnc: 'v1.k1.p.q', phoneHint: '•••• 4567', lastStep: null, enabledAt: T0 });
-    await kit.s.identities.link({ issuer: 'https://accounts.google.com', subject: uid(), userId: u.id, email: null, linkedAt: T0 });
-    await kit.s.identities.link({ issuer: 'https://other.example', subject: uid(), userId: u.id, email: null, linkedAt: T0 });
+    await kit.s.factors.putFactor({
+      userId: u.id,
+      method: 'sms',
+      secretEnc: null,
+      phoneEnc: 'v1.k1.p.q',
+      phoneHint: '•••• 4567',
+      lastStep: null,
+      enabledAt: T0,
+    });
+    await kit.s.identities.link({
+      issuer: 'https://accounts.google.com',
+      subject: uid(),
+      userId: u.id,
+      email: null,
+      linkedAt: T0,
+    });
+    await kit.s.identities.link({
+      issuer: 'https://other.example',
+      subject: uid(),
+      userId: u.id,
+      email: null,
+      linkedAt: T0,
+    });
     const found = await kit.s.principals.bySessionTokenHash(x.tokenHash);
     assert.deepEqual(found?.user, u);
     assert.deepEqual(found?.factor, { method: 'sms', phoneHint: '•••• 4567' });
@@ -49,9 +75,27 @@ eachEngine('PrincipalStore contract', (kit) => {
     const kb = keyOf(b.id, { enabled: false, lastUsedAt: T0 + 1 });
     await kit.s.accessKeys.create(ka);
     await kit.s.accessKeys.create(kb);
-    await kit.s.factors.putFactor({ userId: b.id, method: 'totp', secretEnc: 'v1.k1.s.t', phoneEnc: null, phoneHint: null, lastStep: 5, enabledAt: T0 });
-    assert.deepEqual(await kit.s.principals.byAccessKeyId(ka.id), { user: a, factor: null, googleLinked: false, key: ka });
-    assert.deepEqual(await kit.s.principals.byAccessKeyId(kb.id), { user: b, factor: { method: 'totp', phoneHint: null }, googleLinked: false, key: kb });
+    await kit.s.factors.putFactor({
+      userId: b.id,
+      method: 'totp',
+      secretEnc: 'v1.k1.s.t',
+      phoneEnc: null,
+      phoneHint: null,
+      lastStep: 5,
+      enabledAt: T0,
+    });
+    assert.deepEqual(await kit.s.principals.byAccessKeyId(ka.id), {
+      user: a,
+      factor: null,
+      googleLinked: false,
+      key: ka,
+    });
+    assert.deepEqual(await kit.s.principals.byAccessKeyId(kb.id), {
+      user: b,
+      factor: { method: 'totp', phoneHint: null },
+      googleLinked: false,
+      key: kb,
+    });
     assert.equal(await kit.s.principals.byAccessKeyId('A'.repeat(20)), null);
   });
 
@@ -67,12 +111,33 @@ eachEngine('PrincipalStore contract', (kit) => {
 
   test("a challenge id hash gives the challenge, its account's whole factor record and run of wrong codes", async () => {
     const u = await newUser();
-    const c = { idHash: uid(), userId: u.id, method: 'totp' as const, client: 'app' as const, via: 'password', createdAt: T0, expiresAt: T0 + 300_000, failures: 0, closedAt: null };
+    const c = {
+      idHash: uid(),
+      userId: u.id,
+      method: 'totp' as const,
+      client: 'app' as const,
+      via: 'password',
+      createdAt: T0,
+      expiresAt: T0 + 300_000,
+      failures: 0,
+      closedAt: null,
+    };
     await kit.s.challenges.createChallenge(c);
     const bare = await kit.s.principals.byChallengeIdHash(c.idHash);
     assert.deepEqual(bare?.challenge, await kit.s.challenges.getChallenge(c.idHash));
-    assert.deepEqual([bare?.user, bare?.factor, bare?.factorRecord, bare?.attempts], [u, null, null, { failures: 0, rounds: 0, lockedUntil: null }]);
-    const f = { userId: u.id, method: 'totp' as const, secretEnc: 'v1.k1.s.t', phoneEnc: null, phoneHint: null, lastStep: 95_000_000_123, enabledAt: T0 };
+    assert.deepEqual(
+      [bare?.user, bare?.factor, bare?.factorRecord, bare?.attempts],
+      [u, null, null, { failures: 0, rounds: 0, lockedUntil: null }],
+    );
+    const f = {
+      userId: u.id,
+      method: 'totp' as const,
+      secretEnc: 'v1.k1.s.t',
+      phoneEnc: null,
+      phoneHint: null,
+      lastStep: 95_000_000_123,
+      enabledAt: T0,
+    };
     await kit.s.factors.putFactor(f);
     await kit.s.attempts.reserveAccountAttempt(u.id, T0, LOCK_PLAN);
     await kit.s.attempts.reserveAccountAttempt(u.id, T0, LOCK_PLAN);

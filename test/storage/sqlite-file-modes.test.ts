@@ -18,7 +18,13 @@ const modeOf = (p: string): number => statSync(p).mode & 0o777;
 
 function capturingLogger(): Logger & { warnings: { obj: object; msg?: string }[] } {
   const warnings: { obj: object; msg?: string }[] = [];
-  return { warnings, debug() {}, info() {}, error() {}, warn: (obj, msg) => void warnings.push({ obj, ...(msg ? { msg } : {}) }) };
+  return {
+    warnings,
+    debug() {},
+    info() {},
+    error() {},
+    warn: (obj, msg) => void warnings.push({ obj, ...(msg ? { msg } : {}) }),
+  };
 }
 
 /** Opens the database, writes a row (so the WAL and its index exist) and answers the handle. */

@@ -30,7 +30,9 @@ eachEngine('Storage contract', (kit) => {
 
     test('20 concurrent sign-ups of one email create exactly one account', async () => {
       const email = `race-${uid().toLowerCase()}@example.com`;
-      const results = await race(20, () => kit.s.users.create({ id: uid(), email, passwordHash: 'h', createdAt: T0, emailVerifiedAt: null }));
+      const results = await race(20, () =>
+        kit.s.users.create({ id: uid(), email, passwordHash: 'h', createdAt: T0, emailVerifiedAt: null }),
+      );
       assert.equal(results.filter((r) => r === 'created').length, 1);
       assert.equal(results.filter((r) => r === 'email_taken').length, 19);
     });
@@ -80,7 +82,10 @@ eachEngine('Storage contract', (kit) => {
       for (const x of [...mine, theirs]) await kit.s.sessions.create(x);
       assert.deepEqual((await kit.s.sessions.listForUser(a.id)).map((x) => x.id).sort(), mine.map((x) => x.id).sort());
       assert.equal(await kit.s.sessions.deleteAllForUser(a.id, mine[0]!.id), 2);
-      assert.deepEqual((await kit.s.sessions.listForUser(a.id)).map((x) => x.id), [mine[0]!.id]);
+      assert.deepEqual(
+        (await kit.s.sessions.listForUser(a.id)).map((x) => x.id),
+        [mine[0]!.id],
+      );
       assert.equal(await kit.s.sessions.deleteAllForUser(a.id), 1);
       assert.deepEqual(await kit.s.sessions.listForUser(a.id), []);
       assert.equal((await kit.s.sessions.listForUser(b.id)).length, 1);
@@ -103,18 +108,42 @@ eachEngine('Storage contract', (kit) => {
   describe('EventStore', () => {
     test('events list newest first, page by `before`, keep their data, and stay per account', async () => {
       const [a, b] = [await newUser(), await newUser()];
-      for (let i = 0; i < 5; i++) await kit.s.events.append({ userId: a.id, type: `t${i}`, at: T0 + i, ip: null, userAgent: 'ua', data: { i, nested: { ok: true } } });
+      for (let i = 0; i < 5; i++)
+        await kit.s.events.append({
+          userId: a.id,
+          type: `t${i}`,
+          at: T0 + i,
+          ip: null,
+          userAgent: 'ua',
+          data: { i, nested: { ok: true } },
+        });
       await kit.s.events.append({ userId: b.id, type: 'other', at: T0, ip: '192.0.2.9', userAgent: null, data: null });
       const all = await kit.s.events.list(a.id, { limit: 50 });
-      assert.deepEqual(all.map((e) => e.type), ['t4', 't3', 't2', 't1', 't0']);
-      assertFields(all[0]!, { id: all[0]!.id, userId: a.id, type: 't4', at: T0 + 4, ip: null, userAgent: 'ua', data: { i: 4, nested: { ok: true } } });
-      assert.ok(all.every((e, i) => typeof e.id === 'number' && typeof e.at === 'number' && (i === 0 || e.id < all[i - 1]!.id)));
+      assert.deepEqual(
+        all.map((e) => e.type),
+        ['t4', 't3', 't2', 't1', 't0'],
+      );
+      assertFields(all[0]!, {
+        id: all[0]!.id,
+        userId: a.id,
+        type: 't4',
+        at: T0 + 4,
+        ip: null,
+        userAgent: 'ua',
+        data: { i: 4, nested: { ok: true } },
+      });
+      assert.ok(
+        all.every((e, i) => typeof e.id === 'number' && typeof e.at === 'number' && (i === 0 || e.id < all[i - 1]!.id)),
+      );
       const page1 = await kit.s.events.list(a.id, { limit: 2 });
       const page2 = await kit.s.events.list(a.id, { limit: 2, before: page1.at(-1)!.id });
       const page3 = await kit.s.events.list(a.id, { limit: 2, before: page2.at(-1)!.id });
       assert.deepEqual([...page1, ...page2, ...page3], all);
       assert.deepEqual(await kit.s.events.list(a.id, { limit: 2, before: all.at(-1)!.id }), []);
-      assert.deepEqual((await kit.s.events.list(b.id, { limit: 50 })).map((e) => [e.type, e.data]), [['other', null]]);
+      assert.deepEqual(
+        (await kit.s.events.list(b.id, { limit: 50 })).map((e) => [e.type, e.data]),
+        [['other', null]],
+      );
     });
   });
 
@@ -140,7 +169,10 @@ eachEngine('Storage contract', (kit) => {
       const tokenHash = uid();
       await kit.s.passwordResets.create({ tokenHash, userId: u.id, createdAt: T0, expiresAt: T0 + 30 * MIN });
       const got = await race(20, () => kit.s.passwordResets.spend(tokenHash, T0 + 1));
-      assert.deepEqual(got.filter((g) => g !== null), [u.id]);
+      assert.deepEqual(
+        got.filter((g) => g !== null),
+        [u.id],
+      );
     });
 
     test("spendAllForUser kills every unspent token of that user, not another user's", async () => {
@@ -156,7 +188,13 @@ eachEngine('Storage contract', (kit) => {
 
   describe('transaction', () => {
     test('a throw inside rolls back every write and reaches the caller', async () => {
-      const u: UserRecord = { id: uid(), email: `tx-${uid().toLowerCase()}@example.com`, passwordHash: 'h', createdAt: T0, emailVerifiedAt: null };
+      const u: UserRecord = {
+        id: uid(),
+        email: `tx-${uid().toLowerCase()}@example.com`,
+        passwordHash: 'h',
+        createdAt: T0,
+        emailVerifiedAt: null,
+      };
       const x = session(u.id);
       await assert.rejects(
         kit.s.transaction(async (tx) => {
@@ -174,7 +212,13 @@ eachEngine('Storage contract', (kit) => {
     });
 
     test('a transaction that returns commits its writes and hands back the value', async () => {
-      const u: UserRecord = { id: uid(), email: `tx-${uid().toLowerCase()}@example.com`, passwordHash: 'h', createdAt: T0, emailVerifiedAt: null };
+      const u: UserRecord = {
+        id: uid(),
+        email: `tx-${uid().toLowerCase()}@example.com`,
+        passwordHash: 'h',
+        createdAt: T0,
+        emailVerifiedAt: null,
+      };
       const got = await kit.s.transaction(async (tx) => {
         await tx.users.create(u);
         await tx.passwordResets.create({ tokenHash: u.id, userId: u.id, createdAt: T0, expiresAt: T0 + MIN });

@@ -38,7 +38,10 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
       method,
       credentials: 'same-origin',
       cache: 'no-store',
-      headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+      headers:
+        body === undefined
+          ? { accept: 'application/json' }
+          : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
     });
   } catch (err) {
@@ -56,11 +59,19 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
   if (!res.ok) {
     const problem = (data ?? {}) as { code?: unknown; detail?: unknown; title?: unknown };
     const code = typeof problem.code === 'string' ? problem.code : res.status === 404 ? 'not_found' : 'http_error';
-    const detail = typeof problem.detail === 'string' ? problem.detail : typeof problem.title === 'string' ? problem.title : `The server answered ${res.status}.`;
+    const detail =
+      typeof problem.detail === 'string'
+        ? problem.detail
+        : typeof problem.title === 'string'
+          ? problem.title
+          : `The server answered ${res.status}.`;
     if (res.status === 401 && code === 'unauthorized' && path.startsWith('/v1/me')) {
       window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
     }
-    const extra = typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.fromEntries(Object.entries(data).filter(([name]) => !STANDARD_MEMBERS.has(name))) : {};
+    const extra =
+      typeof data === 'object' && data !== null && !Array.isArray(data)
+        ? Object.fromEntries(Object.entries(data).filter(([name]) => !STANDARD_MEMBERS.has(name)))
+        : {};
     throw new ApiError(res.status, code, detail, parseRetryAfter(res.headers.get('retry-after')), extra);
   }
   return data as T;

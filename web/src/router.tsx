@@ -15,7 +15,9 @@ export type Flash = 'welcome' | 'recovered' | 'signed-out' | 'session-ended' | '
 
 /** `detail` rides along with the flash (e.g. how many access keys a password reset disabled). */
 export function navigate(to: string, opts: { replace?: boolean; flash?: Flash; detail?: number } = {}): void {
-  const state = opts.flash ? { flash: opts.flash, ...(opts.detail === undefined ? {} : { detail: opts.detail }) } : null;
+  const state = opts.flash
+    ? { flash: opts.flash, ...(opts.detail === undefined ? {} : { detail: opts.detail }) }
+    : null;
   if (opts.replace) history.replaceState(state, '', to);
   else history.pushState(state, '', to);
   window.scrollTo(0, 0);

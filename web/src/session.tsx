@@ -7,10 +7,7 @@ import { navigate } from './router';
 import type { User } from './types';
 
 export type SessionState =
-  | { status: 'loading' }
-  | { status: 'offline'; message: string }
-  | { status: 'anon' }
-  | { status: 'user'; user: User };
+  { status: 'loading' } | { status: 'offline'; message: string } | { status: 'anon' } | { status: 'user'; user: User };
 
 export interface Providers {
   google: boolean;
@@ -46,7 +43,8 @@ export function SessionProvider({ children }: { children: ReactNode }) {
       setState({ status: 'user', user });
     } catch (e) {
       if (e instanceof ApiError && (e.status === 401 || e.status === 403)) setState({ status: 'anon' });
-      else setState({ status: 'offline', message: e instanceof ApiError ? e.message : 'Twofold could not be reached.' });
+      else
+        setState({ status: 'offline', message: e instanceof ApiError ? e.message : 'Twofold could not be reached.' });
     }
   }, []);
 
@@ -64,7 +62,10 @@ export function SessionProvider({ children }: { children: ReactNode }) {
     return () => window.removeEventListener(SIGNED_OUT_EVENT, onSignedOut);
   }, []);
 
-  const setUser = useCallback((user: User | null) => setState(user ? { status: 'user', user } : { status: 'anon' }), []);
+  const setUser = useCallback(
+    (user: User | null) => setState(user ? { status: 'user', user } : { status: 'anon' }),
+    [],
+  );
   const value = useMemo(() => ({ state, providers, setUser, refresh }), [state, providers, setUser, refresh]);
   return <Ctx.Provider value={value}>{children}</Ctx.Provider>;
 }

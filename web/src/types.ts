@@ -3,7 +3,16 @@
 // differently and the set-up answers the client does not model.
 import type { MfaRequired, SecurityEvent } from '../../src/client/api-types';
 
-export type { AccessKey, Authenticated, CreatedAccessKey, LoginResult, MfaMethod, MfaStatus, Session, User } from '../../src/client/api-types';
+export type {
+  AccessKey,
+  Authenticated,
+  CreatedAccessKey,
+  LoginResult,
+  MfaMethod,
+  MfaStatus,
+  Session,
+  User,
+} from '../../src/client/api-types';
 
 /**
  * A sign-in's second step. One that arrives from Google's redirect (/login?challenge=…) carries no

@@ -18,7 +18,8 @@ describe('SmtpMailer', () => {
   test('delivers to, from, subject and plain text', async () => {
     const mailer = new SmtpMailer({ url: server.url, from: FROM });
     try {
-      const text = 'Reset your password:\nhttp://127.0.0.1:8080/reset-password?token=abc123\n\nIgnore this if it was not you.';
+      const text =
+        'Reset your password:\nhttp://127.0.0.1:8080/reset-password?token=abc123\n\nIgnore this if it was not you.';
       await mailer.send({ to: 'alice@example.com', subject: 'Reset your Twofold password', text });
       await server.waitFor(1);
       const mail = server.messages.at(-1);
@@ -87,7 +88,11 @@ describe('SmtpMailer failures', () => {
     const { port } = probe.address() as AddressInfo;
     await new Promise<void>((resolve) => probe.close(() => resolve()));
 
-    const mailer = new SmtpMailer({ url: `smtps://mailuser:hunter2-secret@127.0.0.1:${port}`, from: FROM, connectionTimeoutMs: 2_000 });
+    const mailer = new SmtpMailer({
+      url: `smtps://mailuser:hunter2-secret@127.0.0.1:${port}`,
+      from: FROM,
+      connectionTimeoutMs: 2_000,
+    });
     try {
       await assert.rejects(mailer.send({ to: 'a@example.com', subject: 'S', text: 'T' }), (err: unknown) => {
         assert.ok(err instanceof Error);
@@ -102,11 +107,14 @@ describe('SmtpMailer failures', () => {
 
   test('a URL that is not smtp(s) is refused without quoting it', () => {
     for (const url of ['http://user:hunter2@example.com', 'not a url hunter2']) {
-      assert.throws(() => new SmtpMailer({ url, from: FROM }), (err: unknown) => {
-        assert.ok(err instanceof Error);
-        assert.doesNotMatch(err.message, /hunter2/);
-        return true;
-      });
+      assert.throws(
+        () => new SmtpMailer({ url, from: FROM }),
+        (err: unknown) => {
+          assert.ok(err instanceof Error);
+          assert.doesNotMatch(err.message, /hunter2/);
+          return true;
+        },
+      );
     }
   });
 });

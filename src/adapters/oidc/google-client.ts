@@ -6,7 +6,13 @@
 import * as client from 'openid-client';
 import { checkIssuerUrl } from '../../core/oidc-issuer.js';
 import { safeEqual } from '../../core/tokens.js';
-import { OidcFailure, type OidcAuthorization, type OidcIdentity, type OidcPending, type OidcProvider } from '../../core/ports/oidc.js';
+import {
+  OidcFailure,
+  type OidcAuthorization,
+  type OidcIdentity,
+  type OidcPending,
+  type OidcProvider,
+} from '../../core/ports/oidc.js';
 
 export const GOOGLE_SCOPE = 'openid email profile';
 /** Discovery is cached; metadata rarely changes, and keys are re-fetched by the library on a new kid. */
@@ -27,22 +33,36 @@ export interface GoogleClientOptions {
 function classify(err: unknown, during: string): OidcFailure {
   if (err instanceof OidcFailure) return err;
   if (err instanceof client.AuthorizationResponseError) {
-    return new OidcFailure(err.error === 'access_denied' ? 'denied' : 'failed', `provider refused the authorization (${err.error})`, { cause: err });
+    return new OidcFailure(
+      err.error === 'access_denied' ? 'denied' : 'failed',
+      `provider refused the authorization (${err.error})`,
+      { cause: err },
+    );
   }
   if (err instanceof client.ResponseBodyError) {
     // An OAuth error body: invalid_grant for a spent, expired or stolen code; a 5xx is an outage.
-    return new OidcFailure(err.status >= 500 ? 'unavailable' : 'failed', `provider refused the ${during} (${err.error})`, { cause: err });
+    return new OidcFailure(
+      err.status >= 500 ? 'unavailable' : 'failed',
+      `provider refused the ${during} (${err.error})`,
+      { cause: err },
+    );
   }
   // fetch() failing (refused connection, DNS, reset) surfaces as a TypeError.
-  if (err instanceof TypeError) return new OidcFailure('unavailable', `provider unreachable during ${during}`, { cause: err });
+  if (err instanceof TypeError)
+    return new OidcFailure('unavailable', `provider unreachable during ${during}`, { cause: err });
   if (err instanceof client.ClientError) {
     const code = err.code ?? '';
-    if (code === 'OAUTH_TIMEOUT' || code === 'OAUTH_ABORT') return new OidcFailure('unavailable', `provider timed out during ${during}`, { cause: err });
+    if (code === 'OAUTH_TIMEOUT' || code === 'OAUTH_ABORT')
+      return new OidcFailure('unavailable', `provider timed out during ${during}`, { cause: err });
     if (code === 'OAUTH_RESPONSE_IS_NOT_CONFORM' || code === 'OAUTH_RESPONSE_IS_NOT_JSON') {
-      return new OidcFailure('unavailable', `provider answered the ${during} with an unexpected response`, { cause: err });
+      return new OidcFailure('unavailable', `provider answered the ${during} with an unexpected response`, {
+        cause: err,
+      });
     }
   }
-  return new OidcFailure('failed', `${during} failed: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+  return new OidcFailure('failed', `${during} failed: ${err instanceof Error ? err.message : String(err)}`, {
+    cause: err,
+  });
 }
 
 export class GoogleOidcClient implements OidcProvider {
@@ -109,7 +129,8 @@ export class GoogleOidcClient implements OidcProvider {
   async exchange(callbackUrl: URL, pending: OidcPending): Promise<OidcIdentity> {
     // The library compares state too; checking first names the failure precisely.
     const state = callbackUrl.searchParams.get('state');
-    if (state === null || !safeEqual(state, pending.state)) throw new OidcFailure('state', 'the callback state does not match this browser\'s sign-in');
+    if (state === null || !safeEqual(state, pending.state))
+      throw new OidcFailure('state', "the callback state does not match this browser's sign-in");
     // The redirect_uri sent to the token endpoint is the callback URL without its query: rebuild it
     // from the registered URI so a proxy's view of the path can never change it.
     const current = new URL(this.opts.redirectUri);

@@ -34,18 +34,22 @@ after(async () => {
 });
 
 let n = 0;
-runRateLimitStoreContract('redis', async () => {
-  const prefix = `${runPrefix}${n++}:`;
-  const store = new RedisRateLimitStore(createRedis(redisUrl), prefix);
-  return {
-    store,
-    advance: (ms) => sleep(ms),
-    cleanup: async () => {
-      await store.close();
-      await deleteByPrefix(await adminClient(), prefix);
-    },
-  };
-}, { skip: needsRedis });
+runRateLimitStoreContract(
+  'redis',
+  async () => {
+    const prefix = `${runPrefix}${n++}:`;
+    const store = new RedisRateLimitStore(createRedis(redisUrl), prefix);
+    return {
+      store,
+      advance: (ms) => sleep(ms),
+      cleanup: async () => {
+        await store.close();
+        await deleteByPrefix(await adminClient(), prefix);
+      },
+    };
+  },
+  { skip: needsRedis },
+);
 
 describe('RedisRateLimitStore with a live server', { skip: needsRedis }, () => {
   test('a counter written by one instance is seen by another', async () => {

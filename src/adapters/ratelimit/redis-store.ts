@@ -116,7 +116,12 @@ export class RedisRateLimitStore implements RateLimitStore {
   release(releases: readonly Release[]): Promise<void> {
     return this.run(async () => {
       if (releases.length === 0) return;
-      await this.redis.eval(RELEASE_SCRIPT, releases.length, ...releases.map((r) => this.key(r.key)), ...releases.map((r) => (r.clear ? 'clear' : 'one')));
+      await this.redis.eval(
+        RELEASE_SCRIPT,
+        releases.length,
+        ...releases.map((r) => this.key(r.key)),
+        ...releases.map((r) => (r.clear ? 'clear' : 'one')),
+      );
     });
   }
 

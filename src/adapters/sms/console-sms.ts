@@ -12,7 +12,10 @@ export class ConsoleSmsSender implements SmsSender {
 
   async send(m: SmsMessage): Promise<void> {
     if (this.production) {
-      this.logger.warn({ to: maskPhone(m.to) }, 'TWOFOLD_SMS_PROVIDER=console in production: no text message was sent (code redacted)');
+      this.logger.warn(
+        { to: maskPhone(m.to) },
+        'TWOFOLD_SMS_PROVIDER=console in production: no text message was sent (code redacted)',
+      );
       return;
     }
     // Development only: printing the code is the point of this adapter.

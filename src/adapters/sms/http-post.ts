@@ -14,7 +14,13 @@ export async function postWithRetry(url: string, o: PostOptions): Promise<{ stat
   let lastError: unknown;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const res = await fetch(url, { method: 'POST', headers: o.headers, body: o.body, signal: AbortSignal.timeout(o.timeoutMs), redirect: 'manual' });
+      const res = await fetch(url, {
+        method: 'POST',
+        headers: o.headers,
+        body: o.body,
+        signal: AbortSignal.timeout(o.timeoutMs),
+        redirect: 'manual',
+      });
       return { status: res.status, text: (await res.text()).slice(0, 4096) };
     } catch (e) {
       lastError = e;

@@ -21,10 +21,22 @@ export class WebhookSmsSender implements SmsSender {
     const body = JSON.stringify({ to: m.to, body: m.body, code: m.code });
     const headers = { 'content-type': 'application/json' };
     const signed = buildSignedHeaders({
-      method: 'POST', url: this.url, headers, body, keyId: WEBHOOK_KEY_ID, secretBase64: this.secretBase64, scheme: 'rfc9421',
-      nowMs: Date.now(), nonce: randomBytes(12).toString('base64url'),
+      method: 'POST',
+      url: this.url,
+      headers,
+      body,
+      keyId: WEBHOOK_KEY_ID,
+      secretBase64: this.secretBase64,
+      scheme: 'rfc9421',
+      nowMs: Date.now(),
+      nonce: randomBytes(12).toString('base64url'),
     });
-    const res = await postWithRetry(this.url, { headers: { ...headers, ...signed }, body, timeoutMs: this.timeoutMs, what: 'The SMS webhook' });
+    const res = await postWithRetry(this.url, {
+      headers: { ...headers, ...signed },
+      body,
+      timeoutMs: this.timeoutMs,
+      what: 'The SMS webhook',
+    });
     if (res.status >= 200 && res.status < 300) return;
     if (res.status === 422) throw new SmsDeliveryError('invalid_number', 'The SMS webhook refused the number');
     throw new SmsDeliveryError('failed', `The SMS webhook answered ${res.status}`);

@@ -113,7 +113,14 @@ export interface MfaSetupStore {
    * Stores a new SMS code (killing the previous one) in one conditional UPDATE: only while the
    * set-up is open, at least `minGapMs` after the last send and below `maxSends`.
    */
-  setSetupCode(id: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
+  setSetupCode(
+    id: string,
+    codeHash: string,
+    codeExpiresAt: number,
+    now: number,
+    minGapMs: number,
+    maxSends: number,
+  ): Promise<'ok' | CodeRefusal>;
   /**
    * Puts back the code state from before a send that the provider refused, only while the code
    * stored is still `ourHash` (a later send is never undone); true when it was put back.
@@ -135,7 +142,14 @@ export interface ChallengeStore {
   closeChallenge(idHash: string, now: number): Promise<boolean>;
   closeChallengesForUser(userId: string, now: number): Promise<void>;
   /** As `MfaSetupStore.setSetupCode`, while the challenge is open. */
-  setChallengeCode(idHash: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal>;
+  setChallengeCode(
+    idHash: string,
+    codeHash: string,
+    codeExpiresAt: number,
+    now: number,
+    minGapMs: number,
+    maxSends: number,
+  ): Promise<'ok' | CodeRefusal>;
   /** As `MfaSetupStore.restoreSetupCode`. */
   restoreChallengeCode(idHash: string, ourHash: string, previous: SmsCodeState): Promise<boolean>;
 }

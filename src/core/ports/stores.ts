@@ -4,7 +4,13 @@
 import type { AccessKeyStore } from './access-key-store.js';
 import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
-import type { ChallengeStore, MfaAttemptStore, MfaFactorStore, MfaSetupStore, RecoveryCodeStore } from './mfa-stores.js';
+import type {
+  ChallengeStore,
+  MfaAttemptStore,
+  MfaFactorStore,
+  MfaSetupStore,
+  RecoveryCodeStore,
+} from './mfa-stores.js';
 import type { PrincipalStore } from './principal-store.js';
 
 export type ClientKind = 'web' | 'app';

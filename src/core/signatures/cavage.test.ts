@@ -24,10 +24,23 @@ const SIGNING_STRING = [
 ].join('\n');
 const HEADERS = '(request-target) host date content-type content-length digest';
 
-function view(headers: Record<string, string | string[]>, body: Uint8Array | null = new Uint8Array(BODY)): SignedRequestView {
+function view(
+  headers: Record<string, string | string[]>,
+  body: Uint8Array | null = new Uint8Array(BODY),
+): SignedRequestView {
   return {
-    method: 'POST', origin: 'https://api.twofold.test', target: '/v1/me/things?a=1&b=2', body,
-    headers: { host: 'api.twofold.test', date: DATE, 'content-type': 'application/json', 'content-length': '18', digest: DIGEST, ...headers },
+    method: 'POST',
+    origin: 'https://api.twofold.test',
+    target: '/v1/me/things?a=1&b=2',
+    body,
+    headers: {
+      host: 'api.twofold.test',
+      date: DATE,
+      'content-type': 'application/json',
+      'content-length': '18',
+      digest: DIGEST,
+      ...headers,
+    },
   };
 }
 const auth = (params: string) => ({ authorization: `Signature ${params}` });
@@ -35,7 +48,10 @@ const GOOD = `keyId="key-1",algorithm="hmac-sha256",headers="${HEADERS}",signatu
 const verify = (v: SignedRequestView): VerifyResult => verifyCavage(v, { nowMs: NOW, lookupKey });
 
 test('cavageSigningString equals the hand-written §2.3 string', () => {
-  assert.deepEqual(cavageSigningString(view({}), HEADERS.split(' '), { algorithm: 'hmac-sha256' }), { ok: true, base: SIGNING_STRING });
+  assert.deepEqual(cavageSigningString(view({}), HEADERS.split(' '), { algorithm: 'hmac-sha256' }), {
+    ok: true,
+    base: SIGNING_STRING,
+  });
 });
 
 test('a hand-built Authorization: Signature is accepted', () => {
@@ -61,14 +77,31 @@ test('the Signature: field form and parameter order/spacing variations are accep
 test('hs2019 with (created) and (expires) is accepted; hmac-sha256 with (created) is refused (§2.3)', () => {
   const created = Math.floor(NOW / 1000);
   const expires = created + 120;
-  const v: SignedRequestView = { method: 'GET', origin: 'https://api.twofold.test', target: '/v1/me', headers: { host: 'api.twofold.test' }, body: null };
-  const s = hmac(['(request-target): get /v1/me', 'host: api.twofold.test', `(created): ${created}`, `(expires): ${expires}`].join('\n'));
-  const params = (alg: string) => `keyId="key-1",algorithm="${alg}",created=${created},expires=${expires},headers="(request-target) host (created) (expires)",signature="${s}"`;
+  const v: SignedRequestView = {
+    method: 'GET',
+    origin: 'https://api.twofold.test',
+    target: '/v1/me',
+    headers: { host: 'api.twofold.test' },
+    body: null,
+  };
+  const s = hmac(
+    ['(request-target): get /v1/me', 'host: api.twofold.test', `(created): ${created}`, `(expires): ${expires}`].join(
+      '\n',
+    ),
+  );
+  const params = (alg: string) =>
+    `keyId="key-1",algorithm="${alg}",created=${created},expires=${expires},headers="(request-target) host (created) (expires)",signature="${s}"`;
   const ok = verifyCavage({ ...v, headers: { ...v.headers, ...auth(params('hs2019')) } }, { nowMs: NOW, lookupKey });
   assert.equal(ok.ok, true);
   if (ok.ok) assert.deepEqual([ok.created, ok.expires], [created, expires]);
-  assert.equal(verifyCavage({ ...v, headers: { ...v.headers, ...auth(params('hmac-sha256')) } }, { nowMs: NOW, lookupKey }).ok, false);
-  const late = verifyCavage({ ...v, headers: { ...v.headers, ...auth(params('hs2019')) } }, { nowMs: NOW + 121_000, lookupKey });
+  assert.equal(
+    verifyCavage({ ...v, headers: { ...v.headers, ...auth(params('hmac-sha256')) } }, { nowMs: NOW, lookupKey }).ok,
+    false,
+  );
+  const late = verifyCavage(
+    { ...v, headers: { ...v.headers, ...auth(params('hs2019')) } },
+    { nowMs: NOW + 121_000, lookupKey },
+  );
   assert.deepEqual(late, { ok: false, reason: 'signature expired' });
 });
 
@@ -94,17 +127,32 @@ test('parseCavageParams: defaults and duplicates', () => {
 
 test('garbage authorization/signature fields are refusals, never exceptions', () => {
   const cases = [
-    'Signature', 'Signature ', 'Signature keyId=key-1', 'Signature keyId="key-1', 'Signature keyId="key-1,signature="abc"',
-    'Signature keyId="key-1",signature="###"', 'Signature keyId="key-1",signature="AAAA" extra', 'Signature ,,,,',
-    'Signature keyId="key-1",headers="",signature="AAAA"', 'Signature keyId="key-1",headers="(foo)",signature="AAAA"',
-    'Signature keyId="key-1",headers="(created)",signature="AAAA"', 'Signature keyId="key-1",created=1.5,signature="AAAA"',
-    'Signature keyId="key-1",headers="Ü",signature="AAAA"', `Signature keyId="key-1",headers="${'x '.repeat(100)}",signature="AAAA"`,
-    `Signature keyId="${'k'.repeat(1_000_000)}",signature="AAAA"`, `Signature keyId="key-1",signature="${'"'.repeat(50_000)}`,
-    'Signature \u0000', 'Signature keyId="",signature="AAAA"', 'Bearer abc', `Signature ${GOOD.replace('"key-1"', '"key-2"')}`,
+    'Signature',
+    'Signature ',
+    'Signature keyId=key-1',
+    'Signature keyId="key-1',
+    'Signature keyId="key-1,signature="abc"',
+    'Signature keyId="key-1",signature="###"',
+    'Signature keyId="key-1",signature="AAAA" extra',
+    'Signature ,,,,',
+    'Signature keyId="key-1",headers="",signature="AAAA"',
+    'Signature keyId="key-1",headers="(foo)",signature="AAAA"',
+    'Signature keyId="key-1",headers="(created)",signature="AAAA"',
+    'Signature keyId="key-1",created=1.5,signature="AAAA"',
+    'Signature keyId="key-1",headers="Ü",signature="AAAA"',
+    `Signature keyId="key-1",headers="${'x '.repeat(100)}",signature="AAAA"`,
+    `Signature keyId="${'k'.repeat(1_000_000)}",signature="AAAA"`,
+    `Signature keyId="key-1",signature="${'"'.repeat(50_000)}`,
+    'Signature \u0000',
+    'Signature keyId="",signature="AAAA"',
+    'Bearer abc',
+    `Signature ${GOOD.replace('"key-1"', '"key-2"')}`,
   ];
   for (const a of cases) {
     let r: VerifyResult | undefined;
-    assert.doesNotThrow(() => { r = verify(view({ authorization: a })); });
+    assert.doesNotThrow(() => {
+      r = verify(view({ authorization: a }));
+    });
     assert.equal(r?.ok, false, a.slice(0, 60));
   }
   assert.equal(verify(view({ authorization: [`Signature ${GOOD}`, `Signature ${GOOD}`] })).ok, false);

@@ -8,8 +8,12 @@
 // time comes in as `nowMs`; no I/O.
 
 import {
-  MAX_FIELD_LENGTH, headerLines, headerValue, isSafeBaseValue,
-  type SignedRequestView, type VerifyResult,
+  MAX_FIELD_LENGTH,
+  headerLines,
+  headerValue,
+  isSafeBaseValue,
+  type SignedRequestView,
+  type VerifyResult,
 } from './request.js';
 import { hmacSha256, signaturesEqual, type BaseResult, type VerifyOptions } from './rfc9421.js';
 
@@ -55,16 +59,29 @@ export function parseCavageParams(input: string): ParamsResult {
   const signature = found.get('signature');
   if (!keyId) return { ok: false, reason: 'keyId is missing' };
   if (!signature) return { ok: false, reason: 'signature is missing' };
-  const headers = (found.get('headers') ?? '(created)').split(/[ \t]+/).filter((h) => h !== '').map((h) => h.toLowerCase());
-  if (headers.length === 0 || headers.length > MAX_HEADERS) return { ok: false, reason: 'headers list is empty or too long' };
+  const headers = (found.get('headers') ?? '(created)')
+    .split(/[ \t]+/)
+    .filter((h) => h !== '')
+    .map((h) => h.toLowerCase());
+  if (headers.length === 0 || headers.length > MAX_HEADERS)
+    return { ok: false, reason: 'headers list is empty or too long' };
   const created = found.get('created');
   const expires = found.get('expires');
-  if (created !== undefined && !/^[0-9]{1,15}$/.test(created)) return { ok: false, reason: 'created is not an integer' };
-  if (expires !== undefined && !/^[0-9]{1,15}(?:\.[0-9]{1,9})?$/.test(expires)) return { ok: false, reason: 'expires is not a number' };
+  if (created !== undefined && !/^[0-9]{1,15}$/.test(created))
+    return { ok: false, reason: 'created is not an integer' };
+  if (expires !== undefined && !/^[0-9]{1,15}(?:\.[0-9]{1,9})?$/.test(expires))
+    return { ok: false, reason: 'expires is not a number' };
   const algorithm = found.get('algorithm')?.toLowerCase();
   return {
     ok: true,
-    params: { keyId, headers, signature, ...(algorithm !== undefined ? { algorithm } : {}), ...(created !== undefined ? { created } : {}), ...(expires !== undefined ? { expires } : {}) },
+    params: {
+      keyId,
+      headers,
+      signature,
+      ...(algorithm !== undefined ? { algorithm } : {}),
+      ...(created !== undefined ? { created } : {}),
+      ...(expires !== undefined ? { expires } : {}),
+    },
   };
 }
 
@@ -128,7 +145,11 @@ export function verifyCavage(view: SignedRequestView, opts: VerifyOptions): Veri
     const created = p.created !== undefined ? Number(p.created) : undefined;
     const expires = p.expires !== undefined ? Number(p.expires) : undefined;
     if (expires !== undefined && opts.nowMs / 1000 > expires) return { ok: false, reason: 'signature expired' };
-    if (opts.maxSkewSec !== undefined && created !== undefined && Math.abs(opts.nowMs / 1000 - created) > opts.maxSkewSec) {
+    if (
+      opts.maxSkewSec !== undefined &&
+      created !== undefined &&
+      Math.abs(opts.nowMs / 1000 - created) > opts.maxSkewSec
+    ) {
       return { ok: false, reason: 'created is outside the allowed clock skew' };
     }
     let key: Uint8Array | null = null;
@@ -141,9 +162,14 @@ export function verifyCavage(view: SignedRequestView, opts: VerifyOptions): Veri
     const base = cavageSigningString(view, p.headers, p);
     if (!base.ok) return base;
     const signatureBytes = new Uint8Array(Buffer.from(p.signature, 'base64'));
-    if (!signaturesEqual(hmacSha256(key, base.base), signatureBytes)) return { ok: false, reason: 'signature does not match' };
+    if (!signaturesEqual(hmacSha256(key, base.base), signatureBytes))
+      return { ok: false, reason: 'signature does not match' };
     return {
-      ok: true, keyId: p.keyId, covered: p.headers, signatureBytes, scheme: 'cavage',
+      ok: true,
+      keyId: p.keyId,
+      covered: p.headers,
+      signatureBytes,
+      scheme: 'cavage',
       ...(created !== undefined ? { created } : {}),
       ...(expires !== undefined ? { expires } : {}),
     };

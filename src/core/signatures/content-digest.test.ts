@@ -1,7 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { computeContentDigest, computeLegacyDigest, verifyContentDigest, verifyLegacyDigest } from './content-digest.js';
+import {
+  computeContentDigest,
+  computeLegacyDigest,
+  verifyContentDigest,
+  verifyLegacyDigest,
+} from './content-digest.js';
 
 // Vectors: shared/VECTORS.md "Content-Digest, RFC 9530" (RFC 9530 §2 and Appendix B).
 const bytes = (s: string) => new Uint8Array(Buffer.from(s, 'utf8'));
@@ -39,7 +44,14 @@ test('verifyContentDigest: every recognised member must match', () => {
 test('verifyContentDigest: md5, sha and unknown-only headers are refused', () => {
   const md5 = `md5=:${createHash('md5').update(BODY).digest('base64')}:`;
   const sha = `sha=:${createHash('sha1').update(BODY).digest('base64')}:`;
-  for (const v of [md5, sha, `${md5}, ${sha}`, 'unixsum=:AAAA:', 'sha-3=:AAAA:', 'SHA-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:']) {
+  for (const v of [
+    md5,
+    sha,
+    `${md5}, ${sha}`,
+    'unixsum=:AAAA:',
+    'sha-3=:AAAA:',
+    'SHA-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=:',
+  ]) {
     const r = verifyContentDigest(v, BODY);
     assert.equal(r.ok, false, v);
   }
@@ -49,13 +61,28 @@ test('verifyContentDigest: md5, sha and unknown-only headers are refused', () =>
 
 test('verifyContentDigest: malformed values are results, not exceptions', () => {
   const cases = [
-    '', 'sha-256', 'sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=', 'sha-256=:not base64!:',
-    'sha-256="X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE="', 'sha-256=(:X48E:)', 'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
-    '=:AAAA:', ',,,', 'sha-256=:AAAA:;', '\u0000', 'é=:AAAA:', `sha-256=:${'A'.repeat(1_000_000)}:`,
+    '',
+    'sha-256',
+    'sha-256=X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
+    'sha-256=:not base64!:',
+    'sha-256="X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE="',
+    'sha-256=(:X48E:)',
+    'sha-256=:X48E9qOokqqrvdts8nOJRJN3OWDUoyWxBf7kbu9DBPE=',
+    '=:AAAA:',
+    ',,,',
+    'sha-256=:AAAA:;',
+    '\u0000',
+    'é=:AAAA:',
+    `sha-256=:${'A'.repeat(1_000_000)}:`,
   ];
   for (const v of cases) {
     let r: ReturnType<typeof verifyContentDigest> | undefined;
-    assert.doesNotThrow(() => { r = verifyContentDigest(v, BODY); }, v.slice(0, 40));
+    assert.doesNotThrow(
+      () => {
+        r = verifyContentDigest(v, BODY);
+      },
+      v.slice(0, 40),
+    );
     assert.equal(r?.ok, false, v.slice(0, 40));
   }
 });
@@ -74,10 +101,22 @@ test('legacy Digest: MD5/SHA only, garbage and huge values are refused without t
   const md5 = `MD5=${createHash('md5').update(BODY).digest('base64')}`;
   const sha = `SHA=${createHash('sha1').update(BODY).digest('base64')}`;
   const good = `SHA-256=${createHash('sha256').update(BODY).digest('base64')}`;
-  const cases = [md5, sha, `${md5}, ${sha}`, '', 'SHA-256', '=abc', 'SHA-256=not base64!', `${good}, ${good}`, `SHA-256=${'A'.repeat(100_000)}`];
+  const cases = [
+    md5,
+    sha,
+    `${md5}, ${sha}`,
+    '',
+    'SHA-256',
+    '=abc',
+    'SHA-256=not base64!',
+    `${good}, ${good}`,
+    `SHA-256=${'A'.repeat(100_000)}`,
+  ];
   for (const v of cases) {
     let r: ReturnType<typeof verifyLegacyDigest> | undefined;
-    assert.doesNotThrow(() => { r = verifyLegacyDigest(v, BODY); });
+    assert.doesNotThrow(() => {
+      r = verifyLegacyDigest(v, BODY);
+    });
     assert.equal(r?.ok, false, v.slice(0, 40));
   }
 });

@@ -15,7 +15,13 @@ const sec = (ms: number) => Math.floor(ms / 1000);
 const hmac = (s: string, key: Uint8Array = KEY) => createHmac('sha256', key).update(s).digest('base64');
 const JSON_BODY = Buffer.from('{"name":"laptop"}');
 
-interface Req { method: string; target: string; body?: Buffer; signedAtMs?: number; key?: Uint8Array }
+interface Req {
+  method: string;
+  target: string;
+  body?: Buffer;
+  signedAtMs?: number;
+  key?: Uint8Array;
+}
 
 function sfDigest(body: Buffer): string {
   return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`;
@@ -30,8 +36,15 @@ function rfc9421(r: Req, cover: string[], params: (created: number) => string): 
   if (body.length) Object.assign(headers, { 'content-type': 'application/json', 'content-digest': sfDigest(body) });
   const [path, query] = r.target.split('?');
   const values: Record<string, string> = {
-    '@method': r.method, '@authority': HOST, '@target-uri': ORIGIN + r.target, '@path': path ?? '', '@query': `?${query ?? ''}`,
-    '@request-target': r.target, date, 'content-digest': headers['content-digest'] ?? '', 'content-type': 'application/json',
+    '@method': r.method,
+    '@authority': HOST,
+    '@target-uri': ORIGIN + r.target,
+    '@path': path ?? '',
+    '@query': `?${query ?? ''}`,
+    '@request-target': r.target,
+    date,
+    'content-digest': headers['content-digest'] ?? '',
+    'content-type': 'application/json',
   };
   const sigParams = `(${cover.map((c) => `"${c}"`).join(' ')})${params(sec(at))}`;
   const base = [...cover.map((c) => `"${c}": ${values[c]}`), `"@signature-params": ${sigParams}`].join('\n');
@@ -48,9 +61,14 @@ function cavage(r: Req, cover: string[], extra = ''): SignedRequestView {
   const body = r.body ?? Buffer.alloc(0);
   const headers: Record<string, string> = { host: HOST, date };
   if (body.length) {
-    Object.assign(headers, { 'content-type': 'application/json', 'content-length': String(body.length), digest: `SHA-256=${createHash('sha256').update(body).digest('base64')}` });
+    Object.assign(headers, {
+      'content-type': 'application/json',
+      'content-length': String(body.length),
+      digest: `SHA-256=${createHash('sha256').update(body).digest('base64')}`,
+    });
   }
-  const line = (h: string) => (h === '(request-target)' ? `${h}: ${r.method.toLowerCase()} ${r.target}` : `${h}: ${headers[h]}`);
+  const line = (h: string) =>
+    h === '(request-target)' ? `${h}: ${r.method.toLowerCase()} ${r.target}` : `${h}: ${headers[h]}`;
   const sig = hmac(cover.map(line).join('\n'), r.key);
   headers.authorization = `Signature keyId="ak_1",algorithm="hmac-sha256",headers="${cover.join(' ')}",signature="${sig}"${extra}`;
   return { method: r.method, origin: ORIGIN, target: r.target, headers, body: r.body ? new Uint8Array(r.body) : null };
@@ -72,8 +90,14 @@ test('independent RFC 9421 signatures are accepted (with body; GET with @path/@q
   assert.equal(r.signedAtSec, sec(NOW));
   const sigB64 = /:(.*):/.exec(String(v.headers.signature))?.[1] ?? '';
   assert.equal(r.signatureHash, createHash('sha256').update(Buffer.from(sigB64, 'base64')).digest('hex'));
-  assert.equal(check(rfc9421(get, ['@method', '@authority', '@path', '@query'], (c) => `;created=${c};keyid="ak_1"`)).ok, true);
-  assert.equal(check(rfc9421(get, ['@method', '@authority', '@request-target', 'date'], () => ';keyid="ak_1"')).ok, true);
+  assert.equal(
+    check(rfc9421(get, ['@method', '@authority', '@path', '@query'], (c) => `;created=${c};keyid="ak_1"`)).ok,
+    true,
+  );
+  assert.equal(
+    check(rfc9421(get, ['@method', '@authority', '@request-target', 'date'], () => ';keyid="ak_1"')).ok,
+    true,
+  );
 });
 
 test('independent cavage signatures are accepted (with body; GET; Signature field form)', () => {
@@ -93,7 +117,10 @@ test('a tampered body fails (digest mismatch), in both schemes', () => {
   const other = new Uint8Array(Buffer.from('{"name":"server"}'));
   assert.equal(check({ ...rfc9421(post, [...FULL, 'content-digest'], P), body: other }).ok, false);
   assert.equal(check({ ...cavage(post, CAV_BODY), body: other }).ok, false);
-  assert.equal(check({ ...cavage(post, [...CAV, 'content-length']), body: new Uint8Array(Buffer.from('{"name":"laptoP"')) }).ok, false);
+  assert.equal(
+    check({ ...cavage(post, [...CAV, 'content-length']), body: new Uint8Array(Buffer.from('{"name":"laptoP"')) }).ok,
+    false,
+  );
 });
 
 test('a wrong key fails', () => {
@@ -163,7 +190,13 @@ test('Content-Length: 0 is no body; a covered content-digest is still checked', 
 test('scheme detection and the policy on a failed result', () => {
   assert.equal(detectSignatureScheme(rfc9421(get, FULL, P)), 'rfc9421');
   assert.equal(detectSignatureScheme(cavage(get, CAV)), 'cavage');
-  const none: SignedRequestView = { method: 'GET', origin: ORIGIN, target: '/v1/me', headers: { authorization: 'Bearer x', signature: 'tf=:AAAA:' }, body: null };
+  const none: SignedRequestView = {
+    method: 'GET',
+    origin: ORIGIN,
+    target: '/v1/me',
+    headers: { authorization: 'Bearer x', signature: 'tf=:AAAA:' },
+    body: null,
+  };
   assert.equal(detectSignatureScheme(none), null);
   assert.equal(check(none).ok, false);
   const failed = checkSignedRequestPolicy(none, { ok: false, reason: 'x' }, { nowMs: NOW, publicHost: HOST });
@@ -171,7 +204,16 @@ test('scheme detection and the policy on a failed result', () => {
 });
 
 test('garbage in any signature field never throws', () => {
-  const junk = ['', '\u0000', 'Signature', 'sig=(', 'Signature keyId="', 'x'.repeat(2_000_000), '=,=,=', 'tf=("@method";req);keyid="ak_1"'];
+  const junk = [
+    '',
+    '\u0000',
+    'Signature',
+    'sig=(',
+    'Signature keyId="',
+    'x'.repeat(2_000_000),
+    '=,=,=',
+    'tf=("@method";req);keyid="ak_1"',
+  ];
   const base = rfc9421(get, FULL, P);
   const cases: [SignedRequestView, string[]][] = [
     [base, ['signature-input', 'signature', 'date']],

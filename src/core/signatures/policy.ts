@@ -6,7 +6,14 @@ import { createHash } from 'node:crypto';
 import { verifyContentDigest, verifyLegacyDigest } from './content-digest.js';
 import { verifyCavage } from './cavage.js';
 import { verifyRfc9421 } from './rfc9421.js';
-import { hasBody, headerLines, headerValue, parseOrigin, type SignedRequestView, type VerifyResult } from './request.js';
+import {
+  hasBody,
+  headerLines,
+  headerValue,
+  parseOrigin,
+  type SignedRequestView,
+  type VerifyResult,
+} from './request.js';
 
 export interface PolicyOptions {
   nowMs: number;
@@ -50,7 +57,11 @@ function checkTime(signedAtSec: number | undefined, expires: number | undefined,
   return { ok: true, signedAtSec };
 }
 
-function rfc9421Policy(view: SignedRequestView, r: Extract<VerifyResult, { ok: true }>, opts: PolicyOptions): PolicyResult {
+function rfc9421Policy(
+  view: SignedRequestView,
+  r: Extract<VerifyResult, { ok: true }>,
+  opts: PolicyOptions,
+): PolicyResult {
   const c = new Set(r.covered);
   if (!c.has('@method')) return { ok: false, reason: 'the signature must cover @method' };
   if (!c.has('@target-uri') && !(c.has('@path') && c.has('@query')) && !c.has('@request-target')) {
@@ -58,9 +69,11 @@ function rfc9421Policy(view: SignedRequestView, r: Extract<VerifyResult, { ok: t
   }
   if (!c.has('@authority')) return { ok: false, reason: 'the signature must cover @authority' };
   const origin = parseOrigin(view.origin);
-  if (!origin || !sameHost(origin.authority, opts.publicHost)) return { ok: false, reason: '@authority is not this service' };
+  if (!origin || !sameHost(origin.authority, opts.publicHost))
+    return { ok: false, reason: '@authority is not this service' };
   // RFC 9530 §1.1: the digest binds the content; it is checked whenever it is signed.
-  if (hasBody(view) && !c.has('content-digest')) return { ok: false, reason: 'a request with a body must cover content-digest' };
+  if (hasBody(view) && !c.has('content-digest'))
+    return { ok: false, reason: 'a request with a body must cover content-digest' };
   if (c.has('content-digest')) {
     const digest = verifyContentDigest(headerValue(view, 'content-digest') ?? '', view.body ?? EMPTY);
     if (!digest.ok) return digest;
@@ -70,12 +83,17 @@ function rfc9421Policy(view: SignedRequestView, r: Extract<VerifyResult, { ok: t
   return checkTime(signedAt, r.expires, opts);
 }
 
-function cavagePolicy(view: SignedRequestView, r: Extract<VerifyResult, { ok: true }>, opts: PolicyOptions): PolicyResult {
+function cavagePolicy(
+  view: SignedRequestView,
+  r: Extract<VerifyResult, { ok: true }>,
+  opts: PolicyOptions,
+): PolicyResult {
   const c = new Set(r.covered);
   if (!c.has('(request-target)')) return { ok: false, reason: 'the signature must cover (request-target)' };
   if (!c.has('host')) return { ok: false, reason: 'the signature must cover host' };
   const host = headerLines(view, 'host');
-  if (!host || host.length !== 1 || !sameHost(host[0] ?? '', opts.publicHost)) return { ok: false, reason: 'host is not this service' };
+  if (!host || host.length !== 1 || !sameHost(host[0] ?? '', opts.publicHost))
+    return { ok: false, reason: 'host is not this service' };
   const body = view.body ?? EMPTY;
   const bodyRule = cavageBodyRule(hasBody(view), c, opts.cavageRequireDigest === true);
   if (!bodyRule.ok) return bodyRule;
@@ -85,11 +103,16 @@ function cavagePolicy(view: SignedRequestView, r: Extract<VerifyResult, { ok: tr
   }
   if (c.has('content-length')) {
     const len = headerValue(view, 'content-length') ?? '';
-    if (!/^[0-9]{1,15}$/.test(len) || Number(len) !== body.length) return { ok: false, reason: 'content-length does not match the body' };
+    if (!/^[0-9]{1,15}$/.test(len) || Number(len) !== body.length)
+      return { ok: false, reason: 'content-length does not match the body' };
   }
   // draft-cavage-12 §2.3: parameters are signed only when listed, so `created` counts only if
   // `(created)` is covered.
-  const signedAt = c.has('(created)') ? r.created : c.has('date') ? parseHttpDate(headerValue(view, 'date')) : undefined;
+  const signedAt = c.has('(created)')
+    ? r.created
+    : c.has('date')
+      ? parseHttpDate(headerValue(view, 'date'))
+      : undefined;
   return checkTime(signedAt, r.expires, opts);
 }
 
@@ -99,15 +122,27 @@ function cavagePolicy(view: SignedRequestView, r: Extract<VerifyResult, { ok: tr
  * can alter the request in transit and keep its length can change it), `digest` (RFC 3230) does,
  * so an operator can require it (TWOFOLD_CAVAGE_REQUIRE_DIGEST).
  */
-export function cavageBodyRule(withBody: boolean, covered: ReadonlySet<string>, requireDigest: boolean): { ok: true } | { ok: false; reason: string } {
+export function cavageBodyRule(
+  withBody: boolean,
+  covered: ReadonlySet<string>,
+  requireDigest: boolean,
+): { ok: true } | { ok: false; reason: string } {
   if (!withBody || covered.has('digest')) return { ok: true };
-  if (requireDigest) return { ok: false, reason: 'a request with a body must cover digest (this server does not accept content-length instead)' };
+  if (requireDigest)
+    return {
+      ok: false,
+      reason: 'a request with a body must cover digest (this server does not accept content-length instead)',
+    };
   if (covered.has('content-length')) return { ok: true };
   return { ok: false, reason: 'a request with a body must cover digest or content-length' };
 }
 
 /** Applies Twofold's coverage and freshness rules to a verified signature. */
-export function checkSignedRequestPolicy(view: SignedRequestView, result: VerifyResult, opts: PolicyOptions): PolicyResult {
+export function checkSignedRequestPolicy(
+  view: SignedRequestView,
+  result: VerifyResult,
+  opts: PolicyOptions,
+): PolicyResult {
   if (!result.ok) return result;
   try {
     return result.scheme === 'rfc9421' ? rfc9421Policy(view, result, opts) : cavagePolicy(view, result, opts);
@@ -129,7 +164,12 @@ export function detectSignatureScheme(view: SignedRequestView): 'rfc9421' | 'cav
 /** Detects the scheme, verifies the signature, applies the policy (the one entry point). */
 export function verifySignedRequest(
   view: SignedRequestView,
-  opts: { nowMs: number; publicHost: string; lookupKey: (keyId: string) => Uint8Array | null; cavageRequireDigest?: boolean },
+  opts: {
+    nowMs: number;
+    publicHost: string;
+    lookupKey: (keyId: string) => Uint8Array | null;
+    cavageRequireDigest?: boolean;
+  },
 ): SignedRequestResult {
   const scheme = detectSignatureScheme(view);
   if (scheme === null) return { ok: false, reason: 'the request is not signed' };

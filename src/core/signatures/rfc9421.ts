@@ -7,10 +7,26 @@
 // hostile input: every failure is a `{ ok: false, reason }`. Time comes in as `nowMs`; no I/O.
 
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import { isInnerList, parseDictionary, serializeInnerList, type BareItem, type Dictionary, type InnerList, type Item, type Parameters } from 'structured-headers';
 import {
-  MAX_FIELD_LENGTH, headerValue, isSafeBaseValue, parseOrigin, splitTarget,
-  type OriginParts, type SignedRequestView, type TargetParts, type VerifyResult,
+  isInnerList,
+  parseDictionary,
+  serializeInnerList,
+  type BareItem,
+  type Dictionary,
+  type InnerList,
+  type Item,
+  type Parameters,
+} from 'structured-headers';
+import {
+  MAX_FIELD_LENGTH,
+  headerValue,
+  isSafeBaseValue,
+  parseOrigin,
+  splitTarget,
+  type OriginParts,
+  type SignedRequestView,
+  type TargetParts,
+  type VerifyResult,
 } from './request.js';
 
 export type { VerifyResult } from './request.js';
@@ -32,15 +48,27 @@ const MAX_COMPONENTS = 32;
 const FIELD_NAME = /^[a-z0-9!#$%&'*+.^_`|~-]+$/;
 
 /** The value of one covered component (RFC 9421 §2.1, §2.2), or null when it cannot be resolved. */
-function componentValue(view: SignedRequestView, name: string, origin: OriginParts, target: TargetParts | null): string | null {
+function componentValue(
+  view: SignedRequestView,
+  name: string,
+  origin: OriginParts,
+  target: TargetParts | null,
+): string | null {
   switch (name) {
-    case '@method': return view.method; // §2.2.1: case-sensitive, not normalised
-    case '@authority': return origin.authority; // §2.2.3: lower case, default port omitted
-    case '@scheme': return origin.scheme; // §2.2.4
-    case '@target-uri': return target ? origin.origin + view.target : null; // §2.2.2
-    case '@request-target': return target ? view.target : null; // §2.2.5
-    case '@path': return target ? target.path : null; // §2.2.6
-    case '@query': return target ? `?${target.query ?? ''}` : null; // §2.2.7: "?" alone when absent
+    case '@method':
+      return view.method; // §2.2.1: case-sensitive, not normalised
+    case '@authority':
+      return origin.authority; // §2.2.3: lower case, default port omitted
+    case '@scheme':
+      return origin.scheme; // §2.2.4
+    case '@target-uri':
+      return target ? origin.origin + view.target : null; // §2.2.2
+    case '@request-target':
+      return target ? view.target : null; // §2.2.5
+    case '@path':
+      return target ? target.path : null; // §2.2.6
+    case '@query':
+      return target ? `?${target.query ?? ''}` : null; // §2.2.7: "?" alone when absent
   }
   // `@status` is response-only, `@query-param` needs a `name` parameter we do not support, and
   // §2.5 says an unresolvable component is an error rather than something to skip.
@@ -53,7 +81,11 @@ function componentValue(view: SignedRequestView, name: string, origin: OriginPar
  * `"@signature-params": ` followed by `paramsSerialized` — the whole serialised inner list with its
  * parameters, e.g. `("@method" "date");created=1;keyid="k"`. Lines are joined by LF, none at the end.
  */
-export function signatureBaseRfc9421(view: SignedRequestView, components: string[], paramsSerialized: string): BaseResult {
+export function signatureBaseRfc9421(
+  view: SignedRequestView,
+  components: string[],
+  paramsSerialized: string,
+): BaseResult {
   const origin = parseOrigin(view.origin);
   if (!origin) return { ok: false, reason: 'the public origin is not an http(s) URL' };
   const target = splitTarget(view.target);
@@ -105,9 +137,15 @@ function lookup(opts: VerifyOptions, keyId: string): Uint8Array | null {
 }
 
 /** Verifies one label: its Signature-Input inner list and its Signature byte sequence (§3.2). */
-function verifyLabel(view: SignedRequestView, opts: VerifyOptions, input: Item | InnerList, sig: Item | InnerList): VerifyResult {
+function verifyLabel(
+  view: SignedRequestView,
+  opts: VerifyOptions,
+  input: Item | InnerList,
+  sig: Item | InnerList,
+): VerifyResult {
   if (!isInnerList(input)) return { ok: false, reason: 'Signature-Input member is not an inner list' };
-  if (isInnerList(sig) || !(sig[0] instanceof ArrayBuffer)) return { ok: false, reason: 'Signature member is not a byte sequence' };
+  if (isInnerList(sig) || !(sig[0] instanceof ArrayBuffer))
+    return { ok: false, reason: 'Signature member is not a byte sequence' };
   const [items, params] = input;
   if (items.length > MAX_COMPONENTS) return { ok: false, reason: 'too many covered components' };
   const covered: string[] = [];
@@ -125,9 +163,13 @@ function verifyLabel(view: SignedRequestView, opts: VerifyOptions, input: Item |
   const created = intParam(params, 'created');
   const expires = intParam(params, 'expires');
   if (!created.ok || !expires.ok) return { ok: false, reason: 'created/expires must be integers' };
-  if (expires.value !== undefined && opts.nowMs / 1000 > expires.value) return { ok: false, reason: 'signature expired' };
-  if (opts.maxSkewSec !== undefined && created.value !== undefined
-    && Math.abs(opts.nowMs / 1000 - created.value) > opts.maxSkewSec) {
+  if (expires.value !== undefined && opts.nowMs / 1000 > expires.value)
+    return { ok: false, reason: 'signature expired' };
+  if (
+    opts.maxSkewSec !== undefined &&
+    created.value !== undefined &&
+    Math.abs(opts.nowMs / 1000 - created.value) > opts.maxSkewSec
+  ) {
     return { ok: false, reason: 'created is outside the allowed clock skew' };
   }
   const key = lookup(opts, keyId);
@@ -136,9 +178,14 @@ function verifyLabel(view: SignedRequestView, opts: VerifyOptions, input: Item |
   const base = signatureBaseRfc9421(view, covered, serializeInnerList(input));
   if (!base.ok) return base;
   const signatureBytes = new Uint8Array(sig[0]);
-  if (!signaturesEqual(hmacSha256(key, base.base), signatureBytes)) return { ok: false, reason: 'signature does not match' };
+  if (!signaturesEqual(hmacSha256(key, base.base), signatureBytes))
+    return { ok: false, reason: 'signature does not match' };
   return {
-    ok: true, keyId, covered, signatureBytes, scheme: 'rfc9421',
+    ok: true,
+    keyId,
+    covered,
+    signatureBytes,
+    scheme: 'rfc9421',
     ...(created.value !== undefined ? { created: created.value } : {}),
     ...(expires.value !== undefined ? { expires: expires.value } : {}),
   };

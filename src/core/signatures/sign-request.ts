@@ -42,7 +42,8 @@ function hmacBase64(key: Uint8Array, base: string): string {
 
 /** Returns the headers to add to the request (Date, the digest, and the signature fields). */
 export function buildSignedHeaders(input: SignatureInput): Record<string, string> {
-  if (!KEY_ID.test(input.keyId)) throw new Error('signRequest: keyId must be printable ASCII without quotes or backslashes');
+  if (!KEY_ID.test(input.keyId))
+    throw new Error('signRequest: keyId must be printable ASCII without quotes or backslashes');
   const key = new Uint8Array(Buffer.from(input.secretBase64, 'base64'));
   if (key.length === 0) throw new Error('signRequest: the secret is empty');
   const url = new URL(input.url);
@@ -68,7 +69,10 @@ export function buildSignedHeaders(input: SignatureInput): Record<string, string
     }
     const created = Math.floor(nowMs / 1000);
     const params: Parameters = new Map<string, string | number>([
-      ['created', created], ['keyid', input.keyId], ['alg', 'hmac-sha256'], ['expires', created + EXPIRES_AFTER_SEC],
+      ['created', created],
+      ['keyid', input.keyId],
+      ['alg', 'hmac-sha256'],
+      ['expires', created + EXPIRES_AFTER_SEC],
       // RFC 9421 §2.3 nonce: two identical writes signed in the same second must not share a
       // signature, or the server's replay guard would refuse the second, legitimate one.
     ]);
@@ -93,7 +97,8 @@ export function buildSignedHeaders(input: SignatureInput): Record<string, string
   }
   const base = cavageSigningString(view, covered, { algorithm: 'hmac-sha256' });
   if (!base.ok) throw new Error(`signRequest: ${base.reason}`);
-  added.Authorization = `Signature keyId="${input.keyId}",algorithm="hmac-sha256",`
-    + `headers="${covered.join(' ')}",signature="${hmacBase64(key, base.base)}"`;
+  added.Authorization =
+    `Signature keyId="${input.keyId}",algorithm="hmac-sha256",` +
+    `headers="${covered.join(' ')}",signature="${hmacBase64(key, base.base)}"`;
   return added;
 }

@@ -33,7 +33,8 @@ export function requirePrincipal(req: FastifyRequest): Principal {
 
 export function requireSession(req: FastifyRequest): Extract<Principal, { kind: 'session' }> {
   const p = requirePrincipal(req);
-  if (p.kind !== 'session') throw new AppError('session_required', 'This call needs a signed-in session; access keys cannot make it.');
+  if (p.kind !== 'session')
+    throw new AppError('session_required', 'This call needs a signed-in session; access keys cannot make it.');
   return p;
 }
 

@@ -22,7 +22,11 @@ export function csrfVerdict(req: FastifyRequest, publicOrigin: string, secure: b
   // Only the schemes that authenticate instead of the cookie are exempt: a browser replays cached
   // Basic/Digest credentials on its own, and those requests would still be served by the cookie.
   const authorization = req.headers.authorization;
-  if ((typeof authorization === 'string' && /^(bearer|signature)\s/i.test(authorization)) || req.headers['signature-input']) return true;
+  if (
+    (typeof authorization === 'string' && /^(bearer|signature)\s/i.test(authorization)) ||
+    req.headers['signature-input']
+  )
+    return true;
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') return originOf(origin) === publicOrigin;
   const referer = req.headers.referer;
@@ -34,6 +38,8 @@ export function registerCsrf(app: FastifyInstance, publicUrl: string, secure: bo
   const publicOrigin = new URL(publicUrl).origin;
   app.addHook('onRequest', (req, _reply, done) => {
     if (csrfVerdict(req, publicOrigin, secure)) return done();
-    done(new AppError('csrf_failed', 'This request carries the session cookie but does not come from the Twofold portal.'));
+    done(
+      new AppError('csrf_failed', 'This request carries the session cookie but does not come from the Twofold portal.'),
+    );
   });
 }

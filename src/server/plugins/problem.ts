@@ -24,13 +24,28 @@ export function sendProblem(reply: FastifyReply, req: FastifyRequest, err: AppEr
     });
 }
 
-const DB_DOWN = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', '57P01', '57P02', '57P03', '53300', '08006', '08001', '08003', 'SQLITE_BUSY']);
+const DB_DOWN = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  '57P01',
+  '57P02',
+  '57P03',
+  '53300',
+  '08006',
+  '08001',
+  '08003',
+  'SQLITE_BUSY',
+]);
 
 function isDatabaseUnavailable(e: unknown): boolean {
   const code = (e as { code?: unknown })?.code;
   if (typeof code === 'string' && DB_DOWN.has(code)) return true;
   const msg = e instanceof Error ? e.message : '';
-  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(msg);
+  return /Connection terminated|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+    msg,
+  );
 }
 
 export function toAppError(error: unknown): AppError {
@@ -39,9 +54,13 @@ export function toAppError(error: unknown): AppError {
   if (hasZodFastifySchemaValidationErrors(e)) {
     const errors = e.validation.map((v) => ({ path: v.instancePath || '/', message: v.message ?? 'invalid' }));
     const where = e.validationContext ?? 'body';
-    return new AppError('validation_failed', `The ${where} is not valid: ${errors.map((x) => `${x.path} ${x.message}`).join('; ')}`.slice(0, 500), {
-      extra: { errors },
-    });
+    return new AppError(
+      'validation_failed',
+      `The ${where} is not valid: ${errors.map((x) => `${x.path} ${x.message}`).join('; ')}`.slice(0, 500),
+      {
+        extra: { errors },
+      },
+    );
   }
   switch (e?.code) {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
@@ -58,8 +77,10 @@ export function toAppError(error: unknown): AppError {
   if (e instanceof SyntaxError) return new AppError('invalid_json', 'The body must be a JSON document.');
   // PostgreSQL refuses NUL and unencodable characters in text (SQLite stores them): a NUL in an id
   // is bad input, not a server fault (the refused statement changed nothing).
-  if (e?.code === '22021' || e?.code === '22P05') return new AppError('bad_request', 'The request contains characters that are not allowed.');
-  if (isDatabaseUnavailable(error)) return new AppError('service_unavailable', 'The database is unreachable. Try again shortly.', { retryAfter: 5 });
+  if (e?.code === '22021' || e?.code === '22P05')
+    return new AppError('bad_request', 'The request contains characters that are not allowed.');
+  if (isDatabaseUnavailable(error))
+    return new AppError('service_unavailable', 'The database is unreachable. Try again shortly.', { retryAfter: 5 });
   const status = typeof e?.statusCode === 'number' ? e.statusCode : 500;
   if (status >= 400 && status < 500) {
     if (status === 404) return new AppError('not_found');
@@ -68,7 +89,11 @@ export function toAppError(error: unknown): AppError {
     if (status === 415) return new AppError('unsupported_media_type', 'Send the body as application/json.');
     return new AppError('bad_request', 'The request could not be read.');
   }
-  return new AppError('internal_error', 'Something went wrong on our side. Try again; if it keeps failing, contact the operator.', { cause: error });
+  return new AppError(
+    'internal_error',
+    'Something went wrong on our side. Try again; if it keeps failing, contact the operator.',
+    { cause: error },
+  );
 }
 
 /**
@@ -84,10 +109,13 @@ export function registerProblemHandler(app: FastifyInstance): void {
   app.setErrorHandler((error, req, reply) => {
     const err = toAppError(error);
     // An outage (503) is logged once per request without a stack: the cause is known and floods otherwise.
-    if (err.status === 503) req.log.warn({ code: err.code, cause: errorCodeOf(err.cause) ?? errorCodeOf(error) }, 'dependency unavailable');
+    if (err.status === 503)
+      req.log.warn({ code: err.code, cause: errorCodeOf(err.cause) ?? errorCodeOf(error) }, 'dependency unavailable');
     else if (err.status >= 500) req.log.error({ err: error }, 'request failed');
     else req.log.info({ code: err.code }, 'request refused');
     return sendProblem(reply, req, err);
   });
-  app.setNotFoundHandler((req, reply) => sendProblem(reply, req, new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}.`)));
+  app.setNotFoundHandler((req, reply) =>
+    sendProblem(reply, req, new AppError('not_found', `No route ${req.method} ${req.url.split('?')[0]}.`)),
+  );
 }

@@ -29,7 +29,11 @@ test('every answer over http carries the CSP and the helmet defaults, and no HST
     assert.equal(r.headers['referrer-policy'], 'no-referrer');
     assert.equal(r.headers['cross-origin-opener-policy'], 'same-origin');
     assert.equal(r.headers['cross-origin-resource-policy'], 'same-origin');
-    assert.equal(r.headers['cross-origin-embedder-policy'], undefined, 'COEP would block the portal from loading data: images');
+    assert.equal(
+      r.headers['cross-origin-embedder-policy'],
+      undefined,
+      'COEP would block the portal from loading data: images',
+    );
     assert.equal(r.headers['strict-transport-security'], undefined);
   }
 });

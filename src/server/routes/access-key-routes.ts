@@ -9,7 +9,12 @@ import { requirePrincipal } from '../plugins/auth.js';
 import { requestContext } from '../request-context.js';
 import { passwordInput, problems } from '../schemas.js';
 
-const keyView = z.object({ id: z.string(), enabled: z.boolean(), created_at: z.string(), last_used_at: z.string().nullable() });
+const keyView = z.object({
+  id: z.string(),
+  enabled: z.boolean(),
+  created_at: z.string(),
+  last_used_at: z.string().nullable(),
+});
 const idParams = z.object({ id: z.string().min(1).max(64) });
 
 export async function accessKeyRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -18,7 +23,11 @@ export async function accessKeyRoutes(app: FastifyInstance, opts: { services: Se
 
   r.get('/v1/me/access-keys', {
     preHandler: app.authenticate.any,
-    schema: { tags: ['access keys'], summary: 'The account’s access keys (never a secret)', response: { 200: z.array(keyView), ...problems(401) } },
+    schema: {
+      tags: ['access keys'],
+      summary: 'The account’s access keys (never a secret)',
+      response: { 200: z.array(keyView), ...problems(401) },
+    },
     handler: async (req) => (await services.accessKeys.list(requirePrincipal(req).user.id)).map(accessKeyView),
   });
 
@@ -31,7 +40,11 @@ export async function accessKeyRoutes(app: FastifyInstance, opts: { services: Se
       response: { 201: keyView.extend({ secret: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },
     handler: async (req, reply) => {
-      const created = await services.accessKeys.create(requirePrincipal(req).user, req.body.password, requestContext(req));
+      const created = await services.accessKeys.create(
+        requirePrincipal(req).user,
+        req.body.password,
+        requestContext(req),
+      );
       return reply.status(201).send(created);
     },
   });
@@ -45,7 +58,8 @@ export async function accessKeyRoutes(app: FastifyInstance, opts: { services: Se
       body: z.object({ enabled: z.boolean() }),
       response: { 200: keyView, ...problems(400, 401, 404) },
     },
-    handler: async (req) => services.accessKeys.setEnabled(requirePrincipal(req).user, req.params.id, req.body.enabled, requestContext(req)),
+    handler: async (req) =>
+      services.accessKeys.setEnabled(requirePrincipal(req).user, req.params.id, req.body.enabled, requestContext(req)),
   });
 
   r.delete('/v1/me/access-keys/:id', {

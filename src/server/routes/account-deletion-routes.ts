@@ -9,7 +9,10 @@ import { requestContext } from '../request-context.js';
 import { passwordInput } from '../schemas.js';
 import { clearSessionCookie } from '../session-cookie.js';
 
-export async function accountDeletionRoutes(app: FastifyInstance, opts: { services: Services; config: Readonly<Config> }): Promise<void> {
+export async function accountDeletionRoutes(
+  app: FastifyInstance,
+  opts: { services: Services; config: Readonly<Config> },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { services, config } = opts;
 
@@ -17,7 +20,8 @@ export async function accountDeletionRoutes(app: FastifyInstance, opts: { servic
     preHandler: app.authenticate.sessionOnly,
     schema: {
       tags: ['account'],
-      summary: 'Delete the account (204): the password, and with 2FA on a current code or the recovery code; 401 invalid_code, 403 reauthentication_failed',
+      summary:
+        'Delete the account (204): the password, and with 2FA on a current code or the recovery code; 401 invalid_code, 403 reauthentication_failed',
       body: z.object({ password: passwordInput, code: z.string().max(64).optional() }),
     },
     handler: async (req, reply) => {

@@ -6,7 +6,14 @@ import type { Authenticated } from '../../services/accounts.js';
 import type { Services } from '../../services/services.js';
 import type { Config } from '../../runtime/config.js';
 import { requestContext } from '../request-context.js';
-import { authenticatedSchema, clientSchema, emailInput, mfaRequiredSchema, passwordInput, problems } from '../schemas.js';
+import {
+  authenticatedSchema,
+  clientSchema,
+  emailInput,
+  mfaRequiredSchema,
+  passwordInput,
+  problems,
+} from '../schemas.js';
 import { clearSessionCookie, readSessionCookie } from '../session-cookie.js';
 import { answerSignIn } from '../sign-in-answer.js';
 
@@ -62,7 +69,10 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
     schema: { tags: ['auth'], summary: 'Sign out: the session ends on the server (204)' },
     handler: async (req, reply) => {
       const header = req.headers.authorization;
-      const token = typeof header === 'string' && /^bearer\s/i.test(header) ? header.replace(/^bearer\s+/i, '').trim() : readSessionCookie(req, config.secure);
+      const token =
+        typeof header === 'string' && /^bearer\s/i.test(header)
+          ? header.replace(/^bearer\s+/i, '').trim()
+          : readSessionCookie(req, config.secure);
       if (token) {
         const found = await services.sessions.authenticate(token);
         if (found) await services.accounts.logout(found.user.id, found.session.id, requestContext(req));
@@ -82,7 +92,9 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
     handler: async (req, reply) => {
       const ctx = requestContext(req);
       // Not awaited: the answer must not reveal, by its timing, whether the account exists.
-      services.passwordReset.forgot(req.body.email, ctx).catch((err: unknown) => req.log.error({ err }, 'password reset mail failed'));
+      services.passwordReset
+        .forgot(req.body.email, ctx)
+        .catch((err: unknown) => req.log.error({ err }, 'password reset mail failed'));
       return reply.status(202).send({ status: 'accepted' });
     },
   });
@@ -93,7 +105,10 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
       summary: 'Set a new password with the mailed token; ends every session and challenge, disables every access key',
       body: z.object({ token: z.string().max(256), password: passwordInput }),
       // `status` kept for clients of the earlier answer; `access_keys_disabled` is the contract's.
-      response: { 200: z.object({ status: z.literal('password_reset'), access_keys_disabled: z.number().int() }), ...problems(400, 410, 422) },
+      response: {
+        200: z.object({ status: z.literal('password_reset'), access_keys_disabled: z.number().int() }),
+        ...problems(400, 410, 422),
+      },
     },
     handler: async (req, reply) => {
       const done = await services.passwordReset.reset(req.body.token, req.body.password, requestContext(req));

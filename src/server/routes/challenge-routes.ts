@@ -10,7 +10,10 @@ import { answerSignIn } from '../sign-in-answer.js';
 
 const challengeInput = z.string().min(1).max(256);
 
-export async function challengeRoutes(app: FastifyInstance, opts: { services: Services; config: Readonly<Config> }): Promise<void> {
+export async function challengeRoutes(
+  app: FastifyInstance,
+  opts: { services: Services; config: Readonly<Config> },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { services, config } = opts;
 

@@ -28,7 +28,8 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
   const { services, config } = opts;
   const google = services.google;
 
-  const toSignInPage = (reply: FastifyReply, params: Record<string, string>) => reply.redirect(`/login?${new URLSearchParams(params).toString()}`, 302);
+  const toSignInPage = (reply: FastifyReply, params: Record<string, string>) =>
+    reply.redirect(`/login?${new URLSearchParams(params).toString()}`, 302);
 
   r.get('/v1/auth/providers', {
     schema: {
@@ -57,7 +58,8 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
   r.get('/v1/auth/google/callback', {
     schema: {
       tags: ['auth'],
-      summary: 'Google redirects back here: signs in (302 to /), asks for the second factor (302 to /login?challenge=…), or 302 to /login?error=…',
+      summary:
+        'Google redirects back here: signs in (302 to /), asks for the second factor (302 to /login?challenge=…), or 302 to /login?error=…',
       response: problems(404),
     },
     handler: async (req, reply) => {
@@ -74,7 +76,11 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
         }
         if (out.status === 'mfa_required') {
           opts.onSignIn?.('mfa_required');
-          return toSignInPage(reply, { challenge: out.challenge, method: out.method, ...(out.phone_hint ? { phone_hint: out.phone_hint } : {}) });
+          return toSignInPage(reply, {
+            challenge: out.challenge,
+            method: out.method,
+            ...(out.phone_hint ? { phone_hint: out.phone_hint } : {}),
+          });
         }
         opts.onSignIn?.('success');
         setSessionCookie(reply, config.secure, out.token, config.sessions.absoluteWebMs);

@@ -23,13 +23,22 @@ const sessionSchema = z.object({
 });
 
 const eventSchema = z
-  .object({ id: z.number(), type: z.string(), at: z.string(), ip: z.string().nullable(), user_agent: z.string().nullable() })
+  .object({
+    id: z.number(),
+    type: z.string(),
+    at: z.string(),
+    ip: z.string().nullable(),
+    user_agent: z.string().nullable(),
+  })
   .catchall(z.unknown());
 
 /** `GET /v1/me` also says the account's limits, so a client can show them before reaching one. */
 const meSchema = userSchema.extend({ limits: z.object({ access_keys: z.number().int() }) });
 
-export async function meRoutes(app: FastifyInstance, opts: { services: Services; config: Readonly<Config> }): Promise<void> {
+export async function meRoutes(
+  app: FastifyInstance,
+  opts: { services: Services; config: Readonly<Config> },
+): Promise<void> {
   const r = app.withTypeProvider<ZodTypeProvider>();
   const { services } = opts;
   const limits = { access_keys: opts.config.accessKeyLimit };
@@ -42,7 +51,11 @@ export async function meRoutes(app: FastifyInstance, opts: { services: Services;
 
   r.get('/v1/me/sessions', {
     preHandler: app.authenticate.any,
-    schema: { tags: ['sessions'], summary: 'Signed-in devices', response: { 200: z.array(sessionSchema), ...problems(401) } },
+    schema: {
+      tags: ['sessions'],
+      summary: 'Signed-in devices',
+      response: { 200: z.array(sessionSchema), ...problems(401) },
+    },
     handler: async (req) => {
       const p = requirePrincipal(req);
       const currentId = p.kind === 'session' ? p.session.id : null;
@@ -73,7 +86,11 @@ export async function meRoutes(app: FastifyInstance, opts: { services: Services;
 
   r.delete('/v1/me/sessions', {
     preHandler: app.authenticate.sessionOnly,
-    schema: { tags: ['sessions'], summary: 'End every other session', response: { 200: z.object({ ended: z.number() }), ...problems(401, 403) } },
+    schema: {
+      tags: ['sessions'],
+      summary: 'End every other session',
+      response: { 200: z.object({ ended: z.number() }), ...problems(401, 403) },
+    },
     handler: async (req) => {
       const p = requireSession(req);
       const ended = await services.sessions.endAll(p.user.id, p.session.id);
@@ -87,7 +104,10 @@ export async function meRoutes(app: FastifyInstance, opts: { services: Services;
     schema: {
       tags: ['account'],
       summary: 'The security log, newest first',
-      querystring: z.object({ limit: z.coerce.number().int().min(1).max(100).default(50), before: z.coerce.number().int().min(1).optional() }),
+      querystring: z.object({
+        limit: z.coerce.number().int().min(1).max(100).default(50),
+        before: z.coerce.number().int().min(1).optional(),
+      }),
       response: { 200: z.array(eventSchema), ...problems(400, 401) },
     },
     handler: async (req, reply) => {
@@ -95,8 +115,16 @@ export async function meRoutes(app: FastifyInstance, opts: { services: Services;
       const { limit, before } = req.query;
       const events = await services.events.list(p.user.id, limit, before);
       const last = events.at(-1);
-      if (events.length === limit && last) reply.header('link', `</v1/me/events?limit=${limit}&before=${last.id}>; rel="next"`);
-      return events.map((e) => ({ ...(e.data ?? {}), id: e.id, type: e.type, at: iso(e.at), ip: e.ip, user_agent: e.userAgent }));
+      if (events.length === limit && last)
+        reply.header('link', `</v1/me/events?limit=${limit}&before=${last.id}>; rel="next"`);
+      return events.map((e) => ({
+        ...(e.data ?? {}),
+        id: e.id,
+        type: e.type,
+        at: iso(e.at),
+        ip: e.ip,
+        user_agent: e.userAgent,
+      }));
     },
   });
 
@@ -110,7 +138,13 @@ export async function meRoutes(app: FastifyInstance, opts: { services: Services;
     },
     handler: async (req) => {
       const p = requireSession(req);
-      await services.accounts.changePassword(p.user, req.body.current_password, req.body.new_password, p.session.id, requestContext(req));
+      await services.accounts.changePassword(
+        p.user,
+        req.body.current_password,
+        req.body.new_password,
+        p.session.id,
+        requestContext(req),
+      );
       return { status: 'password_changed' as const };
     },
   });

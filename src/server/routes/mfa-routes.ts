@@ -36,7 +36,11 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
 
   r.get('/v1/me/mfa', {
     preHandler: app.authenticate.any,
-    schema: { tags: ['two-factor'], summary: 'Whether two-factor authentication is on (never a secret)', response: { 200: statusSchema, ...problems(401) } },
+    schema: {
+      tags: ['two-factor'],
+      summary: 'Whether two-factor authentication is on (never a secret)',
+      response: { 200: statusSchema, ...problems(401) },
+    },
     handler: async (req) => services.mfaManagement.status(requirePrincipal(req).user.id),
   });
 
@@ -79,7 +83,10 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
       tags: ['two-factor'],
       summary: 'Confirm a set-up with a current code; answers the recovery code, shown once',
       body: z.object({ setup_id: z.string().min(1).max(128), code: z.string().max(32) }),
-      response: { 200: z.object({ enabled: z.literal(true), method: z.enum(['totp', 'sms']), recovery_code: z.string() }), ...problems(400, 401, 403, 410, 429) },
+      response: {
+        200: z.object({ enabled: z.literal(true), method: z.enum(['totp', 'sms']), recovery_code: z.string() }),
+        ...problems(400, 401, 403, 410, 429),
+      },
     },
     handler: async (req) => {
       const p = requireSession(req);
@@ -95,7 +102,8 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
       body: z.object({ password: passwordInput }),
       response: { 200: z.object({ enabled: z.literal(false) }), ...problems(400, 401, 403, 429) },
     },
-    handler: async (req) => services.mfaManagement.disable(requireSession(req).user, req.body.password, requestContext(req)),
+    handler: async (req) =>
+      services.mfaManagement.disable(requireSession(req).user, req.body.password, requestContext(req)),
   });
 
   r.post('/v1/me/mfa/recovery-code', {
@@ -106,6 +114,7 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
       body: z.object({ password: passwordInput }),
       response: { 200: z.object({ recovery_code: z.string() }), ...problems(400, 401, 403, 409, 429) },
     },
-    handler: async (req) => services.mfaManagement.renewRecoveryCode(requireSession(req).user, req.body.password, requestContext(req)),
+    handler: async (req) =>
+      services.mfaManagement.renewRecoveryCode(requireSession(req).user, req.body.password, requestContext(req)),
   });
 }

@@ -15,7 +15,9 @@ export interface OpsOptions {
 }
 
 export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise<void> {
-  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is up' } }, async () => ({ status: 'ok' }));
+  app.get('/healthz', { schema: { tags: ['operations'], summary: 'The process is up' } }, async () => ({
+    status: 'ok',
+  }));
 
   app.get('/readyz', { schema: { tags: ['operations'], summary: 'The database is reachable' } }, async () => {
     if (opts.isDraining()) throw new AppError('service_unavailable', 'Shutting down.');

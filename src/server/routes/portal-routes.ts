@@ -18,11 +18,21 @@ const PAGE = `<!doctype html>
 </body></html>`;
 
 /** The portal's client-side routes (web/src/app.tsx). */
-const APP_ROUTES = ['/login', '/signup', '/forgot-password', '/reset-password', '/verify-email', '/account', '/account/*'];
+const APP_ROUTES = [
+  '/login',
+  '/signup',
+  '/forgot-password',
+  '/reset-password',
+  '/verify-email',
+  '/account',
+  '/account/*',
+];
 
 /** dist/web, seen from the compiled file (dist/server/routes) or from the source (src/server/routes). */
 export function findPortalRoot(): string | null {
-  const candidates = [new URL('../../web/', import.meta.url), new URL('../../../dist/web/', import.meta.url)].map((u) => fileURLToPath(u));
+  const candidates = [new URL('../../web/', import.meta.url), new URL('../../../dist/web/', import.meta.url)].map((u) =>
+    fileURLToPath(u),
+  );
   return candidates.find((dir) => existsSync(join(dir, 'index.html'))) ?? null;
 }
 
@@ -47,11 +57,15 @@ export async function portalRoutes(app: FastifyInstance, opts: { root?: string |
     dotfiles: 'ignore',
     setHeaders: (reply, path) => {
       // Vite puts a content hash in every asset's name; index.html must be revalidated.
-      reply.header('cache-control', path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache');
+      reply.header(
+        'cache-control',
+        path.includes(`${sep}assets${sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache',
+      );
     },
   });
 
-  const sendApp = (reply: FastifyReply, status: number) => reply.status(status).header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
+  const sendApp = (reply: FastifyReply, status: number) =>
+    reply.status(status).header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
   for (const path of APP_ROUTES) {
     app.get(path, { schema: { hide: true } }, async (_req, reply) => sendApp(reply, 200));
   }

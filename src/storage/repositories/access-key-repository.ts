@@ -20,7 +20,14 @@ export class AccessKeyRepository implements AccessKeyStore {
   async create(k: AccessKeyRecord): Promise<void> {
     await this.db
       .insertInto('access_keys')
-      .values({ id: k.id, user_id: k.userId, secret_enc: k.secretEnc, enabled: k.enabled ? 1 : 0, created_at: k.createdAt, last_used_at: k.lastUsedAt })
+      .values({
+        id: k.id,
+        user_id: k.userId,
+        secret_enc: k.secretEnc,
+        enabled: k.enabled ? 1 : 0,
+        created_at: k.createdAt,
+        last_used_at: k.lastUsedAt,
+      })
       .execute();
   }
 
@@ -30,28 +37,57 @@ export class AccessKeyRepository implements AccessKeyStore {
   }
 
   async listForUser(userId: string): Promise<AccessKeyRecord[]> {
-    const rows = await this.db.selectFrom('access_keys').selectAll().where('user_id', '=', userId).orderBy('created_at').orderBy('id').execute();
+    const rows = await this.db
+      .selectFrom('access_keys')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('created_at')
+      .orderBy('id')
+      .execute();
     return rows.map(accessKeyRecord);
   }
 
   async countForUser(userId: string): Promise<number> {
-    const r = await this.db.selectFrom('access_keys').select((eb) => eb.fn.countAll<number>().as('n')).where('user_id', '=', userId).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('access_keys')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .where('user_id', '=', userId)
+      .executeTakeFirst();
     return Number(r?.n ?? 0);
   }
 
   async setEnabled(userId: string, id: string, enabled: boolean): Promise<AccessKeyRecord | null> {
-    await this.db.updateTable('access_keys').set({ enabled: enabled ? 1 : 0 }).where('user_id', '=', userId).where('id', '=', id).execute();
-    const r = await this.db.selectFrom('access_keys').selectAll().where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+    await this.db
+      .updateTable('access_keys')
+      .set({ enabled: enabled ? 1 : 0 })
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .execute();
+    const r = await this.db
+      .selectFrom('access_keys')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return r ? accessKeyRecord(r) : null;
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('access_keys').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('access_keys')
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 
   async disableAllForUser(userId: string): Promise<number> {
-    const r = await this.db.updateTable('access_keys').set({ enabled: 0 }).where('user_id', '=', userId).where('enabled', '=', 1).executeTakeFirst();
+    const r = await this.db
+      .updateTable('access_keys')
+      .set({ enabled: 0 })
+      .where('user_id', '=', userId)
+      .where('enabled', '=', 1)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows);
   }
 

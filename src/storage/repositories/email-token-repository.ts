@@ -18,7 +18,15 @@ export class EmailTokenRepository implements EmailTokenStore {
   async create(t: EmailTokenRecord): Promise<void> {
     await this.db
       .insertInto('email_tokens')
-      .values({ token_hash: t.tokenHash, user_id: t.userId, purpose: t.purpose, email: t.email, created_at: t.createdAt, expires_at: t.expiresAt, used_at: null })
+      .values({
+        token_hash: t.tokenHash,
+        user_id: t.userId,
+        purpose: t.purpose,
+        email: t.email,
+        created_at: t.createdAt,
+        expires_at: t.expiresAt,
+        used_at: null,
+      })
       .execute();
   }
 
@@ -36,7 +44,11 @@ export class EmailTokenRepository implements EmailTokenStore {
   }
 
   async killForUser(userId: string, now: number, purpose?: EmailTokenPurpose): Promise<number> {
-    let q = this.db.updateTable('email_tokens').set({ used_at: now }).where('user_id', '=', userId).where('used_at', 'is', null);
+    let q = this.db
+      .updateTable('email_tokens')
+      .set({ used_at: now })
+      .where('user_id', '=', userId)
+      .where('used_at', 'is', null);
     if (purpose) q = q.where('purpose', '=', purpose);
     const r = await q.executeTakeFirst();
     return Number(r.numUpdatedRows);

@@ -15,7 +15,12 @@ export class IdentityRepository implements IdentityStore {
   constructor(private readonly db: Kysely<Database>) {}
 
   async find(issuer: string, subject: string): Promise<IdentityRecord | null> {
-    const r = await this.db.selectFrom('user_identities').selectAll().where('issuer', '=', issuer).where('subject', '=', subject).executeTakeFirst();
+    const r = await this.db
+      .selectFrom('user_identities')
+      .selectAll()
+      .where('issuer', '=', issuer)
+      .where('subject', '=', subject)
+      .executeTakeFirst();
     return r ? record(r) : null;
   }
 
@@ -33,12 +38,21 @@ export class IdentityRepository implements IdentityStore {
   }
 
   async listForUser(userId: string): Promise<IdentityRecord[]> {
-    const rows = await this.db.selectFrom('user_identities').selectAll().where('user_id', '=', userId).orderBy('linked_at').execute();
+    const rows = await this.db
+      .selectFrom('user_identities')
+      .selectAll()
+      .where('user_id', '=', userId)
+      .orderBy('linked_at')
+      .execute();
     return rows.map(record);
   }
 
   async unlink(userId: string, issuer: string): Promise<number> {
-    const r = await this.db.deleteFrom('user_identities').where('user_id', '=', userId).where('issuer', '=', issuer).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('user_identities')
+      .where('user_id', '=', userId)
+      .where('issuer', '=', issuer)
+      .executeTakeFirst();
     return Number(r.numDeletedRows);
   }
 }

@@ -11,7 +11,13 @@ export class MfaAttemptRepository implements MfaAttemptStore {
 
   async getAttempts(userId: string): Promise<MfaAttemptState> {
     const r = await this.db.selectFrom('mfa_attempts').selectAll().where('user_id', '=', userId).executeTakeFirst();
-    return r ? { failures: Number(r.failures), rounds: Number(r.rounds), lockedUntil: r.locked_until === null ? null : Number(r.locked_until) } : NO_ATTEMPTS;
+    return r
+      ? {
+          failures: Number(r.failures),
+          rounds: Number(r.rounds),
+          lockedUntil: r.locked_until === null ? null : Number(r.locked_until),
+        }
+      : NO_ATTEMPTS;
   }
 
   async reserveAccountAttempt(userId: string, now: number, plan: LockPlan): Promise<MfaAttemptState | null> {
@@ -31,14 +37,24 @@ export class MfaAttemptRepository implements MfaAttemptStore {
           .column('user_id')
           .doUpdateSet({
             failures: sql<number>`mfa_attempts.failures + 1`,
-            locked_until: sql<number | null>`case when ${reachesLock} then cast(${now} as bigint) + ${lockMs} else mfa_attempts.locked_until end`,
+            locked_until: sql<
+              number | null
+            >`case when ${reachesLock} then cast(${now} as bigint) + ${lockMs} else mfa_attempts.locked_until end`,
             rounds: sql<number>`case when ${reachesLock} then mfa_attempts.rounds + 1 else mfa_attempts.rounds end`,
           })
-          .where((eb) => eb.or([eb('mfa_attempts.locked_until', 'is', null), eb('mfa_attempts.locked_until', '<=', now)])),
+          .where((eb) =>
+            eb.or([eb('mfa_attempts.locked_until', 'is', null), eb('mfa_attempts.locked_until', '<=', now)]),
+          ),
       )
       .returning(['failures', 'rounds', 'locked_until'])
       .executeTakeFirst();
-    return r ? { failures: Number(r.failures), rounds: Number(r.rounds), lockedUntil: r.locked_until === null ? null : Number(r.locked_until) } : null;
+    return r
+      ? {
+          failures: Number(r.failures),
+          rounds: Number(r.rounds),
+          lockedUntil: r.locked_until === null ? null : Number(r.locked_until),
+        }
+      : null;
   }
 
   async resetAttempts(userId: string): Promise<void> {

@@ -22,7 +22,10 @@ export function challengeRecord(r: Selectable<MfaChallengesTable>): ChallengeRec
     codeExpiresAt: r.code_expires_at === null ? null : Number(r.code_expires_at),
     sends: Number(r.sends),
     lastSentAt: r.last_sent_at === null ? null : Number(r.last_sent_at),
-    pendingLink: r.link_issuer !== null && r.link_subject !== null ? { issuer: r.link_issuer, subject: r.link_subject, email: r.link_email } : null,
+    pendingLink:
+      r.link_issuer !== null && r.link_subject !== null
+        ? { issuer: r.link_issuer, subject: r.link_subject, email: r.link_email }
+        : null,
   };
 }
 
@@ -68,15 +71,32 @@ export class ChallengeRepository implements ChallengeStore {
   }
 
   async closeChallenge(idHash: string, now: number): Promise<boolean> {
-    const r = await this.db.updateTable('mfa_challenges').set({ closed_at: now }).where('id_hash', '=', idHash).where('closed_at', 'is', null).executeTakeFirst();
+    const r = await this.db
+      .updateTable('mfa_challenges')
+      .set({ closed_at: now })
+      .where('id_hash', '=', idHash)
+      .where('closed_at', 'is', null)
+      .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }
 
   async closeChallengesForUser(userId: string, now: number): Promise<void> {
-    await this.db.updateTable('mfa_challenges').set({ closed_at: now }).where('user_id', '=', userId).where('closed_at', 'is', null).execute();
+    await this.db
+      .updateTable('mfa_challenges')
+      .set({ closed_at: now })
+      .where('user_id', '=', userId)
+      .where('closed_at', 'is', null)
+      .execute();
   }
 
-  async setChallengeCode(idHash: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal> {
+  async setChallengeCode(
+    idHash: string,
+    codeHash: string,
+    codeExpiresAt: number,
+    now: number,
+    minGapMs: number,
+    maxSends: number,
+  ): Promise<'ok' | CodeRefusal> {
     const r = await this.db
       .updateTable('mfa_challenges')
       .set({ code_hash: codeHash, code_expires_at: codeExpiresAt, sends: sql<number>`sends + 1`, last_sent_at: now })
@@ -87,8 +107,21 @@ export class ChallengeRepository implements ChallengeStore {
       .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', now - minGapMs)]))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 1) return 'ok';
-    const row = await this.db.selectFrom('mfa_challenges').select(['closed_at', 'expires_at', 'sends', 'last_sent_at']).where('id_hash', '=', idHash).executeTakeFirst();
-    return codeRefusal(row && { open: row.closed_at === null && Number(row.expires_at) > now, sends: row.sends, last_sent_at: row.last_sent_at }, now, minGapMs, maxSends);
+    const row = await this.db
+      .selectFrom('mfa_challenges')
+      .select(['closed_at', 'expires_at', 'sends', 'last_sent_at'])
+      .where('id_hash', '=', idHash)
+      .executeTakeFirst();
+    return codeRefusal(
+      row && {
+        open: row.closed_at === null && Number(row.expires_at) > now,
+        sends: row.sends,
+        last_sent_at: row.last_sent_at,
+      },
+      now,
+      minGapMs,
+      maxSends,
+    );
   }
 
   async restoreChallengeCode(idHash: string, ourHash: string, p: SmsCodeState): Promise<boolean> {

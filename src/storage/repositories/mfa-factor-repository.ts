@@ -69,8 +69,12 @@ export class MfaFactorRepository implements MfaFactorStore {
       .updateTable('mfa_factors')
       .set({ secret_enc: secretEnc, phone_enc: phoneEnc })
       .where('user_id', '=', userId)
-      .where((eb) => (expected.secretEnc === null ? eb('secret_enc', 'is', null) : eb('secret_enc', '=', expected.secretEnc)))
-      .where((eb) => (expected.phoneEnc === null ? eb('phone_enc', 'is', null) : eb('phone_enc', '=', expected.phoneEnc)))
+      .where((eb) =>
+        expected.secretEnc === null ? eb('secret_enc', 'is', null) : eb('secret_enc', '=', expected.secretEnc),
+      )
+      .where((eb) =>
+        expected.phoneEnc === null ? eb('phone_enc', 'is', null) : eb('phone_enc', '=', expected.phoneEnc),
+      )
       .executeTakeFirst();
     return Number(r.numUpdatedRows) === 1;
   }

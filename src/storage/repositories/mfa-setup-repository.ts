@@ -75,10 +75,21 @@ export class MfaSetupRepository implements MfaSetupStore {
   }
 
   async updateSetupCiphertexts(id: string, secretEnc: string | null, phoneEnc: string | null): Promise<void> {
-    await this.db.updateTable('mfa_setups').set({ secret_enc: secretEnc, phone_enc: phoneEnc }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('mfa_setups')
+      .set({ secret_enc: secretEnc, phone_enc: phoneEnc })
+      .where('id', '=', id)
+      .execute();
   }
 
-  async setSetupCode(id: string, codeHash: string, codeExpiresAt: number, now: number, minGapMs: number, maxSends: number): Promise<'ok' | CodeRefusal> {
+  async setSetupCode(
+    id: string,
+    codeHash: string,
+    codeExpiresAt: number,
+    now: number,
+    minGapMs: number,
+    maxSends: number,
+  ): Promise<'ok' | CodeRefusal> {
     const r = await this.db
       .updateTable('mfa_setups')
       .set({ code_hash: codeHash, code_expires_at: codeExpiresAt, sends: sql<number>`sends + 1`, last_sent_at: now })
@@ -89,8 +100,21 @@ export class MfaSetupRepository implements MfaSetupStore {
       .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', now - minGapMs)]))
       .executeTakeFirst();
     if (Number(r.numUpdatedRows) === 1) return 'ok';
-    const row = await this.db.selectFrom('mfa_setups').select(['used_at', 'expires_at', 'sends', 'last_sent_at']).where('id', '=', id).executeTakeFirst();
-    return codeRefusal(row && { open: row.used_at === null && Number(row.expires_at) > now, sends: row.sends, last_sent_at: row.last_sent_at }, now, minGapMs, maxSends);
+    const row = await this.db
+      .selectFrom('mfa_setups')
+      .select(['used_at', 'expires_at', 'sends', 'last_sent_at'])
+      .where('id', '=', id)
+      .executeTakeFirst();
+    return codeRefusal(
+      row && {
+        open: row.used_at === null && Number(row.expires_at) > now,
+        sends: row.sends,
+        last_sent_at: row.last_sent_at,
+      },
+      now,
+      minGapMs,
+      maxSends,
+    );
   }
 
   async restoreSetupCode(id: string, ourHash: string, p: SmsCodeState): Promise<boolean> {

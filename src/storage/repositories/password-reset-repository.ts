@@ -8,7 +8,13 @@ export class PasswordResetRepository implements PasswordResetStore {
   async create(r: PasswordResetRecord): Promise<void> {
     await this.db
       .insertInto('password_resets')
-      .values({ token_hash: r.tokenHash, user_id: r.userId, created_at: r.createdAt, expires_at: r.expiresAt, used_at: null })
+      .values({
+        token_hash: r.tokenHash,
+        user_id: r.userId,
+        created_at: r.createdAt,
+        expires_at: r.expiresAt,
+        used_at: null,
+      })
       .execute();
   }
 

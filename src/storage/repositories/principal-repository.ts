@@ -36,7 +36,9 @@ function accountColumns(eb: ExpressionBuilder<Joined, 'u' | 'f'>) {
     eb.ref('u.email_verified_at').as('u_email_verified_at'),
     eb.ref('f.method').as('f_method'),
     eb.ref('f.phone_hint').as('f_phone_hint'),
-    eb.exists(eb.selectFrom('user_identities as i').select('i.user_id').whereRef('i.user_id', '=', 'u.id')).as('google_linked'),
+    eb
+      .exists(eb.selectFrom('user_identities as i').select('i.user_id').whereRef('i.user_id', '=', 'u.id'))
+      .as('google_linked'),
   ];
 }
 
@@ -49,7 +51,10 @@ function account(r: AccountColumns): AccountSummary {
       createdAt: Number(r.u_created_at),
       emailVerifiedAt: r.u_email_verified_at === null ? null : Number(r.u_email_verified_at),
     },
-    factor: r.f_method === null ? null : { method: mfaMethodColumn(r.f_method, 'mfa_factors', 'method'), phoneHint: r.f_phone_hint },
+    factor:
+      r.f_method === null
+        ? null
+        : { method: mfaMethodColumn(r.f_method, 'mfa_factors', 'method'), phoneHint: r.f_phone_hint },
     // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
     googleLinked: r.google_linked === true || Number(r.google_linked) === 1,
   };
@@ -61,7 +66,17 @@ const bySession = new Precompiled(
       .selectFrom('sessions as s')
       .innerJoin('users as u', 'u.id', 's.user_id')
       .leftJoin('mfa_factors as f', 'f.user_id', 's.user_id')
-      .select(['s.id', 's.user_id', 's.token_hash', 's.client', 's.created_at', 's.last_seen_at', 's.absolute_expires_at', 's.ip', 's.user_agent'])
+      .select([
+        's.id',
+        's.user_id',
+        's.token_hash',
+        's.client',
+        's.created_at',
+        's.last_seen_at',
+        's.absolute_expires_at',
+        's.ip',
+        's.user_agent',
+      ])
       .select((eb) => accountColumns(eb))
       .where('s.token_hash', '=', slot(0)),
   1,

@@ -9,7 +9,10 @@ export class RecoveryCodeRepository implements RecoveryCodeStore {
 
   async putRecoveryCode(userId: string, codeHash: string, kid: string, now: number): Promise<void> {
     await this.db.deleteFrom('recovery_codes').where('user_id', '=', userId).execute();
-    await this.db.insertInto('recovery_codes').values({ user_id: userId, code_hash: codeHash, kid, created_at: now, used_at: null }).execute();
+    await this.db
+      .insertInto('recovery_codes')
+      .values({ user_id: userId, code_hash: codeHash, kid, created_at: now, used_at: null })
+      .execute();
   }
 
   async getRecoveryCode(userId: string): Promise<{ codeHash: string; kid: string; usedAt: number | null } | null> {

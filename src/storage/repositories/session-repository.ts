@@ -43,7 +43,12 @@ export class SessionRepository implements SessionStore {
   }
 
   async touch(id: string, at: number): Promise<void> {
-    await this.db.updateTable('sessions').set({ last_seen_at: at }).where('id', '=', id).where('last_seen_at', '<', at).execute();
+    await this.db
+      .updateTable('sessions')
+      .set({ last_seen_at: at })
+      .where('id', '=', id)
+      .where('last_seen_at', '<', at)
+      .execute();
   }
 
   async listForUser(userId: string): Promise<SessionRecord[]> {
@@ -58,7 +63,11 @@ export class SessionRepository implements SessionStore {
   }
 
   async delete(userId: string, id: string): Promise<boolean> {
-    const r = await this.db.deleteFrom('sessions').where('user_id', '=', userId).where('id', '=', id).executeTakeFirst();
+    const r = await this.db
+      .deleteFrom('sessions')
+      .where('user_id', '=', userId)
+      .where('id', '=', id)
+      .executeTakeFirst();
     return Number(r.numDeletedRows) > 0;
   }
 

@@ -56,11 +56,19 @@ export class UserRepository implements UserStore {
 
   async lock(id: string): Promise<void> {
     // A no-op write takes the row lock (FOR UPDATE is not SQLite syntax).
-    await this.db.updateTable('users').set({ updated_at: sql<number>`updated_at` }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('users')
+      .set({ updated_at: sql<number>`updated_at` })
+      .where('id', '=', id)
+      .execute();
   }
 
   async clearPasswordHash(id: string): Promise<void> {
-    await this.db.updateTable('users').set({ password_hash: null, updated_at: Date.now() }).where('id', '=', id).execute();
+    await this.db
+      .updateTable('users')
+      .set({ password_hash: null, updated_at: Date.now() })
+      .where('id', '=', id)
+      .execute();
   }
 
   async markEmailVerified(id: string, at: number): Promise<boolean> {
@@ -76,7 +84,11 @@ export class UserRepository implements UserStore {
 
   async changeEmail(id: string, email: string, at: number): Promise<'changed' | 'email_taken'> {
     try {
-      await this.db.updateTable('users').set({ email, email_verified_at: at, updated_at: at }).where('id', '=', id).execute();
+      await this.db
+        .updateTable('users')
+        .set({ email, email_verified_at: at, updated_at: at })
+        .where('id', '=', id)
+        .execute();
       return 'changed';
     } catch (e) {
       // The unique index decides, at the moment of the change, whether the address is free.
@@ -89,8 +101,17 @@ export class UserRepository implements UserStore {
     // Every table that names the account, children first; not left to ON DELETE CASCADE, which
     // SQLite applies only with its foreign_keys pragma on.
     const children = [
-      'mfa_factors', 'mfa_setups', 'recovery_codes', 'mfa_challenges', 'mfa_attempts', 'access_keys',
-      'sessions', 'user_identities', 'email_tokens', 'password_resets', 'events',
+      'mfa_factors',
+      'mfa_setups',
+      'recovery_codes',
+      'mfa_challenges',
+      'mfa_attempts',
+      'access_keys',
+      'sessions',
+      'user_identities',
+      'email_tokens',
+      'password_resets',
+      'events',
     ] as const;
     for (const table of children) await this.db.deleteFrom(table).where('user_id', '=', id).execute();
     const r = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();
@@ -98,7 +119,10 @@ export class UserRepository implements UserStore {
   }
 
   async count(): Promise<number> {
-    const row = await this.db.selectFrom('users').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirst();
+    const row = await this.db
+      .selectFrom('users')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirst();
     return Number(row?.n ?? 0);
   }
 }

@@ -67,10 +67,12 @@ export function AccessKeysPage() {
       <PageHead title="Access keys" lead="Access keys sign requests from your scripts, the API and the Twofold CLI." />
       <ul className="key-facts">
         <li>
-          <strong>Up to {limit} keys.</strong> Enough to switch to a new key before you delete the old one. Disabled keys count too.
+          <strong>Up to {limit} keys.</strong> Enough to switch to a new key before you delete the old one. Disabled
+          keys count too.
         </li>
         <li>
-          <strong>No two-factor step.</strong> Requests signed with a key don’t ask for a code, so keep its secret as safe as your password.
+          <strong>No two-factor step.</strong> Requests signed with a key don’t ask for a code, so keep its secret as
+          safe as your password.
         </li>
       </ul>
       {notice && !created && (
@@ -108,7 +110,11 @@ export function AccessKeysPage() {
             <EmailFirst what="create access keys" id="keys-email-first" />
           </div>
         )}
-        {atLimit && !created && <p className="row limit-note">You have {limit} keys, the most an account can have. Disable and delete one to make a new key.</p>}
+        {atLimit && !created && (
+          <p className="row limit-note">
+            You have {limit} keys, the most an account can have. Disable and delete one to make a new key.
+          </p>
+        )}
         {loadError ? (
           <div className="row">
             <Notice tone="danger" role="alert">
@@ -130,15 +136,36 @@ export function AccessKeysPage() {
                     <p className="row-title mono key-id">{k.id}</p>
                     <p className="row-meta">
                       <span>Created {formatDate(k.created_at)}</span>
-                      <span>{k.last_used_at ? <>Last used <time dateTime={k.last_used_at} title={new Date(k.last_used_at).toLocaleString()}>{formatRelative(k.last_used_at)}</time></> : 'Never used'}</span>
+                      <span>
+                        {k.last_used_at ? (
+                          <>
+                            Last used{' '}
+                            <time dateTime={k.last_used_at} title={new Date(k.last_used_at).toLocaleString()}>
+                              {formatRelative(k.last_used_at)}
+                            </time>
+                          </>
+                        ) : (
+                          'Never used'
+                        )}
+                      </span>
                     </p>
                   </div>
                   <div className="row-actions">
-                    <Switch checked={k.enabled} label={`Access key ${k.id} enabled`} loading={toggling === k.id} onChange={(next) => void toggle(k, next)} />
+                    <Switch
+                      checked={k.enabled}
+                      label={`Access key ${k.id} enabled`}
+                      loading={toggling === k.id}
+                      onChange={(next) => void toggle(k, next)}
+                    />
                     {k.enabled ? (
                       <span className="hint-inline">Disable to delete</span>
                     ) : (
-                      <Button variant="danger-quiet" size="sm" onClick={() => setToDelete(k)} aria-label={`Delete access key ${k.id}`}>
+                      <Button
+                        variant="danger-quiet"
+                        size="sm"
+                        onClick={() => setToDelete(k)}
+                        aria-label={`Delete access key ${k.id}`}
+                      >
                         Delete
                       </Button>
                     )}
@@ -176,7 +203,12 @@ export function AccessKeysPage() {
             if (isCode(err, 'access_key_limit')) {
               const stated = limitOf(err) ?? limit;
               setLimit(stated);
-              throw new ApiError(409, 'access_key_limit', `You already have ${stated} keys, the most an account can have. Delete one first.`, null);
+              throw new ApiError(
+                409,
+                'access_key_limit',
+                `You already have ${stated} keys, the most an account can have. Delete one first.`,
+                null,
+              );
             }
             throw err;
           }
@@ -222,7 +254,12 @@ function NewKeyPanel({ created, onDone }: { created: CreatedAccessKey; onDone: (
           The CLI reads the file from <code>~/.twofold/credentials</code>.
         </p>
         <div className="wizard-foot">
-          <Button variant="secondary" onClick={() => downloadText('credentials', credentialsFile(created.id, created.secret), 'application/octet-stream')}>
+          <Button
+            variant="secondary"
+            onClick={() =>
+              downloadText('credentials', credentialsFile(created.id, created.secret), 'application/octet-stream')
+            }
+          >
             Download credentials file
           </Button>
           <div className="actions">
@@ -235,7 +272,17 @@ function NewKeyPanel({ created, onDone }: { created: CreatedAccessKey; onDone: (
 }
 
 /** One value of the new key, labelled, with Copy. */
-function NewKeyValue({ name, label, what, value }: { name: 'id' | 'secret'; label: string; what: string; value: string }) {
+function NewKeyValue({
+  name,
+  label,
+  what,
+  value,
+}: {
+  name: 'id' | 'secret';
+  label: string;
+  what: string;
+  value: string;
+}) {
   const labelId = `new-key-${name}-label`;
   return (
     <div>
@@ -252,7 +299,15 @@ function NewKeyValue({ name, label, what, value }: { name: 'id' | 'secret'; labe
   );
 }
 
-function DeleteDialog({ target, onClose, onDeleted }: { target: AccessKey | null; onClose: () => void; onDeleted: (id: string) => Promise<void> }) {
+function DeleteDialog({
+  target,
+  onClose,
+  onDeleted,
+}: {
+  target: AccessKey | null;
+  onClose: () => void;
+  onDeleted: (id: string) => Promise<void>;
+}) {
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
@@ -264,7 +319,8 @@ function DeleteDialog({ target, onClose, onDeleted }: { target: AccessKey | null
       {target && (
         <div className="stack">
           <p className="muted">
-            <span className="mono">{target.id}</span> will stop working for good. Scripts and CLI profiles that use it will be refused.
+            <span className="mono">{target.id}</span> will stop working for good. Scripts and CLI profiles that use it
+            will be refused.
           </p>
           <p className="field-error" role="alert">
             {error}

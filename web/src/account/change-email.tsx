@@ -45,9 +45,18 @@ export function ChangeEmail() {
       setSentTo(next);
     } catch (err) {
       if (isCode(err, 'email_taken')) fail('email', 'Another account already uses this email address.');
-      else if (isCode(err, 'invalid_email', 'validation_failed')) fail('email', isCode(err, 'invalid_email') && err.message ? err.message : 'Enter an email address like name@example.com.');
-      else if (isCode(err, 'reauthentication_failed', 'invalid_credentials')) fail('password', 'That password is not right.');
-      else if (isCode(err, 'password_required')) fail('password', 'Your account has no password yet. Set one with “Forgot password?” on the sign-in page first.');
+      else if (isCode(err, 'invalid_email', 'validation_failed'))
+        fail(
+          'email',
+          isCode(err, 'invalid_email') && err.message ? err.message : 'Enter an email address like name@example.com.',
+        );
+      else if (isCode(err, 'reauthentication_failed', 'invalid_credentials'))
+        fail('password', 'That password is not right.');
+      else if (isCode(err, 'password_required'))
+        fail(
+          'password',
+          'Your account has no password yet. Set one with “Forgot password?” on the sign-in page first.',
+        );
       else fail('password', errorMessage(err));
     } finally {
       setBusy(false);
@@ -59,21 +68,42 @@ export function ChangeEmail() {
       <form className="panel-body" onSubmit={submit} noValidate>
         <h2 id="email-title">Change email</h2>
         <p className="muted section-lead">
-          We send a link to the new address. Your email changes when you open it; until then you keep signing in with {user.email}, and we tell that address about the request.
+          We send a link to the new address. Your email changes when you open it; until then you keep signing in with{' '}
+          {user.email}, and we tell that address about the request.
         </p>
         <div role="status">
           {sentTo && (
             <Notice tone="success" className="form-notice" title="Check the new mailbox">
               <p>
-                We sent a link to <strong className="break-anywhere">{sentTo}</strong>. Your email changes when you open it.
+                We sent a link to <strong className="break-anywhere">{sentTo}</strong>. Your email changes when you open
+                it.
               </p>
             </Notice>
           )}
         </div>
         <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
         <div className="field-narrow">
-          <Field ref={emailRef} label="New email address" type="email" autoComplete="email" value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} tallError />
-          <Field ref={passwordRef} label="Password" hint="Your current password, to confirm it’s you." type="password" autoComplete="current-password" value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} tallError />
+          <Field
+            ref={emailRef}
+            label="New email address"
+            type="email"
+            autoComplete="email"
+            value={email}
+            onChange={(e) => setEmail(e.target.value)}
+            error={errors.email}
+            tallError
+          />
+          <Field
+            ref={passwordRef}
+            label="Password"
+            hint="Your current password, to confirm it’s you."
+            type="password"
+            autoComplete="current-password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            error={errors.password}
+            tallError
+          />
         </div>
         <Button type="submit" loading={busy}>
           Send confirmation link

@@ -17,7 +17,9 @@ export function DeleteAccount() {
     <section className="panel danger-zone" aria-labelledby="delete-title">
       <div className="panel-body">
         <h2 id="delete-title">Delete account</h2>
-        <p className="muted section-lead">Deletes your account and everything in it for good. Scripts and the CLI using your access keys stop working.</p>
+        <p className="muted section-lead">
+          Deletes your account and everything in it for good. Scripts and the CLI using your access keys stop working.
+        </p>
         <Button variant="danger-quiet" onClick={() => setOpen(true)}>
           Delete account…
         </Button>
@@ -52,7 +54,13 @@ function DeleteForm({ onCancel }: { onCancel: () => void }) {
     if (busy) return;
     if (!password) return fail('password', 'Enter your password.');
     const given = code.trim();
-    if (mfa && !given) return fail('code', user.mfa.method === 'sms' ? 'Enter your recovery code.' : 'Enter the code from your app, or your recovery code.');
+    if (mfa && !given)
+      return fail(
+        'code',
+        user.mfa.method === 'sms'
+          ? 'Enter your recovery code.'
+          : 'Enter the code from your app, or your recovery code.',
+      );
     setErrors({});
     setBusy(true);
     try {
@@ -61,15 +69,26 @@ function DeleteForm({ onCancel }: { onCancel: () => void }) {
       navigate('/login', { replace: true, flash: 'account-deleted' });
     } catch (err) {
       setBusy(false);
-      if (isCode(err, 'reauthentication_failed', 'invalid_credentials')) fail('password', 'That password is not right.');
-      else if (isCode(err, 'password_required')) fail('password', 'Your account has no password yet. Set one with “Forgot password?” on the sign-in page, then delete the account.');
-      else if (isCode(err, 'invalid_code', 'invalid_recovery_code')) fail('code', 'That code is not right. Use the current code from your authenticator app, or your recovery code.');
-      else if (isCode(err, 'too_many_attempts')) fail(mfa ? 'code' : 'password', `Too many wrong codes. ${waitText(err)}`);
+      if (isCode(err, 'reauthentication_failed', 'invalid_credentials'))
+        fail('password', 'That password is not right.');
+      else if (isCode(err, 'password_required'))
+        fail(
+          'password',
+          'Your account has no password yet. Set one with “Forgot password?” on the sign-in page, then delete the account.',
+        );
+      else if (isCode(err, 'invalid_code', 'invalid_recovery_code'))
+        fail(
+          'code',
+          'That code is not right. Use the current code from your authenticator app, or your recovery code.',
+        );
+      else if (isCode(err, 'too_many_attempts'))
+        fail(mfa ? 'code' : 'password', `Too many wrong codes. ${waitText(err)}`);
       else fail('password', errorMessage(err));
     }
   };
 
-  const codeLabel = user.mfa.method === 'sms' ? 'Recovery code' : 'Code from your authenticator app, or your recovery code';
+  const codeLabel =
+    user.mfa.method === 'sms' ? 'Recovery code' : 'Code from your authenticator app, or your recovery code';
   const codeHint =
     user.mfa.method === 'sms'
       ? 'Two-factor authentication is on. Text-message codes are sent only when you sign in, so enter your recovery code.'
@@ -89,7 +108,16 @@ function DeleteForm({ onCancel }: { onCancel: () => void }) {
         </ul>
       </Notice>
       <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
-      <Field ref={passwordRef} label="Password" type="password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={errors.password} />
+      <Field
+        ref={passwordRef}
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        autoFocus
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={errors.password}
+      />
       {mfa && (
         <Field
           ref={codeRef}

@@ -64,10 +64,15 @@ export function EmailBanner() {
         await recheck(); // confirmed meanwhile (another tab, another device): the banner goes
       } else if (isCode(err, 'resend_too_soon')) {
         setWaitUntil(Date.now() + (err.retryAfter ?? 60) * 1000); // the button counts the wait down
-        setError({ text: 'We sent a link less than a minute ago. Check your mailbox, including spam, or wait a little before asking again.', untilWaitEnds: true });
+        setError({
+          text: 'We sent a link less than a minute ago. Check your mailbox, including spam, or wait a little before asking again.',
+          untilWaitEnds: true,
+        });
       } else if (isCode(err, 'too_many_requests')) {
         // The day's links are used up: the wait (hours) is said in words, not counted down.
-        setError({ text: `You asked for many links today. Check your mailbox, including spam, for the newest one. ${waitText(err)}` });
+        setError({
+          text: `You asked for many links today. Check your mailbox, including spam, for the newest one. ${waitText(err)}`,
+        });
       } else {
         setError({ text: errorMessage(err) });
       }
@@ -80,11 +85,18 @@ export function EmailBanner() {
     <section className="email-banner" aria-labelledby="email-banner-title">
       <Notice tone="warning" title={<span id="email-banner-title">Confirm your email address</span>}>
         <p>
-          We sent a link to <strong className="email-banner-address">{user.email}</strong>. Open it to confirm that this address is yours. Until then you can’t turn on two-factor
-          authentication or create access keys.
+          We sent a link to <strong className="email-banner-address">{user.email}</strong>. Open it to confirm that this
+          address is yours. Until then you can’t turn on two-factor authentication or create access keys.
         </p>
         <div className="email-banner-actions">
-          <Button variant="secondary" size="sm" onClick={() => void resend()} loading={busy} disabled={left > 0} aria-describedby="email-banner-result">
+          <Button
+            variant="secondary"
+            size="sm"
+            onClick={() => void resend()}
+            loading={busy}
+            disabled={left > 0}
+            aria-describedby="email-banner-result"
+          >
             {left > 0 ? `Resend the link in ${formatCountdown(left)}` : 'Resend the link'}
           </Button>
         </div>
@@ -102,7 +114,8 @@ export function EmailFirst({ what, id }: { what: string; id?: string }) {
   return (
     <Notice tone="info" role="alert" className="email-first" id={id}>
       <p>
-        <strong>Confirm your email address to {what}.</strong> Open the link we sent to {user.email}. No mail? Use “Resend the link” at the top of this page.
+        <strong>Confirm your email address to {what}.</strong> Open the link we sent to {user.email}. No mail? Use
+        “Resend the link” at the top of this page.
       </p>
     </Notice>
   );

@@ -33,7 +33,19 @@ export function PasswordDialog({
   );
 }
 
-function PasswordForm({ children, confirmLabel, variant, onClose, onConfirm }: { children: ReactNode; confirmLabel: string; variant: ButtonVariant; onClose: () => void; onConfirm: (password: string) => Promise<void> }) {
+function PasswordForm({
+  children,
+  confirmLabel,
+  variant,
+  onClose,
+  onConfirm,
+}: {
+  children: ReactNode;
+  confirmLabel: string;
+  variant: ButtonVariant;
+  onClose: () => void;
+  onConfirm: (password: string) => Promise<void>;
+}) {
   const user = useUser();
   const [password, setPassword] = useState('');
   const [error, setError] = useState<string | null>(null);
@@ -63,7 +75,17 @@ function PasswordForm({ children, confirmLabel, variant, onClose, onConfirm }: {
     <form onSubmit={submit} noValidate className="stack">
       <div className="muted stack-sm">{children}</div>
       <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
-      <Field ref={ref} label="Password" type="password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={error} tallError />
+      <Field
+        ref={ref}
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        autoFocus
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={error}
+        tallError
+      />
       <div className="dialog-foot">
         <Button variant="secondary" onClick={onClose}>
           Cancel

@@ -26,7 +26,11 @@ export function ProfilePage() {
             <dt>Email</dt>
             <dd>
               {user.email}{' '}
-              {user.email_verified === false ? <span className="badge badge-warn">Not confirmed</span> : <span className="badge badge-on">Confirmed</span>}
+              {user.email_verified === false ? (
+                <span className="badge badge-warn">Not confirmed</span>
+              ) : (
+                <span className="badge badge-on">Confirmed</span>
+              )}
             </dd>
             <dt>Member since</dt>
             <dd>{formatDate(user.created_at)}</dd>
@@ -86,7 +90,11 @@ function ChangePassword() {
       setDone(true);
     } catch (err) {
       if (isCode(err, 'reauthentication_failed', 'invalid_credentials', 'too_many_requests', 'password_required')) {
-        setErrors({ current: isCode(err, 'reauthentication_failed', 'invalid_credentials') ? 'Your current password is not right.' : errorMessage(err) });
+        setErrors({
+          current: isCode(err, 'reauthentication_failed', 'invalid_credentials')
+            ? 'Your current password is not right.'
+            : errorMessage(err),
+        });
         currentRef.current?.focus();
       } else {
         setErrors({ next: isCode(err, 'weak_password') ? weakPasswordText(err.message) : errorMessage(err) });
@@ -103,7 +111,8 @@ function ChangePassword() {
         <h2 id="password-title">Change password</h2>
         <p className="muted section-lead">
           Other devices signed in to your account will be signed out. Two-factor authentication stays as it is.
-          {user.google_linked && ' Signed up with Google and have no password yet? Set one with “Forgot password?” on the sign-in page.'}
+          {user.google_linked &&
+            ' Signed up with Google and have no password yet? Set one with “Forgot password?” on the sign-in page.'}
         </p>
         {done && (
           <Notice tone="success" role="status" className="form-notice">
@@ -112,8 +121,26 @@ function ChangePassword() {
         )}
         <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
         <div className="field-narrow">
-          <Field ref={currentRef} label="Current password" type="password" autoComplete="current-password" value={current} onChange={(e) => setCurrent(e.target.value)} error={errors.current} />
-          <Field ref={nextRef} label="New password" type="password" autoComplete="new-password" hint="At least 8 characters." value={next} onChange={(e) => setNext(e.target.value)} error={errors.next} tallError />
+          <Field
+            ref={currentRef}
+            label="Current password"
+            type="password"
+            autoComplete="current-password"
+            value={current}
+            onChange={(e) => setCurrent(e.target.value)}
+            error={errors.current}
+          />
+          <Field
+            ref={nextRef}
+            label="New password"
+            type="password"
+            autoComplete="new-password"
+            hint="At least 8 characters."
+            value={next}
+            onChange={(e) => setNext(e.target.value)}
+            error={errors.next}
+            tallError
+          />
         </div>
         <Button type="submit" loading={busy}>
           Change password

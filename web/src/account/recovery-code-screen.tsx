@@ -14,7 +14,17 @@ function codeGroups(code: string): string[] {
   return code.match(/.{1,5}/g) ?? [code];
 }
 
-export function RecoveryCodeScreen({ code, email, context, onDone }: { code: string; email: string; context: RecoveryContext; onDone: () => void }) {
+export function RecoveryCodeScreen({
+  code,
+  email,
+  context,
+  onDone,
+}: {
+  code: string;
+  email: string;
+  context: RecoveryContext;
+  onDone: () => void;
+}) {
   const [saved, setSaved] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const checkRef = useRef<HTMLInputElement>(null);
@@ -60,7 +70,11 @@ export function RecoveryCodeScreen({ code, email, context, onDone }: { code: str
           <p className="recovery-email">{email}</p>
           <div className="recovery-tools no-print">
             <CopyButton text={code} what="recovery code" />
-            <Button variant="secondary" size="sm" onClick={() => downloadText('twofold-recovery-code.txt', recoveryCodeFile(email, code))}>
+            <Button
+              variant="secondary"
+              size="sm"
+              onClick={() => downloadText('twofold-recovery-code.txt', recoveryCodeFile(email, code))}
+            >
               Download
             </Button>
             <Button variant="secondary" size="sm" onClick={() => window.print()}>
@@ -69,7 +83,10 @@ export function RecoveryCodeScreen({ code, email, context, onDone }: { code: str
           </div>
         </div>
         <Notice tone="warning" className="no-print">
-          <p>This is the only time the code is shown. Keep it somewhere safe and apart from your phone, such as a password manager or a printed copy.</p>
+          <p>
+            This is the only time the code is shown. Keep it somewhere safe and apart from your phone, such as a
+            password manager or a printed copy.
+          </p>
         </Notice>
         <div className="no-print">
           <label className="check">
@@ -91,9 +108,7 @@ export function RecoveryCodeScreen({ code, email, context, onDone }: { code: str
           </p>
           <div className="wizard-foot">
             <div className="actions">
-              <Button onClick={done}>
-                Done
-              </Button>
+              <Button onClick={done}>Done</Button>
             </div>
           </div>
         </div>

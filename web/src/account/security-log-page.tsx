@@ -50,11 +50,22 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
     case 'signin.succeeded':
       return { title: 'Signed in', detail: signInMethod(e.method), tone: 'good' };
     case 'signin.mfa_required':
-      return { title: 'Password accepted, code requested', detail: e.method === 'sms' ? '(text message)' : e.method === 'totp' ? '(authenticator app)' : undefined, tone: 'plain' };
+      return {
+        title: 'Password accepted, code requested',
+        detail: e.method === 'sms' ? '(text message)' : e.method === 'totp' ? '(authenticator app)' : undefined,
+        tone: 'plain',
+      };
     case 'signin.failed':
       return {
         title: 'Sign-in refused',
-        detail: e.reason === 'password' ? '(wrong password)' : e.reason === 'second_factor' ? '(wrong two-factor code)' : e.reason === 'recovery_code' ? '(wrong recovery code)' : undefined,
+        detail:
+          e.reason === 'password'
+            ? '(wrong password)'
+            : e.reason === 'second_factor'
+              ? '(wrong two-factor code)'
+              : e.reason === 'recovery_code'
+                ? '(wrong recovery code)'
+                : undefined,
         tone: 'bad',
       };
     case 'signout':
@@ -62,7 +73,11 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
     case 'session.ended':
       return { title: 'Session ended', tone: 'plain' };
     case 'sessions.ended_others':
-      return { title: 'Other sessions ended', detail: typeof e.count === 'number' ? `(${e.count})` : undefined, tone: 'plain' };
+      return {
+        title: 'Other sessions ended',
+        detail: typeof e.count === 'number' ? `(${e.count})` : undefined,
+        tone: 'plain',
+      };
     case 'password.changed':
       return { title: 'Password changed', tone: 'key' };
     case 'password.reset_requested':
@@ -76,11 +91,23 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
     case 'mfa.setup_failed':
       return { title: 'Two-factor set-up: wrong code', tone: 'bad' };
     case 'mfa.enabled':
-      return { title: 'Two-factor authentication turned on', detail: e.method === 'sms' ? '(SMS Number)' : '(Authenticator App)', tone: 'good' };
+      return {
+        title: 'Two-factor authentication turned on',
+        detail: e.method === 'sms' ? '(SMS Number)' : '(Authenticator App)',
+        tone: 'good',
+      };
     case 'mfa.reconfigured':
-      return { title: 'Two-factor authentication re-configured', detail: e.method === 'sms' ? '(SMS Number)' : '(Authenticator App)', tone: 'key' };
+      return {
+        title: 'Two-factor authentication re-configured',
+        detail: e.method === 'sms' ? '(SMS Number)' : '(Authenticator App)',
+        tone: 'key',
+      };
     case 'mfa.disabled':
-      return { title: 'Two-factor authentication turned off', detail: e.reason === 'recovery' ? 'after signing in with the recovery code' : undefined, tone: 'bad' };
+      return {
+        title: 'Two-factor authentication turned off',
+        detail: e.reason === 'recovery' ? 'after signing in with the recovery code' : undefined,
+        tone: 'bad',
+      };
     case 'mfa.recovery_used':
       return { title: 'Recovery code used', tone: 'key' };
     case 'mfa.recovery_code_renewed':
@@ -112,7 +139,10 @@ export function SecurityLogPage() {
 
   return (
     <>
-      <PageHead title="Security log" lead="Sign-ins and changes to your account’s security, newest first. Something you don’t recognise? Change your password and end other sessions." />
+      <PageHead
+        title="Security log"
+        lead="Sign-ins and changes to your account’s security, newest first. Something you don’t recognise? Change your password and end other sessions."
+      />
       {error && (
         <Notice tone="danger" role="alert" className="page-notice">
           <p>{error}</p>

@@ -66,7 +66,10 @@ export function SessionsPage() {
 
   return (
     <>
-      <PageHead title="Sessions" lead="Browsers and apps signed in to your account. If you don’t recognise one, end it and change your password." />
+      <PageHead
+        title="Sessions"
+        lead="Browsers and apps signed in to your account. If you don’t recognise one, end it and change your password."
+      />
       {notice && (
         <Notice tone="success" role="status" className="page-notice">
           <p>{notice}</p>
@@ -106,7 +109,10 @@ export function SessionsPage() {
                           'Active now'
                         ) : (
                           <>
-                            Last active <time dateTime={s.last_seen_at} title={formatDateTime(s.last_seen_at)}>{formatRelative(s.last_seen_at)}</time>
+                            Last active{' '}
+                            <time dateTime={s.last_seen_at} title={formatDateTime(s.last_seen_at)}>
+                              {formatRelative(s.last_seen_at)}
+                            </time>
                           </>
                         )}
                       </span>
@@ -114,7 +120,13 @@ export function SessionsPage() {
                     </p>
                   </div>
                   {!s.current && (
-                    <Button variant="secondary" size="sm" loading={ending === s.id} onClick={() => void endOne(s)} aria-label={`End session on ${describeUserAgent(s.user_agent)}, ${s.ip ?? 'unknown address'}`}>
+                    <Button
+                      variant="secondary"
+                      size="sm"
+                      loading={ending === s.id}
+                      onClick={() => void endOne(s)}
+                      aria-label={`End session on ${describeUserAgent(s.user_agent)}, ${s.ip ?? 'unknown address'}`}
+                    >
                       End session
                     </Button>
                   )}
@@ -126,7 +138,9 @@ export function SessionsPage() {
       </section>
       <Dialog open={confirmAll} onClose={() => setConfirmAll(false)} title="End all other sessions?">
         <div className="stack">
-          <p className="muted">Every browser and app signed in to your account, except this one, is signed out. Access keys keep working.</p>
+          <p className="muted">
+            Every browser and app signed in to your account, except this one, is signed out. Access keys keep working.
+          </p>
           <div className="dialog-foot">
             <Button variant="secondary" onClick={() => setConfirmAll(false)} autoFocus>
               Cancel

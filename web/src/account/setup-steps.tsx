@@ -47,7 +47,21 @@ function useSetupVerify(setupId: string, onDone: (recoveryCode: string) => void,
   });
 }
 
-function Foot({ verb, busy, dead, restartRef, onCancel, onRestart }: { verb: string; busy: boolean; dead: boolean; restartRef: React.RefObject<HTMLButtonElement | null>; onCancel: () => void; onRestart: () => void }) {
+function Foot({
+  verb,
+  busy,
+  dead,
+  restartRef,
+  onCancel,
+  onRestart,
+}: {
+  verb: string;
+  busy: boolean;
+  dead: boolean;
+  restartRef: React.RefObject<HTMLButtonElement | null>;
+  onCancel: () => void;
+  onRestart: () => void;
+}) {
   return (
     <WizardFoot backLabel="Cancel" onBack={onCancel}>
       {dead ? (
@@ -83,7 +97,8 @@ export function TotpStep({ setup, n, of, verb, onCancel, onRestart, onDone }: St
       </div>
       <Notice tone="info" className="setup-tip">
         <p>
-          <strong>Using more than one phone?</strong> Scan this QR code with each of them now. It is not shown again after you finish.
+          <strong>Using more than one phone?</strong> Scan this QR code with each of them now. It is not shown again
+          after you finish.
         </p>
       </Notice>
       <div className="setup-key">
@@ -99,14 +114,32 @@ export function TotpStep({ setup, n, of, verb, onCancel, onRestart, onDone }: St
           <CopyButton text={setup.secret} what="key" />
         </div>
       </div>
-      <CodeField ref={v.codeRef} label="6-digit code from the app" value={v.code} onValue={v.setCode} error={v.error} disabled={v.dead} />
-      <Foot verb={verb} busy={v.busy} dead={v.dead} restartRef={v.restartRef} onCancel={onCancel} onRestart={onRestart} />
+      <CodeField
+        ref={v.codeRef}
+        label="6-digit code from the app"
+        value={v.code}
+        onValue={v.setCode}
+        error={v.error}
+        disabled={v.dead}
+      />
+      <Foot
+        verb={verb}
+        busy={v.busy}
+        dead={v.dead}
+        restartRef={v.restartRef}
+        onCancel={onCancel}
+        onRestart={onRestart}
+      />
     </form>
   );
 }
 
 export function SmsCodeStep({ setup, n, of, verb, onCancel, onRestart, onDone }: StepProps & { setup: SmsSetup }) {
-  const v = useSetupVerify(setup.setup_id, onDone, 'That code is not right. Check the latest text message and try again.');
+  const v = useSetupVerify(
+    setup.setup_id,
+    onDone,
+    'That code is not right. Check the latest text message and try again.',
+  );
   const resend = useResendCode(
     v,
     () => post('/v1/me/mfa/setup/resend', { setup_id: setup.setup_id }),
@@ -118,9 +151,25 @@ export function SmsCodeStep({ setup, n, of, verb, onCancel, onRestart, onDone }:
       <StepHead n={n} of={of} title="Enter the code we sent">
         We sent a code to your phone ending in {phoneEnding(setup.phone_hint)}. It is valid for 3 minutes.
       </StepHead>
-      <CodeField ref={v.codeRef} label="6-digit code" autoFocus value={v.code} onValue={v.setCode} error={v.error} ok={v.ok} disabled={v.dead} />
+      <CodeField
+        ref={v.codeRef}
+        label="6-digit code"
+        autoFocus
+        value={v.code}
+        onValue={v.setCode}
+        error={v.error}
+        ok={v.ok}
+        disabled={v.dead}
+      />
       {!v.dead && <ResendButton {...resend} />}
-      <Foot verb={verb} busy={v.busy} dead={v.dead} restartRef={v.restartRef} onCancel={onCancel} onRestart={onRestart} />
+      <Foot
+        verb={verb}
+        busy={v.busy}
+        dead={v.dead}
+        restartRef={v.restartRef}
+        onCancel={onCancel}
+        onRestart={onRestart}
+      />
     </form>
   );
 }

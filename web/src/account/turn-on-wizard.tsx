@@ -14,7 +14,12 @@ import { Notice } from '../ui/notice';
 import { FocusHeading } from '../ui/page';
 import { SmsCodeStep, TotpStep } from './setup-steps';
 
-type Step = { kind: 'choose' } | { kind: 'phone' } | { kind: 'password' } | { kind: 'totp'; setup: TotpSetup } | { kind: 'sms'; setup: SmsSetup };
+type Step =
+  | { kind: 'choose' }
+  | { kind: 'phone' }
+  | { kind: 'password' }
+  | { kind: 'totp'; setup: TotpSetup }
+  | { kind: 'sms'; setup: SmsSetup };
 
 export function StepHead({ n, of, title, children }: { n: number; of: number; title: string; children?: ReactNode }) {
   return (
@@ -29,7 +34,15 @@ export function StepHead({ n, of, title, children }: { n: number; of: number; ti
 }
 
 /** The wizard's last line: Cancel or Back on the left, the step's own action on the right. */
-export function WizardFoot({ backLabel, onBack, children }: { backLabel: string; onBack: () => void; children: ReactNode }) {
+export function WizardFoot({
+  backLabel,
+  onBack,
+  children,
+}: {
+  backLabel: string;
+  onBack: () => void;
+  children: ReactNode;
+}) {
   return (
     <div className="wizard-foot">
       <Button variant="ghost" onClick={onBack}>
@@ -40,7 +53,15 @@ export function WizardFoot({ backLabel, onBack, children }: { backLabel: string;
   );
 }
 
-export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure: boolean; onCancel: () => void; onEnabled: (recoveryCode: string) => void }) {
+export function TurnOnWizard({
+  reconfigure,
+  onCancel,
+  onEnabled,
+}: {
+  reconfigure: boolean;
+  onCancel: () => void;
+  onEnabled: (recoveryCode: string) => void;
+}) {
   const user = useUser();
   const { refresh } = useSession();
   const [step, setStep] = useState<Step>({ kind: 'choose' });
@@ -61,8 +82,30 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
     onEnabled(recoveryCode);
   };
 
-  if (step.kind === 'totp') return <TotpStep setup={step.setup} n={3} of={3} verb={verb} onCancel={onCancel} onRestart={() => setStep({ kind: 'choose' })} onDone={finished} />;
-  if (step.kind === 'sms') return <SmsCodeStep setup={step.setup} n={4} of={4} verb={verb} onCancel={onCancel} onRestart={() => setStep({ kind: 'choose' })} onDone={finished} />;
+  if (step.kind === 'totp')
+    return (
+      <TotpStep
+        setup={step.setup}
+        n={3}
+        of={3}
+        verb={verb}
+        onCancel={onCancel}
+        onRestart={() => setStep({ kind: 'choose' })}
+        onDone={finished}
+      />
+    );
+  if (step.kind === 'sms')
+    return (
+      <SmsCodeStep
+        setup={step.setup}
+        n={4}
+        of={4}
+        verb={verb}
+        onCancel={onCancel}
+        onRestart={() => setStep({ kind: 'choose' })}
+        onDone={finished}
+      />
+    );
 
   if (step.kind === 'choose') {
     return (
@@ -74,28 +117,53 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
           setStep({ kind: method === 'sms' ? 'phone' : 'password' });
         }}
       >
-        <StepHead n={1} of={total} title={reconfigure ? 'Re-configure two-factor authentication' : 'Turn On two-factor authentication'}>
+        <StepHead
+          n={1}
+          of={total}
+          title={reconfigure ? 'Re-configure two-factor authentication' : 'Turn On two-factor authentication'}
+        >
           After your password, Twofold will ask for a code from your phone.
         </StepHead>
         {reconfigure && (
           <Notice tone="warning" className="wizard-notice">
-            <p>When you finish, the authenticator apps or phone you use now stop working, and you get a new recovery code. To use several phones, scan the new QR code with each of them.</p>
+            <p>
+              When you finish, the authenticator apps or phone you use now stop working, and you get a new recovery
+              code. To use several phones, scan the new QR code with each of them.
+            </p>
           </Notice>
         )}
         <fieldset>
           <legend className="label legend">How do you want to get codes?</legend>
           <div className="choices">
             <label className="choice">
-              <input type="radio" name="method" value="totp" checked={method === 'totp'} onChange={() => setMethod('totp')} />
+              <input
+                type="radio"
+                name="method"
+                value="totp"
+                checked={method === 'totp'}
+                onChange={() => setMethod('totp')}
+              />
               <span className="choice-title">
                 Authenticator App <span className="badge badge-accent">Recommended</span>
               </span>
-              <span className="choice-text">An app such as Google Authenticator, Microsoft Authenticator or 1Password shows a new code every 30 seconds. Works without a phone signal.</span>
+              <span className="choice-text">
+                An app such as Google Authenticator, Microsoft Authenticator or 1Password shows a new code every 30
+                seconds. Works without a phone signal.
+              </span>
             </label>
             <label className="choice">
-              <input type="radio" name="method" value="sms" checked={method === 'sms'} onChange={() => setMethod('sms')} />
+              <input
+                type="radio"
+                name="method"
+                value="sms"
+                checked={method === 'sms'}
+                onChange={() => setMethod('sms')}
+              />
               <span className="choice-title">SMS Number</span>
-              <span className="choice-text">We text a code to your phone when you sign in. Carrier rates may apply, and text messages are less reliable abroad.</span>
+              <span className="choice-text">
+                We text a code to your phone when you sign in. Carrier rates may apply, and text messages are less
+                reliable abroad.
+              </span>
             </label>
           </div>
         </fieldset>
@@ -114,7 +182,9 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
         return phoneRef.current?.focus();
       }
       if (!toE164(country, phone)) {
-        setPhoneError(`This does not look like a phone number in ${COUNTRIES.find((c) => c.code === country)?.name ?? 'this country'}.`);
+        setPhoneError(
+          `This does not look like a phone number in ${COUNTRIES.find((c) => c.code === country)?.name ?? 'this country'}.`,
+        );
         return phoneRef.current?.focus();
       }
       setPhoneError(null);
@@ -126,14 +196,30 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
           We’ll text a code to this number now to check it, and each time you sign in.
         </StepHead>
         <div className="phone-row">
-          <SelectField label="Country or region" autoComplete="tel-country-code" value={country} onChange={(e) => setCountry(e.target.value as CountryCode)}>
+          <SelectField
+            label="Country or region"
+            autoComplete="tel-country-code"
+            value={country}
+            onChange={(e) => setCountry(e.target.value as CountryCode)}
+          >
             {COUNTRIES.map((c) => (
               <option key={c.code} value={c.code}>
                 {c.name} (+{c.dial})
               </option>
             ))}
           </SelectField>
-          <Field ref={phoneRef} label="Phone number" type="tel" inputMode="tel" autoComplete="tel-national" autoFocus value={phone} onChange={(e) => setPhone(e.target.value)} error={phoneError} tallError />
+          <Field
+            ref={phoneRef}
+            label="Phone number"
+            type="tel"
+            inputMode="tel"
+            autoComplete="tel-national"
+            autoFocus
+            value={phone}
+            onChange={(e) => setPhone(e.target.value)}
+            error={phoneError}
+            tallError
+          />
         </div>
         <WizardFoot backLabel="Back" onBack={() => setStep({ kind: 'choose' })}>
           <Button type="submit">Next</Button>
@@ -156,7 +242,11 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
         const setup = await post<TotpSetup>('/v1/me/mfa/setup', { method: 'totp', password });
         setStep({ kind: 'totp', setup });
       } else {
-        const setup = await post<SmsSetup>('/v1/me/mfa/setup', { method: 'sms', phone: toE164(country, phone) ?? phone, password });
+        const setup = await post<SmsSetup>('/v1/me/mfa/setup', {
+          method: 'sms',
+          phone: toE164(country, phone) ?? phone,
+          password,
+        });
         setStep({ kind: 'sms', setup });
       }
       setPassword('');
@@ -168,7 +258,13 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
         setStep({ kind: 'phone' });
         return;
       }
-      setPasswordError(isCode(err, 'too_many_requests', 'sms_rate_limited') ? `${errorMessage(err)}` : isCode(err, 'too_many_attempts') ? `Too many wrong codes. ${waitText(err)}` : errorMessage(err));
+      setPasswordError(
+        isCode(err, 'too_many_requests', 'sms_rate_limited')
+          ? `${errorMessage(err)}`
+          : isCode(err, 'too_many_attempts')
+            ? `Too many wrong codes. ${waitText(err)}`
+            : errorMessage(err),
+      );
       passwordRef.current?.select();
       passwordRef.current?.focus();
     }
@@ -180,7 +276,18 @@ export function TurnOnWizard({ reconfigure, onCancel, onEnabled }: { reconfigure
         Enter your password to continue.
       </StepHead>
       <input type="text" name="username" autoComplete="username" value={user.email} readOnly hidden />
-      <Field ref={passwordRef} label="Password" type="password" autoComplete="current-password" autoFocus value={password} onChange={(e) => setPassword(e.target.value)} error={passwordError} tallError fieldClassName="field-narrow" />
+      <Field
+        ref={passwordRef}
+        label="Password"
+        type="password"
+        autoComplete="current-password"
+        autoFocus
+        value={password}
+        onChange={(e) => setPassword(e.target.value)}
+        error={passwordError}
+        tallError
+        fieldClassName="field-narrow"
+      />
       <WizardFoot backLabel="Back" onBack={() => setStep({ kind: method === 'sms' ? 'phone' : 'choose' })}>
         <Button type="submit" loading={busy}>
           Next

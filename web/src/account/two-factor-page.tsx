@@ -16,14 +16,24 @@ import { RecoveryCodeScreen, type RecoveryContext } from './recovery-code-screen
 import { TurnOnWizard } from './turn-on-wizard';
 import { EmailFirst } from './email-banner';
 
-type View = { kind: 'status' } | { kind: 'wizard'; reconfigure: boolean } | { kind: 'recovery'; code: string; context: RecoveryContext };
+type View =
+  | { kind: 'status' }
+  | { kind: 'wizard'; reconfigure: boolean }
+  | { kind: 'recovery'; code: string; context: RecoveryContext };
 type PageNotice = { tone: 'success' | 'info' | 'warning' | 'danger'; text: string } | null;
 
 function initialNotice(): PageNotice {
   const flash = takeFlash();
-  if (flash === 'welcome') return { tone: 'success', text: 'Your account is ready. Check your mailbox: we sent you a link to confirm your email address. Once it is confirmed, turn on two-factor authentication to protect your account.' };
+  if (flash === 'welcome')
+    return {
+      tone: 'success',
+      text: 'Your account is ready. Check your mailbox: we sent you a link to confirm your email address. Once it is confirmed, turn on two-factor authentication to protect your account.',
+    };
   if (flash === 'recovered')
-    return { tone: 'warning', text: 'You signed in with your recovery code, so two-factor authentication is now off and your other devices are signed out. Turn it on again to get a new recovery code.' };
+    return {
+      tone: 'warning',
+      text: 'You signed in with your recovery code, so two-factor authentication is now off and your other devices are signed out. Turn it on again to get a new recovery code.',
+    };
   return null;
 }
 
@@ -67,7 +77,12 @@ export function TwoFactorPage() {
         email={user.email}
         context={view.context}
         onDone={() => {
-          const text = view.context === 'renewed' ? 'Your new recovery code is saved. The old one no longer works.' : view.context === 'reconfigured' ? 'Two-factor authentication is re-configured.' : 'Two-factor authentication is on.';
+          const text =
+            view.context === 'renewed'
+              ? 'Your new recovery code is saved. The old one no longer works.'
+              : view.context === 'reconfigured'
+                ? 'Two-factor authentication is re-configured.'
+                : 'Two-factor authentication is on.';
           setView({ kind: 'status' }); // the code leaves memory with the view
           setNotice({ tone: 'success', text });
         }}
@@ -96,10 +111,16 @@ export function TwoFactorPage() {
             <h2 id="tfa-state">Two-factor authentication is off</h2>
             <span className="badge badge-off">Off</span>
           </div>
-          <p className="muted state-text">Add a second step to signing in: after your password, a code from your phone. Someone who learns your password still can’t get in.</p>
+          <p className="muted state-text">
+            Add a second step to signing in: after your password, a code from your phone. Someone who learns your
+            password still can’t get in.
+          </p>
           {unverified && needsEmail && <EmailFirst what="turn on two-factor authentication" id="tfa-email-first" />}
           <div className="actions">
-            <Button onClick={() => openWizard(false)} aria-describedby={unverified && needsEmail ? 'tfa-email-first' : undefined}>
+            <Button
+              onClick={() => openWizard(false)}
+              aria-describedby={unverified && needsEmail ? 'tfa-email-first' : undefined}
+            >
               Turn On
             </Button>
           </div>
@@ -118,7 +139,9 @@ export function TwoFactorPage() {
             <dt>Method</dt>
             <dd>
               {method}
-              {status.method === 'sms' && status.phone_hint ? <span className="muted"> · phone ending in {phoneEnding(status.phone_hint)}</span> : null}
+              {status.method === 'sms' && status.phone_hint ? (
+                <span className="muted"> · phone ending in {phoneEnding(status.phone_hint)}</span>
+              ) : null}
             </dd>
             {status.enabled_at && (
               <>
@@ -133,7 +156,9 @@ export function TwoFactorPage() {
             <div className="row-main">
               <div className="row-text">
                 <h3 className="row-title">Re-configure</h3>
-                <p className="row-meta">Move to a new phone or app, or add a device. The ones you use now stop working.</p>
+                <p className="row-meta">
+                  Move to a new phone or app, or add a device. The ones you use now stop working.
+                </p>
               </div>
               <Button variant="secondary" onClick={() => openWizard(true)}>
                 Re-configure
@@ -170,7 +195,10 @@ export function TwoFactorPage() {
 
   return (
     <>
-      <PageHead title="Two-factor Authentication" lead="A second step at sign-in that keeps your account safe even if someone learns your password." />
+      <PageHead
+        title="Two-factor Authentication"
+        lead="A second step at sign-in that keeps your account safe even if someone learns your password."
+      />
       {notice && view.kind === 'status' && (
         <Notice tone={notice.tone} role="status" className="page-notice">
           <p>{notice.text}</p>
@@ -200,7 +228,10 @@ export function TwoFactorPage() {
         onConfirm={async (password) => {
           await api('DELETE', '/v1/me/mfa', { password });
           setDialog(null);
-          setNotice({ tone: 'warning', text: 'Two-factor authentication is off. Your account is protected by your password alone.' });
+          setNotice({
+            tone: 'warning',
+            text: 'Two-factor authentication is off. Your account is protected by your password alone.',
+          });
           await Promise.all([load(), refresh()]);
         }}
       >

@@ -13,7 +13,15 @@ import { AuthShell } from './auth-shell';
 
 const EXPIRED = 'This sign-in has expired. Sign in again.';
 
-export function CodePrompt({ challenge, onRecover, onRestart }: { challenge: Challenge; onRecover: () => void; onRestart: () => void }) {
+export function CodePrompt({
+  challenge,
+  onRecover,
+  onRestart,
+}: {
+  challenge: Challenge;
+  onRecover: () => void;
+  onRestart: () => void;
+}) {
   const { setUser } = useSession();
   const sms = challenge.method === 'sms';
   const form = useCodeForm({
@@ -23,8 +31,19 @@ export function CodePrompt({ challenge, onRecover, onRestart }: { challenge: Cha
       navigate('/account/two-factor');
     },
     explain: (err) => {
-      if (isCode(err, 'invalid_code')) return { text: sms ? 'That code is not right. Check the latest text message and try again.' : 'That code is not right. Enter the code the app shows now.' };
-      if (isCode(err, 'too_many_attempts')) return { text: err.retryAfter ? `Too many wrong codes. Two-factor sign-in is locked. ${waitText(err)}` : 'Too many wrong codes. Sign in again to get a new code.', fatal: true };
+      if (isCode(err, 'invalid_code'))
+        return {
+          text: sms
+            ? 'That code is not right. Check the latest text message and try again.'
+            : 'That code is not right. Enter the code the app shows now.',
+        };
+      if (isCode(err, 'too_many_attempts'))
+        return {
+          text: err.retryAfter
+            ? `Too many wrong codes. Two-factor sign-in is locked. ${waitText(err)}`
+            : 'Too many wrong codes. Sign in again to get a new code.',
+          fatal: true,
+        };
       if (isCode(err, 'challenge_expired')) return { text: EXPIRED, fatal: true };
       return undefined;
     },
@@ -42,7 +61,16 @@ export function CodePrompt({ challenge, onRecover, onRestart }: { challenge: Cha
   return (
     <AuthShell title="Two-factor authentication" lead={lead}>
       <form onSubmit={form.submit} noValidate>
-        <CodeField ref={form.codeRef} label="6-digit code" autoFocus value={form.code} onValue={form.setCode} error={form.error} ok={form.ok} disabled={form.dead} />
+        <CodeField
+          ref={form.codeRef}
+          label="6-digit code"
+          autoFocus
+          value={form.code}
+          onValue={form.setCode}
+          error={form.error}
+          ok={form.ok}
+          disabled={form.dead}
+        />
         {form.dead ? (
           <Button ref={form.restartRef} block onClick={onRestart}>
             Sign in again

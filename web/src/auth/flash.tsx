@@ -7,7 +7,10 @@ const FLASH_TEXT: Partial<Record<Flash, { tone: 'info' | 'success' | 'warning'; 
   'signed-out': { tone: 'success', text: 'You are signed out.' },
   'session-ended': { tone: 'info', text: 'Your session has ended. Sign in again.' },
   'password-reset': { tone: 'success', text: 'Your password is changed. Sign in with your new password.' },
-  'account-deleted': { tone: 'success', text: 'Your account is deleted, with its keys, sessions and two-factor settings. We sent a confirmation to your email address.' },
+  'account-deleted': {
+    tone: 'success',
+    text: 'Your account is deleted, with its keys, sessions and two-factor settings. We sent a confirmation to your email address.',
+  },
 };
 
 /** What a password reset did to the account's access keys (`access_keys_disabled`). */
@@ -21,7 +24,8 @@ export function keysDisabledText(n: number): string | null {
 const GOOGLE_ERRORS: Record<string, string> = {
   google_denied: 'Sign-in with Google was cancelled.',
   google_state: 'That sign-in with Google expired or was started in another window. Try again.',
-  google_unavailable: 'Google sign-in is not available right now. Try again later, or sign in with your email and password.',
+  google_unavailable:
+    'Google sign-in is not available right now. Try again later, or sign in with your email and password.',
   google_unverified_email: 'Your Google account’s email address is not verified, so it cannot be used to sign in here.',
   too_many_attempts: 'Too many wrong codes: two-factor sign-in is locked for a while. Try again later.',
   too_many_requests: 'Too many tries. Try again later.',
@@ -29,7 +33,9 @@ const GOOGLE_ERRORS: Record<string, string> = {
 };
 
 export function googleErrorText(code: string): string {
-  return GOOGLE_ERRORS[code] ?? 'Sign-in with Google did not finish. Try again, or sign in with your email and password.';
+  return (
+    GOOGLE_ERRORS[code] ?? 'Sign-in with Google did not finish. Try again, or sign in with your email and password.'
+  );
 }
 
 export function useFlashNotice(extra?: { tone: 'info' | 'success' | 'warning' | 'danger'; text: string } | null) {

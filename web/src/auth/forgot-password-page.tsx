@@ -42,18 +42,38 @@ export function ForgotPasswordPage() {
         <div className="stack">
           <FocusHeading>Check your email</FocusHeading>
           <p className="muted">
-            If an account exists for <strong>{sentTo}</strong>, we have sent it a link to choose a new password. The link is valid for 30 minutes.
+            If an account exists for <strong>{sentTo}</strong>, we have sent it a link to choose a new password. The
+            link is valid for 30 minutes.
           </p>
-          <p className="muted small">No email after a few minutes? Check your spam folder, or <Button variant="link" onClick={() => setSentTo(null)}>try another address</Button>.</p>
+          <p className="muted small">
+            No email after a few minutes? Check your spam folder, or{' '}
+            <Button variant="link" onClick={() => setSentTo(null)}>
+              try another address
+            </Button>
+            .
+          </p>
         </div>
       </AuthShell>
     );
   }
 
   return (
-    <AuthShell title="Reset your password" lead="Enter your account’s email address and we’ll send you a link to choose a new password." foot={<Link to="/login">Back to sign in</Link>}>
+    <AuthShell
+      title="Reset your password"
+      lead="Enter your account’s email address and we’ll send you a link to choose a new password."
+      foot={<Link to="/login">Back to sign in</Link>}
+    >
       <form onSubmit={submit} noValidate>
-        <Field ref={emailRef} label="Email" type="email" autoComplete="email" autoFocus value={email} onChange={(e) => setEmail(e.target.value)} error={error} />
+        <Field
+          ref={emailRef}
+          label="Email"
+          type="email"
+          autoComplete="email"
+          autoFocus
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={error}
+        />
         <Button type="submit" block loading={busy}>
           Send reset link
         </Button>

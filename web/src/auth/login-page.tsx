@@ -25,7 +25,10 @@ function fromUrl(): { step: Step; error: string | null } {
   if (challenge && (method === 'totp' || method === 'sms')) {
     const phoneHint = params.get('phone_hint');
     return {
-      step: { kind: 'code', challenge: { status: 'mfa_required', challenge, method, ...(phoneHint ? { phone_hint: phoneHint } : {}) } },
+      step: {
+        kind: 'code',
+        challenge: { status: 'mfa_required', challenge, method, ...(phoneHint ? { phone_hint: phoneHint } : {}) },
+      },
       error: null,
     };
   }
@@ -38,15 +41,33 @@ export function LoginPage() {
   const restart = () => setStep({ kind: 'password' });
 
   if (step.kind === 'code') {
-    return <CodePrompt challenge={step.challenge} onRecover={() => setStep({ kind: 'recover', challenge: step.challenge })} onRestart={restart} />;
+    return (
+      <CodePrompt
+        challenge={step.challenge}
+        onRecover={() => setStep({ kind: 'recover', challenge: step.challenge })}
+        onRestart={restart}
+      />
+    );
   }
   if (step.kind === 'recover') {
-    return <RecoverForm challenge={step.challenge} onBack={() => setStep({ kind: 'code', challenge: step.challenge })} onRestart={restart} />;
+    return (
+      <RecoverForm
+        challenge={step.challenge}
+        onBack={() => setStep({ kind: 'code', challenge: step.challenge })}
+        onRestart={restart}
+      />
+    );
   }
   return <PasswordStep googleError={initial.error} onChallenge={(challenge) => setStep({ kind: 'code', challenge })} />;
 }
 
-function PasswordStep({ onChallenge, googleError }: { onChallenge: (c: Challenge) => void; googleError: string | null }) {
+function PasswordStep({
+  onChallenge,
+  googleError,
+}: {
+  onChallenge: (c: Challenge) => void;
+  googleError: string | null;
+}) {
   const { setUser, providers } = useSession();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -104,7 +125,17 @@ function PasswordStep({ onChallenge, googleError }: { onChallenge: (c: Challenge
       }
     >
       <form onSubmit={submit} noValidate>
-        <Field ref={emailRef} label="Email" type="email" name="email" autoComplete="username" autoFocus value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+        <Field
+          ref={emailRef}
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="username"
+          autoFocus
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+        />
         <Field
           ref={passwordRef}
           label="Password"

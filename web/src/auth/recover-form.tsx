@@ -11,7 +11,15 @@ import { Field } from '../ui/field';
 import { Notice } from '../ui/notice';
 import { AuthShell } from './auth-shell';
 
-export function RecoverForm({ challenge, onBack, onRestart }: { challenge: Challenge; onBack: () => void; onRestart: () => void }) {
+export function RecoverForm({
+  challenge,
+  onBack,
+  onRestart,
+}: {
+  challenge: Challenge;
+  onBack: () => void;
+  onRestart: () => void;
+}) {
   const { setUser } = useSession();
   const form = useCodeForm({
     normalise: (raw) => raw, // kept as typed: the server ignores case, spaces and dashes
@@ -19,22 +27,36 @@ export function RecoverForm({ challenge, onBack, onRestart }: { challenge: Chall
     incomplete: 'Enter your recovery code.',
     clearOnRefusal: false,
     send: async (code) => {
-      const answer = await post<Authenticated>('/v1/auth/login/recover', { challenge: challenge.challenge, recovery_code: code });
+      const answer = await post<Authenticated>('/v1/auth/login/recover', {
+        challenge: challenge.challenge,
+        recovery_code: code,
+      });
       setUser(answer.user);
       navigate('/account/two-factor', { flash: 'recovered' });
     },
     explain: (err) => {
-      if (isCode(err, 'invalid_recovery_code')) return { text: 'That recovery code is not right. Check it and try again.' };
-      if (isCode(err, 'too_many_attempts')) return { text: err.retryAfter ? `Too many wrong codes. ${waitText(err)}` : 'Too many wrong codes. Sign in again.', fatal: true };
+      if (isCode(err, 'invalid_recovery_code'))
+        return { text: 'That recovery code is not right. Check it and try again.' };
+      if (isCode(err, 'too_many_attempts'))
+        return {
+          text: err.retryAfter ? `Too many wrong codes. ${waitText(err)}` : 'Too many wrong codes. Sign in again.',
+          fatal: true,
+        };
       if (isCode(err, 'challenge_expired')) return { text: 'This sign-in has expired. Sign in again.', fatal: true };
       return undefined;
     },
   });
 
   return (
-    <AuthShell title="Can’t access two-factor device" lead="Sign in with the recovery code you saved when you turned on two-factor authentication.">
+    <AuthShell
+      title="Can’t access two-factor device"
+      lead="Sign in with the recovery code you saved when you turned on two-factor authentication."
+    >
       <Notice tone="warning" title="What happens next">
-        <p>Two-factor authentication is turned off and your other devices are signed out. The recovery code is used up, so turn two-factor authentication on again afterwards to get a new one.</p>
+        <p>
+          Two-factor authentication is turned off and your other devices are signed out. The recovery code is used up,
+          so turn two-factor authentication on again afterwards to get a new one.
+        </p>
       </Notice>
       <form onSubmit={form.submit} noValidate className="recover-form">
         <Field

@@ -29,7 +29,11 @@ export function ResetPasswordPage() {
     return (
       <AuthShell
         title={expired ? 'This link has expired' : 'This link is incomplete'}
-        lead={expired ? 'Reset links work once and for 30 minutes. Ask for a new one.' : 'Open the link from the email again, or ask for a new one.'}
+        lead={
+          expired
+            ? 'Reset links work once and for 30 minutes. Ask for a new one.'
+            : 'Open the link from the email again, or ask for a new one.'
+        }
         foot={<Link to="/login">Back to sign in</Link>}
       >
         <Link to="/forgot-password" className="btn btn-primary btn-block">
@@ -63,7 +67,11 @@ export function ResetPasswordPage() {
   };
 
   return (
-    <AuthShell title="Choose a new password" lead="Every device signed in to your account will be signed out and your access keys are disabled until you enable them again. Two-factor authentication stays on." foot={<Link to="/login">Back to sign in</Link>}>
+    <AuthShell
+      title="Choose a new password"
+      lead="Every device signed in to your account will be signed out and your access keys are disabled until you enable them again. Two-factor authentication stays on."
+      foot={<Link to="/login">Back to sign in</Link>}
+    >
       <form onSubmit={submit} noValidate>
         <Field
           ref={passwordRef}

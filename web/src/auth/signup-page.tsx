@@ -38,7 +38,11 @@ export function SignupPage() {
     } catch (err) {
       setBusy(false);
       if (isCode(err, 'email_taken', 'invalid_email')) {
-        setErrors({ email: isCode(err, 'email_taken') ? 'An account with this email already exists. Sign in instead.' : errorMessage(err) });
+        setErrors({
+          email: isCode(err, 'email_taken')
+            ? 'An account with this email already exists. Sign in instead.'
+            : errorMessage(err),
+        });
         emailRef.current?.focus();
       } else {
         setErrors({ password: isCode(err, 'weak_password') ? weakPasswordText(err.message) : errorMessage(err) });
@@ -58,7 +62,17 @@ export function SignupPage() {
       }
     >
       <form onSubmit={submit} noValidate>
-        <Field ref={emailRef} label="Email" type="email" name="email" autoComplete="email" autoFocus value={email} onChange={(e) => setEmail(e.target.value)} error={errors.email} />
+        <Field
+          ref={emailRef}
+          label="Email"
+          type="email"
+          name="email"
+          autoComplete="email"
+          autoFocus
+          value={email}
+          onChange={(e) => setEmail(e.target.value)}
+          error={errors.email}
+        />
         <Field
           ref={passwordRef}
           label="Password"

@@ -22,7 +22,10 @@ function verifyOnce(token: string): Promise<Outcome> {
   if (!request) {
     request = post('/v1/auth/email/verify', { token }).then(
       (): Outcome => ({ kind: 'verified' }),
-      (err: unknown): Outcome => (err instanceof ApiError && (err.code === 'token_expired' || err.status === 410) ? { kind: 'expired' } : { kind: 'failed', message: errorMessage(err) }),
+      (err: unknown): Outcome =>
+        err instanceof ApiError && (err.code === 'token_expired' || err.status === 410)
+          ? { kind: 'expired' }
+          : { kind: 'failed', message: errorMessage(err) },
     );
     requests.set(token, request);
   }
@@ -69,7 +72,10 @@ export function VerifyEmailPage() {
 
   if (!token) {
     return (
-      <AuthShell title="This link is incomplete" lead="Open the link from the email again. If it still does not work, sign in and send yourself a new one with “Resend the link”.">
+      <AuthShell
+        title="This link is incomplete"
+        lead="Open the link from the email again. If it still does not work, sign in and send yourself a new one with “Resend the link”."
+      >
         {account}
       </AuthShell>
     );
@@ -105,7 +111,10 @@ export function VerifyEmailPage() {
 
   if (outcome.kind === 'expired') {
     return (
-      <AuthShell title="This link has expired" lead="Confirmation links work once and for 24 hours. This one was already used, or is too old, or a newer link replaced it.">
+      <AuthShell
+        title="This link has expired"
+        lead="Confirmation links work once and for 24 hours. This one was already used, or is too old, or a newer link replaced it."
+      >
         <div className="stack">
           <p>
             {signedIn

@@ -1,5 +1,10 @@
 // Countries and their calling codes for the SMS Number set-up, and the number in E.164 form.
-import { getCountries, getCountryCallingCode, parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js/min';
+import {
+  getCountries,
+  getCountryCallingCode,
+  parsePhoneNumberFromString,
+  type CountryCode,
+} from 'libphonenumber-js/min';
 
 const names = new Intl.DisplayNames(['en'], { type: 'region' });
 

@@ -23,7 +23,7 @@ export function recoveryCodeFile(email: string, code: string): string {
     `Account: ${email}`,
     `Recovery code: ${code}`,
     '',
-    "Use it on the sign-in page under \"Can't access two-factor device\" if you lose your",
+    'Use it on the sign-in page under "Can\'t access two-factor device" if you lose your',
     'authenticator app or phone. It works once and turns two-factor authentication off.',
     `Saved: ${new Date().toISOString().slice(0, 10)}`,
     '',

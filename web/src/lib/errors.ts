@@ -8,7 +8,8 @@ export function waitText(err: ApiError): string {
 }
 
 /** Why turning on two-factor authentication and creating access keys wait for a proven address. */
-export const EMAIL_FIRST = 'Confirm your email address first: until then you can’t turn on two-factor authentication or create access keys.';
+export const EMAIL_FIRST =
+  'Confirm your email address first: until then you can’t turn on two-factor authentication or create access keys.';
 
 export function errorMessage(err: unknown): string {
   if (!(err instanceof ApiError)) return 'Something went wrong. Try again.';
@@ -49,4 +50,5 @@ export function errorMessage(err: unknown): string {
   }
 }
 
-export const isCode = (err: unknown, ...codes: string[]): err is ApiError => err instanceof ApiError && codes.includes(err.code);
+export const isCode = (err: unknown, ...codes: string[]): err is ApiError =>
+  err instanceof ApiError && codes.includes(err.code);

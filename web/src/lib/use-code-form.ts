@@ -87,7 +87,11 @@ export type CodeForm = ReturnType<typeof useCodeForm>;
  * "Resend code" for a text-message code: counts the server's wait down, and tells the form when a
  * new code went out or the attempt is over (`expired` says which refusals mean that, in words).
  */
-export function useResendCode(form: CodeForm, send: () => Promise<void>, expired: (err: unknown) => string | undefined) {
+export function useResendCode(
+  form: CodeForm,
+  send: () => Promise<void>,
+  expired: (err: unknown) => string | undefined,
+) {
   const [resendAt, setResendAt] = useState(() => Date.now() + RESEND_SECONDS * 1000);
   const [resending, setResending] = useState(false);
   const resendIn = useCountdown(resendAt);

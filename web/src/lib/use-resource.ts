@@ -51,9 +51,12 @@ export function useResource<T>(load: (signal: AbortSignal) => Promise<T>): Resou
     return () => controller.abort();
   }, [fetchWith, load]);
 
-  const run = useCallback(async (fetch: Fetch<T>) => {
-    if (mounted.current) await fetchWith(mounted.current, fetch);
-  }, [fetchWith]);
+  const run = useCallback(
+    async (fetch: Fetch<T>) => {
+      if (mounted.current) await fetchWith(mounted.current, fetch);
+    },
+    [fetchWith],
+  );
   const reload = useCallback(() => run(load), [run, load]);
 
   return { data, error, loading, reload, run, setData };

@@ -12,9 +12,23 @@ export interface ButtonProps extends ButtonHTMLAttributes<HTMLButtonElement> {
   ref?: Ref<HTMLButtonElement>;
 }
 
-export function Button({ variant = 'primary', size = 'md', block, loading, disabled, className, onClick, type = 'button', children, ref, ...rest }: ButtonProps) {
+export function Button({
+  variant = 'primary',
+  size = 'md',
+  block,
+  loading,
+  disabled,
+  className,
+  onClick,
+  type = 'button',
+  children,
+  ref,
+  ...rest
+}: ButtonProps) {
   const inert = Boolean(loading || disabled);
-  const classes = ['btn', `btn-${variant}`, size === 'sm' ? 'btn-sm' : '', block ? 'btn-block' : '', className ?? ''].filter(Boolean).join(' ');
+  const classes = ['btn', `btn-${variant}`, size === 'sm' ? 'btn-sm' : '', block ? 'btn-block' : '', className ?? '']
+    .filter(Boolean)
+    .join(' ');
   const handle = (e: MouseEvent<HTMLButtonElement>) => {
     if (inert) {
       e.preventDefault();

@@ -19,7 +19,17 @@ async function copyText(text: string): Promise<void> {
   area.remove();
 }
 
-export function CopyButton({ text, what, label = 'Copy', className }: { text: string; what: string; label?: string; className?: string }) {
+export function CopyButton({
+  text,
+  what,
+  label = 'Copy',
+  className,
+}: {
+  text: string;
+  what: string;
+  label?: string;
+  className?: string;
+}) {
   const [copied, setCopied] = useState(false);
   useEffect(() => {
     if (!copied) return;
@@ -28,7 +38,12 @@ export function CopyButton({ text, what, label = 'Copy', className }: { text: st
   }, [copied]);
   return (
     <>
-      <Button variant="secondary" size="sm" className={`copy-status ${className ?? ''}`} onClick={() => void copyText(text).then(() => setCopied(true))}>
+      <Button
+        variant="secondary"
+        size="sm"
+        className={`copy-status ${className ?? ''}`}
+        onClick={() => void copyText(text).then(() => setCopied(true))}
+      >
         {copied ? 'Copied' : label}
         <span className="visually-hidden"> {what}</span>
       </Button>

@@ -2,7 +2,17 @@
 // the button that opened it. Its content mounts only while open, so its fields start empty.
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 
-export function Dialog({ open, onClose, title, children }: { open: boolean; onClose: () => void; title: ReactNode; children: ReactNode }) {
+export function Dialog({
+  open,
+  onClose,
+  title,
+  children,
+}: {
+  open: boolean;
+  onClose: () => void;
+  title: ReactNode;
+  children: ReactNode;
+}) {
   const ref = useRef<HTMLDialogElement>(null);
   const titleId = `d${useId().replace(/:/g, '')}`;
   useEffect(() => {

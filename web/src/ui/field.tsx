@@ -22,8 +22,23 @@ function describedBy(...ids: (string | false | null | undefined)[]): string | un
 
 /** Label, hint and the reserved error line around one control; the control gets its ids and aria. */
 function FieldShell({
-  label, hint, error, ok, aside, tallError, fieldClassName, id, control,
-}: Common & { id: string | undefined; control: (a11y: { id: string; 'aria-invalid': true | undefined; 'aria-describedby': string | undefined }) => ReactNode }) {
+  label,
+  hint,
+  error,
+  ok,
+  aside,
+  tallError,
+  fieldClassName,
+  id,
+  control,
+}: Common & {
+  id: string | undefined;
+  control: (a11y: {
+    id: string;
+    'aria-invalid': true | undefined;
+    'aria-describedby': string | undefined;
+  }) => ReactNode;
+}) {
   const auto = useId();
   const fid = id ?? `f${auto.replace(/:/g, '')}`;
   const hintId = `${fid}-hint`;
@@ -34,9 +49,21 @@ function FieldShell({
         <label htmlFor={fid}>{label}</label>
         {aside}
       </div>
-      {hint && <p className="field-hint" id={hintId}>{hint}</p>}
-      {control({ id: fid, 'aria-invalid': error ? true : undefined, 'aria-describedby': describedBy(Boolean(hint) && hintId, Boolean(error || ok) && errorId) })}
-      <p className={`field-error ${tallError ? 'field-error-2' : ''} ${!error && ok ? 'field-ok' : ''}`} id={errorId} aria-live="polite">
+      {hint && (
+        <p className="field-hint" id={hintId}>
+          {hint}
+        </p>
+      )}
+      {control({
+        id: fid,
+        'aria-invalid': error ? true : undefined,
+        'aria-describedby': describedBy(Boolean(hint) && hintId, Boolean(error || ok) && errorId),
+      })}
+      <p
+        className={`field-error ${tallError ? 'field-error-2' : ''} ${!error && ok ? 'field-ok' : ''}`}
+        id={errorId}
+        aria-live="polite"
+      >
         {error || ok}
       </p>
     </div>
@@ -47,10 +74,24 @@ export interface FieldProps extends Common, Omit<InputHTMLAttributes<HTMLInputEl
   ref?: Ref<HTMLInputElement>;
 }
 
-export function Field({ label, hint, error, ok, aside, tallError, fieldClassName, id, className, ref, ...input }: FieldProps) {
+export function Field({
+  label,
+  hint,
+  error,
+  ok,
+  aside,
+  tallError,
+  fieldClassName,
+  id,
+  className,
+  ref,
+  ...input
+}: FieldProps) {
   return (
-    <FieldShell {...{ label, hint, error, ok, aside, tallError, fieldClassName, id }}
-      control={(a11y) => <input ref={ref} className={`input ${className ?? ''}`} {...a11y} {...input} />} />
+    <FieldShell
+      {...{ label, hint, error, ok, aside, tallError, fieldClassName, id }}
+      control={(a11y) => <input ref={ref} className={`input ${className ?? ''}`} {...a11y} {...input} />}
+    />
   );
 }
 
@@ -58,19 +99,39 @@ export interface SelectFieldProps extends Common, SelectHTMLAttributes<HTMLSelec
   ref?: Ref<HTMLSelectElement>;
 }
 
-export function SelectField({ label, hint, error, ok, aside, tallError, fieldClassName, id, className, ref, children, ...select }: SelectFieldProps) {
+export function SelectField({
+  label,
+  hint,
+  error,
+  ok,
+  aside,
+  tallError,
+  fieldClassName,
+  id,
+  className,
+  ref,
+  children,
+  ...select
+}: SelectFieldProps) {
   return (
-    <FieldShell {...{ label, hint, error, ok, aside, tallError, fieldClassName, id }}
+    <FieldShell
+      {...{ label, hint, error, ok, aside, tallError, fieldClassName, id }}
       control={(a11y) => (
         <select ref={ref} className={`select ${className ?? ''}`} {...a11y} {...select}>
           {children}
         </select>
-      )} />
+      )}
+    />
   );
 }
 
 /** The 6-digit code field: one input, filled by the phone's one-time-code autofill (useCodeForm keeps it to digits). */
-export function CodeField({ value, onValue, label = 'Code', ...rest }: Omit<FieldProps, 'value' | 'onChange' | 'label'> & { value: string; onValue: (v: string) => void; label?: string }) {
+export function CodeField({
+  value,
+  onValue,
+  label = 'Code',
+  ...rest
+}: Omit<FieldProps, 'value' | 'onChange' | 'label'> & { value: string; onValue: (v: string) => void; label?: string }) {
   return (
     <Field
       label={label}

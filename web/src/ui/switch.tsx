@@ -1,5 +1,15 @@
 // An on/off switch (role="switch"); the visible state word sits beside it.
-export function Switch({ checked, onChange, label, loading }: { checked: boolean; onChange: (next: boolean) => void; label: string; loading?: boolean }) {
+export function Switch({
+  checked,
+  onChange,
+  label,
+  loading,
+}: {
+  checked: boolean;
+  onChange: (next: boolean) => void;
+  label: string;
+  loading?: boolean;
+}) {
   return (
     <span className="switch-wrap">
       <button
