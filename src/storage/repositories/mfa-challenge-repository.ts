@@ -5,7 +5,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ChallengeRecord, ChallengeStore, CodeRefusal, SmsCodeState } from '../../core/ports/mfa-stores.js';
 import { clientColumn, mfaMethodColumn } from '../column-values.js';
 import type { Database, MfaChallengesTable } from '../schema.js';
-import { codeRefusal } from './sms-code-refusal.js';
+import { CHALLENGE_CODES, restoreCode, storeCode } from './sms-code-state.js';
 
 export function challengeRecord(r: Selectable<MfaChallengesTable>): ChallengeRecord {
   return {
@@ -89,7 +89,7 @@ export class ChallengeRepository implements ChallengeStore {
       .execute();
   }
 
-  async setChallengeCode(
+  setChallengeCode(
     idHash: string,
     codeHash: string,
     codeExpiresAt: number,
@@ -97,40 +97,18 @@ export class ChallengeRepository implements ChallengeStore {
     minGapMs: number,
     maxSends: number,
   ): Promise<'ok' | CodeRefusal> {
-    const r = await this.db
-      .updateTable('mfa_challenges')
-      .set({ code_hash: codeHash, code_expires_at: codeExpiresAt, sends: sql<number>`sends + 1`, last_sent_at: now })
-      .where('id_hash', '=', idHash)
-      .where('closed_at', 'is', null)
-      .where('expires_at', '>', now)
-      .where('sends', '<', maxSends)
-      .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', now - minGapMs)]))
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) return 'ok';
-    const row = await this.db
-      .selectFrom('mfa_challenges')
-      .select(['closed_at', 'expires_at', 'sends', 'last_sent_at'])
-      .where('id_hash', '=', idHash)
-      .executeTakeFirst();
-    return codeRefusal(
-      row && {
-        open: row.closed_at === null && Number(row.expires_at) > now,
-        sends: row.sends,
-        last_sent_at: row.last_sent_at,
-      },
+    return storeCode(
+      this.db,
+      CHALLENGE_CODES,
+      idHash,
+      { hash: codeHash, expiresAt: codeExpiresAt },
       now,
       minGapMs,
       maxSends,
     );
   }
 
-  async restoreChallengeCode(idHash: string, ourHash: string, p: SmsCodeState): Promise<boolean> {
-    const r = await this.db
-      .updateTable('mfa_challenges')
-      .set({ code_hash: p.codeHash, code_expires_at: p.codeExpiresAt, sends: p.sends, last_sent_at: p.lastSentAt })
-      .where('id_hash', '=', idHash)
-      .where('code_hash', '=', ourHash)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  restoreChallengeCode(idHash: string, ourHash: string, p: SmsCodeState): Promise<boolean> {
+    return restoreCode(this.db, CHALLENGE_CODES, idHash, ourHash, p);
   }
 }

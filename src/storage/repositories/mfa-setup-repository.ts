@@ -1,11 +1,11 @@
 // Pending set-ups of a second factor and the SMS code each has out. The code is stored with one
 // conditional UPDATE, so the 30 s gap and the 5-send cap hold even when two instances get a
 // resend at the same moment.
-import { sql, type Kysely, type Selectable } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
 import type { CodeRefusal, MfaSetupRecord, MfaSetupStore, SmsCodeState } from '../../core/ports/mfa-stores.js';
 import { mfaMethodColumn } from '../column-values.js';
 import type { Database, MfaSetupsTable } from '../schema.js';
-import { codeRefusal } from './sms-code-refusal.js';
+import { SETUP_CODES, restoreCode, storeCode } from './sms-code-state.js';
 
 const setupRecord = (r: Selectable<MfaSetupsTable>): MfaSetupRecord => ({
   id: r.id,
@@ -82,7 +82,7 @@ export class MfaSetupRepository implements MfaSetupStore {
       .execute();
   }
 
-  async setSetupCode(
+  setSetupCode(
     id: string,
     codeHash: string,
     codeExpiresAt: number,
@@ -90,40 +90,10 @@ export class MfaSetupRepository implements MfaSetupStore {
     minGapMs: number,
     maxSends: number,
   ): Promise<'ok' | CodeRefusal> {
-    const r = await this.db
-      .updateTable('mfa_setups')
-      .set({ code_hash: codeHash, code_expires_at: codeExpiresAt, sends: sql<number>`sends + 1`, last_sent_at: now })
-      .where('id', '=', id)
-      .where('used_at', 'is', null)
-      .where('expires_at', '>', now)
-      .where('sends', '<', maxSends)
-      .where((eb) => eb.or([eb('last_sent_at', 'is', null), eb('last_sent_at', '<=', now - minGapMs)]))
-      .executeTakeFirst();
-    if (Number(r.numUpdatedRows) === 1) return 'ok';
-    const row = await this.db
-      .selectFrom('mfa_setups')
-      .select(['used_at', 'expires_at', 'sends', 'last_sent_at'])
-      .where('id', '=', id)
-      .executeTakeFirst();
-    return codeRefusal(
-      row && {
-        open: row.used_at === null && Number(row.expires_at) > now,
-        sends: row.sends,
-        last_sent_at: row.last_sent_at,
-      },
-      now,
-      minGapMs,
-      maxSends,
-    );
+    return storeCode(this.db, SETUP_CODES, id, { hash: codeHash, expiresAt: codeExpiresAt }, now, minGapMs, maxSends);
   }
 
-  async restoreSetupCode(id: string, ourHash: string, p: SmsCodeState): Promise<boolean> {
-    const r = await this.db
-      .updateTable('mfa_setups')
-      .set({ code_hash: p.codeHash, code_expires_at: p.codeExpiresAt, sends: p.sends, last_sent_at: p.lastSentAt })
-      .where('id', '=', id)
-      .where('code_hash', '=', ourHash)
-      .executeTakeFirst();
-    return Number(r.numUpdatedRows) === 1;
+  restoreSetupCode(id: string, ourHash: string, p: SmsCodeState): Promise<boolean> {
+    return restoreCode(this.db, SETUP_CODES, id, ourHash, p);
   }
 }
