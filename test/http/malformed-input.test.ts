@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import type { InjectOptions } from 'fastify';
 import { ORIGIN, startHarness, type Harness } from '../helpers/harness.js';
 import { PASSWORD, appUser, login, sessionCookie, type Auth } from './http-helpers.js';
+import { CONTRACT_V1, OPERATIONS } from '../helpers/contract-routes.js';
 
 type Schema = {
   type?: string;
@@ -26,37 +27,7 @@ interface Case {
   okStatus?: number;
 }
 
-const CONTRACT = [
-  'POST /v1/auth/signup',
-  'POST /v1/auth/login',
-  'POST /v1/auth/login/verify',
-  'POST /v1/auth/login/resend',
-  'POST /v1/auth/login/recover',
-  'POST /v1/auth/logout',
-  'POST /v1/auth/password/forgot',
-  'POST /v1/auth/password/reset',
-  'GET /v1/auth/google',
-  'GET /v1/auth/google/callback',
-  'GET /v1/me',
-  'GET /v1/me/mfa',
-  'POST /v1/me/mfa/setup',
-  'POST /v1/me/mfa/setup/verify',
-  'DELETE /v1/me/mfa',
-  'POST /v1/me/mfa/recovery-code',
-  'GET /v1/me/access-keys',
-  'POST /v1/me/access-keys',
-  'PATCH /v1/me/access-keys/{id}',
-  'DELETE /v1/me/access-keys/{id}',
-  'GET /v1/me/sessions',
-  'DELETE /v1/me/sessions',
-  'DELETE /v1/me/sessions/{id}',
-  'GET /v1/me/events',
-  'POST /v1/me/password',
-  'GET /healthz',
-  'GET /readyz',
-  'GET /metrics',
-  'GET /v1/openapi.json',
-];
+const CONTRACT = [...CONTRACT_V1, ...OPERATIONS];
 /** Answers the same whatever the email (202), so a well-typed junk string is accepted there. */
 const ACCEPTS_ANY_STRING = new Set(['POST /v1/auth/password/forgot']);
 const ATTACKER = '198.51.100.13';

@@ -5,33 +5,8 @@ import assert from 'node:assert/strict';
 import { buildApp } from '../../src/server/app.js';
 import { withHarness } from '../helpers/harness.js';
 import { PASSWORD, appUser, assertProblem, login } from './http-helpers.js';
+import { CONTRACT_V1 } from '../helpers/contract-routes.js';
 
-/** The contract's /v1 routes (shared/API.md), in OpenAPI path form. */
-const CONTRACT_V1 = [
-  'POST /v1/auth/signup',
-  'POST /v1/auth/login',
-  'POST /v1/auth/login/verify',
-  'POST /v1/auth/login/resend',
-  'POST /v1/auth/login/recover',
-  'POST /v1/auth/logout',
-  'POST /v1/auth/password/forgot',
-  'POST /v1/auth/password/reset',
-  'GET /v1/auth/google',
-  'GET /v1/auth/google/callback',
-  'GET /v1/me',
-  'GET /v1/me/mfa',
-  'POST /v1/me/mfa/setup',
-  'POST /v1/me/mfa/setup/verify',
-  'DELETE /v1/me/mfa',
-  'POST /v1/me/mfa/recovery-code',
-  'GET /v1/me/access-keys',
-  'POST /v1/me/access-keys',
-  'PATCH /v1/me/access-keys/{id}',
-  'DELETE /v1/me/access-keys/{id}',
-  'GET /v1/me/sessions',
-  'DELETE /v1/me/sessions/{id}',
-  'GET /v1/me/events',
-];
 /** Routes without which no account can exist: they must be served, not merely documented. */
 const CORE = [
   'POST /v1/auth/signup',
