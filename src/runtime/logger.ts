@@ -1,5 +1,6 @@
 // pino with secrets redacted. Request URLs are logged without their query string, because a
-// reset link's token travels there.
+// reset link's token travels there. `code` is not redacted: it is a refusal's problem code
+// (invalid_code, too_many_attempts), the reason an operator needs; typed codes are never logged.
 import pino from 'pino';
 import type { Config } from './config.js';
 
@@ -11,12 +12,10 @@ export const REDACT_PATHS = [
   'password',
   'token',
   'secret',
-  'code',
   'recovery_code',
   '*.password',
   '*.token',
   '*.secret',
-  '*.code',
   '*.recovery_code',
 ];
 
