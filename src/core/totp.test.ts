@@ -127,3 +127,15 @@ test('otpauth URI: exact string, label parts and issuer URL-encoded, defaults on
   assert.throws(() => otpauthUri({ issuer: 'A:B', account: 'x', secretBase32: 'GE' }), /issuer/);
   assert.throws(() => otpauthUri({ issuer: 'A', account: 'x', secretBase32: 'GE==' }), /secret/);
 });
+
+test('with lookBehind, a code from a few steps ago is refused as expired, never accepted; older or wrong ones are mismatches', () => {
+  assert.deepEqual(verifyTotp(SEED20, codeAt(STEP - 2), NOW, { lookBehind: 10 }), { ok: false, reason: 'expired' });
+  assert.deepEqual(verifyTotp(SEED20, codeAt(STEP - 11), NOW, { lookBehind: 10 }), { ok: false, reason: 'expired' });
+  assert.deepEqual(verifyTotp(SEED20, codeAt(STEP - 12), NOW, { lookBehind: 10 }), { ok: false, reason: 'mismatch' });
+  assert.deepEqual(verifyTotp(SEED20, codeAt(STEP + 2), NOW, { lookBehind: 10 }), { ok: false, reason: 'mismatch' });
+  assert.deepEqual(verifyTotp(SEED20, codeAt(STEP), NOW, { lookBehind: 10 }).ok, true);
+  assert.deepEqual(verifyTotp(SEED20, codeAt(STEP), NOW, { lookBehind: 10, afterStep: STEP }), {
+    ok: false,
+    reason: 'replayed',
+  });
+});

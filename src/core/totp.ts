@@ -25,9 +25,15 @@ export interface VerifyTotpOptions {
   window?: number;
   /** The last step accepted for this secret, or null if none: that step and earlier are refused. */
   afterStep?: number | null;
+  /**
+   * Steps before the window to recognise as `expired` (never accepted), so the refusal can say
+   * why: a code read a minute ago, or a phone whose clock is behind. Default 0.
+   */
+  lookBehind?: number;
 }
 
-export type VerifyTotpResult = { ok: true; step: number } | { ok: false; reason: 'format' | 'mismatch' | 'replayed' };
+export type VerifyTotpResult =
+  { ok: true; step: number } | { ok: false; reason: 'format' | 'mismatch' | 'replayed' | 'expired' };
 
 const HMAC_NAME: Record<OtpAlgorithm, string> = { SHA1: 'sha1', SHA256: 'sha256', SHA512: 'sha512' };
 const MAX_COUNTER = (1n << 64n) - 1n;
@@ -124,5 +130,13 @@ export function verifyTotp(
     }
   }
   if (accepted !== null) return { ok: true, step: accepted };
-  return { ok: false, reason: replayed ? 'replayed' : 'mismatch' };
+  if (replayed) return { ok: false, reason: 'replayed' };
+  // Older steps only name the refusal; every one is compared, with no early exit, as above.
+  const lookBehind = Math.min(Math.max(0, Math.trunc(opts.lookBehind ?? 0)), 20);
+  let expired = false;
+  for (let step = now - window - lookBehind; step < now - window; step++) {
+    if (step < 0) continue;
+    if (timingSafeEqual(Buffer.from(hotp(secret, step, POLICY), 'ascii'), given)) expired = true;
+  }
+  return { ok: false, reason: expired ? 'expired' : 'mismatch' };
 }

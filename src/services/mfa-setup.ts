@@ -19,6 +19,7 @@ import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { SmsCodes } from './sms-codes.js';
+import { codeRefusalDetail, type CodeRefusalReason } from '../core/code-refusal.js';
 
 export const SETUP_TTL_MS = 15 * 60_000;
 
@@ -157,21 +158,21 @@ export class MfaSetupService {
     if (!opened?.ok) throw setupGone();
     let step: number | null = null;
     let ok = false;
+    let reason: CodeRefusalReason = 'mismatch';
     if (setup.method === 'totp') {
-      const r = verifyTotp(opened.plaintext, code, clock.now());
-      ok = r.ok;
-      if (r.ok) step = r.step;
+      // A minute's worth of older steps only names the refusal ("expired"), never accepts.
+      const r = verifyTotp(opened.plaintext, code, clock.now(), { lookBehind: 10 });
+      if (r.ok) ({ ok, step } = r);
+      else reason = r.reason;
     } else {
-      ok = this.sms.matches({ kind: 'setup', id: setup.id }, code, setup);
+      const v = this.sms.verdict({ kind: 'setup', id: setup.id }, code, setup);
+      ok = v === 'ok';
+      if (v === 'expired') reason = v;
     }
     if (!ok) {
       this.guard.refused(user.id, run);
       await this.events.record(user.id, 'mfa.setup_failed', ctx, { method: setup.method });
-      const hint =
-        setup.method === 'totp'
-          ? 'Enter the current 6-digit code from your authenticator app.'
-          : 'Enter the 6-digit code from the latest text message; codes expire after 3 minutes.';
-      throw new AppError('invalid_code', `That code is not right. ${hint}`);
+      throw new AppError('invalid_code', codeRefusalDetail(setup.method, reason), { extra: { reason } });
     }
     return this.activate(user, currentSessionId, setup, opened.plaintext, step, ctx);
   }

@@ -19,6 +19,7 @@ import type { SmsCodes } from './sms-codes.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { SessionService, StartedSession } from './sessions.js';
+import { codeRefusalDetail, type CodeRefusalReason } from '../core/code-refusal.js';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
@@ -57,6 +58,9 @@ interface Reserved {
   attempt: number;
   run: MfaAttemptState;
 }
+
+/** A minute's worth of old steps and more: enough to tell a stale code from a wrong one. */
+const LOOK_BEHIND_STEPS = 10;
 
 const tooManyForChallenge = () =>
   new AppError(
@@ -176,6 +180,7 @@ export class SignInChallengeService {
     reserved: Reserved,
     ctx: RequestContext,
     code: 'invalid_code' | 'invalid_recovery_code',
+    refusal?: { detail: string; reason: CodeRefusalReason },
   ): Promise<never> {
     const { storage, clock } = this.deps;
     this.guard.refused(c.userId, reserved.run);
@@ -188,7 +193,9 @@ export class SignInChallengeService {
     }
     if (code === 'invalid_recovery_code')
       throw new AppError('invalid_recovery_code', 'That recovery code is not right. Check it and try again.');
-    throw new AppError('invalid_code', 'That code is not right. Enter the current 6-digit code.');
+    throw new AppError('invalid_code', refusal?.detail ?? 'That code is not right. Enter the current 6-digit code.', {
+      extra: { reason: refusal?.reason ?? 'mismatch' },
+    });
   }
 
   async verify(challenge: string, code: string, ctx: RequestContext): Promise<Authenticated> {
@@ -204,15 +211,26 @@ export class SignInChallengeService {
     const reserved = await this.reserve(c);
     const digits = code.replace(/\s+/g, '');
     let step: number | null = null;
+    let reason: CodeRefusalReason = 'mismatch';
     if (factor.method === 'totp' && factor.secretEnc) {
       const secret = open(keyring, factor.secretEnc, totpAad(user.id));
       if (!secret.ok)
         throw new AppError('internal_error', 'The second factor cannot be read; check TWOFOLD_SECRET_KEYS.');
-      const r = verifyTotp(secret.plaintext, digits, now, { afterStep: factor.lastStep });
+      const r = verifyTotp(secret.plaintext, digits, now, {
+        afterStep: factor.lastStep,
+        lookBehind: LOOK_BEHIND_STEPS,
+      });
       if (r.ok) step = r.step;
+      else reason = r.reason;
     }
-    const smsOk = factor.method === 'sms' && this.sms.matches({ kind: 'challenge', idHash: c.idHash }, digits, c);
-    if (step === null && !smsOk) return this.refuse(c, reserved, ctx, 'invalid_code');
+    let smsOk = false;
+    if (factor.method === 'sms') {
+      const v = this.sms.verdict({ kind: 'challenge', idHash: c.idHash }, digits, c);
+      smsOk = v === 'ok';
+      if (v === 'expired') reason = 'expired';
+    }
+    const refusal = () => ({ detail: codeRefusalDetail(factor.method, reason), reason });
+    if (step === null && !smsOk) return this.refuse(c, reserved, ctx, 'invalid_code', refusal());
     // One transaction: close the challenge, spend the time step, end the run of wrong codes,
     // create the session and log it. Of 20 parallel sign-ins with one code, one advances
     // last_step and the rest find it taken (RFC 6238 §5.2); and no session exists unless the
@@ -227,7 +245,10 @@ export class SignInChallengeService {
       return 'ok';
     });
     if (won === 'closed') throw expired();
-    if (won === 'replayed' || !started) return this.refuse(c, reserved, ctx, 'invalid_code');
+    if (won === 'replayed' || !started) {
+      reason = 'replayed';
+      return this.refuse(c, reserved, ctx, 'invalid_code', refusal());
+    }
     if (linked) await noticeLinked(this.notices, user, ctx);
     const account = { user, factor: found.factor, googleLinked: found.googleLinked || linked };
     return { ...this.authenticated(user, c, started), account };

@@ -129,12 +129,21 @@ export class SmsCodes {
   }
 
   /** True when `code` is the target's current, unexpired code. */
+  /** Whether `code` is the stored one, and still valid: 'expired' names a right code too late. */
+  verdict(
+    target: CodeTarget,
+    code: string,
+    state: { codeHash?: string | null; codeExpiresAt?: number | null },
+  ): 'ok' | 'expired' | 'mismatch' {
+    if (!smsCodeMatches(code, boundTo(target), state.codeHash ?? null, this.key)) return 'mismatch';
+    return state.codeExpiresAt && state.codeExpiresAt > this.deps.clock.now() ? 'ok' : 'expired';
+  }
+
   matches(
     target: CodeTarget,
     code: string,
     state: { codeHash?: string | null; codeExpiresAt?: number | null },
   ): boolean {
-    if (!state.codeExpiresAt || state.codeExpiresAt <= this.deps.clock.now()) return false;
-    return smsCodeMatches(code, boundTo(target), state.codeHash ?? null, this.key);
+    return this.verdict(target, code, state) === 'ok';
   }
 }

@@ -319,3 +319,18 @@ test('TWOFOLD_SMS_COUNTRIES=GB refuses a US number and takes a GB mobile', () =>
     },
     { TWOFOLD_SMS_COUNTRIES: 'GB' },
   ));
+
+test('a text-message code past its 3 minutes is refused as expired, saying to ask for a new one; the new one works', () =>
+  withSmsAccount(async ({ h, twilio }) => {
+    const r = await login(h, EMAIL);
+    const challenge = r.json().challenge as string;
+    const code = twilio.lastCode();
+    h.clock.advance(3 * 60_000 + 1);
+    const late = await verify(h, challenge, code);
+    assertProblem(late, 401, 'invalid_code');
+    assert.equal(late.json().reason, 'expired');
+    assert.match(late.json().detail, /expired.*Ask for a new one/);
+    assert.equal((await resend(h, challenge)).statusCode, 202);
+    const fresh = await verify(h, challenge, twilio.lastCode());
+    assert.equal(fresh.statusCode, 200, fresh.body);
+  }));

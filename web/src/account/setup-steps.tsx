@@ -3,7 +3,7 @@
 import { useMemo } from 'react';
 import { post } from '../api';
 import { phoneEnding } from '../lib/countdown';
-import { isCode, waitText } from '../lib/errors';
+import { codeRefusalText, isCode, waitText } from '../lib/errors';
 import { groups } from '../lib/format';
 import { useCodeForm, useResendCode } from '../lib/use-code-form';
 import type { SmsSetup, TotpSetup } from '../types';
@@ -32,14 +32,19 @@ interface StepProps {
 const EXPIRED = 'This set-up has expired. Start again.';
 
 /** Verifying a set-up code, shared by both methods. */
-function useSetupVerify(setupId: string, onDone: (recoveryCode: string) => void, wrongCode: string) {
+function useSetupVerify(
+  setupId: string,
+  onDone: (recoveryCode: string) => void,
+  wrongCode: string,
+  method: 'totp' | 'sms',
+) {
   return useCodeForm({
     send: async (code) => {
       const answer = await post<{ recovery_code: string }>('/v1/me/mfa/setup/verify', { setup_id: setupId, code });
       onDone(answer.recovery_code);
     },
     explain: (err) => {
-      if (isCode(err, 'invalid_code')) return { text: wrongCode };
+      if (isCode(err, 'invalid_code')) return { text: codeRefusalText(err, method) ?? wrongCode };
       if (isCode(err, 'setup_expired')) return { text: EXPIRED, fatal: true };
       if (isCode(err, 'too_many_attempts')) return { text: `Too many wrong codes. ${waitText(err)}`, fatal: true };
       return undefined;
@@ -78,7 +83,7 @@ function Foot({
 }
 
 export function TotpStep({ setup, n, of, verb, onCancel, onRestart, onDone }: StepProps & { setup: TotpSetup }) {
-  const v = useSetupVerify(setup.setup_id, onDone, 'That code is not right. Enter the code the app shows now.');
+  const v = useSetupVerify(setup.setup_id, onDone, 'That code is not right. Enter the code the app shows now.', 'totp');
   const qr = useMemo(() => svgDataUrl(setup.qr_svg), [setup.qr_svg]);
   return (
     <form className="panel panel-body" noValidate onSubmit={v.submit}>
@@ -139,6 +144,7 @@ export function SmsCodeStep({ setup, n, of, verb, onCancel, onRestart, onDone }:
     setup.setup_id,
     onDone,
     'That code is not right. Check the latest text message and try again.',
+    'sms',
   );
   const resend = useResendCode(
     v,

@@ -1,7 +1,7 @@
 // The second step of a sign-in: the 6-digit code from the authenticator app or the text message.
 import { post } from '../api';
 import { phoneEnding } from '../lib/countdown';
-import { isCode, waitText } from '../lib/errors';
+import { codeRefusalText, isCode, waitText } from '../lib/errors';
 import { useCodeForm, useResendCode } from '../lib/use-code-form';
 import { navigate } from '../router';
 import { useSession } from '../session';
@@ -33,9 +33,11 @@ export function CodePrompt({
     explain: (err) => {
       if (isCode(err, 'invalid_code'))
         return {
-          text: sms
-            ? 'That code is not right. Check the latest text message and try again.'
-            : 'That code is not right. Enter the code the app shows now.',
+          text:
+            codeRefusalText(err, sms ? 'sms' : 'totp') ??
+            (sms
+              ? 'That code is not right. Check the latest text message and try again.'
+              : 'That code is not right. Enter the code the app shows now.'),
         };
       if (isCode(err, 'too_many_attempts'))
         return {

@@ -52,3 +52,18 @@ export function errorMessage(err: unknown): string {
 
 export const isCode = (err: unknown, ...codes: string[]): err is ApiError =>
   err instanceof ApiError && codes.includes(err.code);
+
+/**
+ * Why the server refused a code (`reason` on 401 invalid_code): a code already used or too old
+ * gets its own advice; null for a plain wrong code.
+ */
+export function codeRefusalText(err: ApiError, method: 'totp' | 'sms'): string | null {
+  const reason = err.extra.reason;
+  if (reason === 'replayed')
+    return 'That code was already used. Wait for the next code in your app: a new one comes every 30 seconds.';
+  if (reason === 'expired' && method === 'totp')
+    return "That code has expired. Enter the code the app shows now, and check that the phone's clock is set automatically.";
+  if (reason === 'expired' && method === 'sms')
+    return 'That code has expired: codes last 3 minutes. Ask for a new one.';
+  return null;
+}
