@@ -102,6 +102,11 @@ export interface Config {
   host: string;
   logLevel: Raw['LOG_LEVEL'];
   publicUrl: string;
+  /**
+   * Other hosts (`host:port`) that count as the public URL's: the loopback names of the port when
+   * TWOFOLD_PUBLIC_URL is not set (a developer may open localhost or 127.0.0.1), none when it is.
+   */
+  loopbackAliases: string[];
   secure: boolean;
   dataDir: string;
   databaseUrl: string;
@@ -190,6 +195,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     host: r.HOST,
     logLevel: r.LOG_LEVEL,
     publicUrl,
+    loopbackAliases: r.TWOFOLD_PUBLIC_URL ? [] : [`localhost:${r.PORT}`, `127.0.0.1:${r.PORT}`, `[::1]:${r.PORT}`],
     secure: publicUrl.startsWith('https://'),
     dataDir: r.TWOFOLD_DATA_DIR,
     databaseUrl: r.TWOFOLD_DATABASE_URL ?? `sqlite:${r.TWOFOLD_DATA_DIR.replace(/\/+$/, '')}/twofold.db`,

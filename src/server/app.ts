@@ -89,14 +89,19 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   // cookie is an opaque token checked against the database and is not signed.
   await app.register(cookie, { secret: cookieSecrets(runtime.keyring) });
   registerSecurityHeaders(app, config.secure);
-  registerCsrf(app, config.publicUrl, config.secure);
+  registerCsrf(app, config.publicUrl, config.secure, config.loopbackAliases);
   const metrics = registerMetrics(app);
   await app.register(authPlugin, {
     services: runtime.services,
     secure: config.secure,
     signatures:
       options.signatures ??
-      signatureAuthenticator(runtime.services, config.publicUrl, { cavageRequireDigest: config.cavageRequireDigest }),
+      signatureAuthenticator(
+        runtime.services,
+        config.publicUrl,
+        { cavageRequireDigest: config.cavageRequireDigest },
+        config.loopbackAliases,
+      ),
   });
 
   await app.register(authRoutes, {

@@ -25,6 +25,8 @@ export interface SignedPrincipal extends AccountSummary {
 export interface SignedRequestPolicy {
   /** TWOFOLD_CAVAGE_REQUIRE_DIGEST: cavage requests with a body must cover `digest`. */
   cavageRequireDigest?: boolean;
+  /** The host this request's signature must name, when it is a loopback alias of the public URL's. */
+  publicHost?: string;
 }
 
 export class SignedRequestService {
@@ -73,7 +75,7 @@ export class SignedRequestService {
   async authenticate(view: SignedRequestView, policy: SignedRequestPolicy = {}): Promise<SignedPrincipal> {
     const { storage, clock } = this.deps;
     const nowMs = clock.now();
-    const publicHost = this.publicHost;
+    const publicHost = policy.publicHost ?? this.publicHost;
     // Nothing verifies without the key, and the key is in the database. The first pass verifies
     // with the secret already opened for the named key id, if any (the common case: one parse);
     // otherwise it only learns the key id, and a second pass verifies once the key is read.

@@ -45,6 +45,8 @@ export interface Harness {
 
 export interface HarnessOptions {
   env?: Record<string, string>;
+  /** TWOFOLD_PUBLIC_URL; null leaves it unset, as a developer's first run does. Default TEST_PUBLIC_URL. */
+  publicUrl?: string | null;
   mailer?: Mailer;
   limits?: RateLimitStore;
   sms?: SmsSender;
@@ -75,7 +77,7 @@ async function startHarnessOnce(options: HarnessOptions): Promise<Harness> {
   const db = pgBase ? await privatePostgresSchema(pgBase) : { url: 'sqlite::memory:', cleanup: async () => {} };
   try {
     const config = loadConfig({
-      TWOFOLD_PUBLIC_URL: TEST_PUBLIC_URL,
+      ...(options.publicUrl === null ? {} : { TWOFOLD_PUBLIC_URL: options.publicUrl ?? TEST_PUBLIC_URL }),
       TWOFOLD_DATABASE_URL: db.url,
       TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
       LOG_LEVEL: 'silent',

@@ -15,7 +15,8 @@ function originOf(value: string): string | null {
   }
 }
 
-export function csrfVerdict(req: FastifyRequest, publicOrigin: string, secure: boolean): boolean {
+/** `origins`: the public URL's origin, then any loopback alias of it (development default). */
+export function csrfVerdict(req: FastifyRequest, origins: readonly string[], secure: boolean): boolean {
   if (SAFE.has(req.method)) return true;
   const cookieHeader = req.headers.cookie;
   if (!cookieHeader || !cookieHeader.includes(sessionCookieName(secure))) return true;
@@ -28,18 +29,25 @@ export function csrfVerdict(req: FastifyRequest, publicOrigin: string, secure: b
   )
     return true;
   const origin = req.headers.origin;
-  if (typeof origin === 'string' && origin !== 'null') return originOf(origin) === publicOrigin;
+  if (typeof origin === 'string' && origin !== 'null') return origins.includes(originOf(origin) ?? '');
   const referer = req.headers.referer;
-  if (typeof referer === 'string') return originOf(referer) === publicOrigin;
+  if (typeof referer === 'string') return origins.includes(originOf(referer) ?? '');
   return false;
 }
 
-export function registerCsrf(app: FastifyInstance, publicUrl: string, secure: boolean): void {
+export function registerCsrf(
+  app: FastifyInstance,
+  publicUrl: string,
+  secure: boolean,
+  loopbackAliases: readonly string[] = [],
+): void {
   const publicOrigin = new URL(publicUrl).origin;
+  const origins = [publicOrigin, ...loopbackAliases.map((host) => `http://${host}`)];
+  const detail = `This request carries the session cookie but does not come from the Twofold portal: its Origin must be ${publicOrigin}${
+    loopbackAliases.length ? ` (or ${origins.slice(1).join(', ')})` : ' (TWOFOLD_PUBLIC_URL)'
+  }.`;
   app.addHook('onRequest', (req, _reply, done) => {
-    if (csrfVerdict(req, publicOrigin, secure)) return done();
-    done(
-      new AppError('csrf_failed', 'This request carries the session cookie but does not come from the Twofold portal.'),
-    );
+    if (csrfVerdict(req, origins, secure)) return done();
+    done(new AppError('csrf_failed', detail));
   });
 }
