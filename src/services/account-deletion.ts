@@ -14,6 +14,7 @@ import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { Notices } from './notices.js';
 import type { RecoveryCodes } from './recovery-codes.js';
+import { rollbackUnless } from './rollback-unless.js';
 
 type Proof = ({ kind: 'none' } | { kind: 'totp'; step: number } | { kind: 'recovery'; hash: string }) & {
   run?: MfaAttemptState;
@@ -24,9 +25,6 @@ const wrongCode = () =>
     'invalid_code',
     'Two-factor authentication is on: enter the current 6-digit code from your authenticator app, or your recovery code.',
   );
-
-/** Rolls the deletion back when the code was spent by a racing request meanwhile. */
-class ProofSpent extends Error {}
 
 export class AccountDeletionService {
   constructor(
@@ -42,17 +40,15 @@ export class AccountDeletionService {
     await this.accounts.reauthenticate(user, password, ctx);
     const proof = await this.secondFactor(user, code, ctx);
     const { storage, clock, logger } = this.deps;
-    try {
-      await storage.transaction(async (tx) => {
-        if (proof.kind === 'totp' && !(await tx.factors.advanceStep(user.id, proof.step))) throw new ProofSpent();
-        if (proof.kind === 'recovery' && !(await tx.recoveryCodes.spendRecoveryCode(user.id, proof.hash, clock.now())))
-          throw new ProofSpent();
-        await tx.users.deleteWithEverything(user.id);
-      });
-    } catch (e) {
-      if (!(e instanceof ProofSpent)) throw e;
-      await this.refuse(user, proof.run, ctx);
-    }
+    const verdict = await rollbackUnless(storage, async (tx) => {
+      if (proof.kind === 'totp' && !(await tx.factors.advanceStep(user.id, proof.step))) return 'spent';
+      if (proof.kind === 'recovery' && !(await tx.recoveryCodes.spendRecoveryCode(user.id, proof.hash, clock.now())))
+        return 'spent';
+      await tx.users.deleteWithEverything(user.id);
+      return 'ok';
+    });
+    // Spent by a racing request meanwhile: nothing was deleted.
+    if (verdict === 'spent') await this.refuse(user, proof.run, ctx);
     // The security log went with the account; the server log keeps that it happened (no secret).
     logger.info({ userId: user.id }, 'account deleted');
     await this.notices.send(user.email, 'account_deleted', ctx);

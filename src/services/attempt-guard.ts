@@ -6,7 +6,8 @@ import { AppError } from '../core/errors.js';
 import type { Logger } from '../core/ports/logger.js';
 import type { Clock } from '../core/ports/clock.js';
 import type { LockPlan, MfaAttemptState } from '../core/ports/mfa-stores.js';
-import type { Stores } from '../core/ports/stores.js';
+import type { Storage } from '../core/ports/stores.js';
+import { rollbackUnless } from './rollback-unless.js';
 import { MFA_LIMITS, lockPlan, lockRemainingSec, setsLock } from '../core/second-factor-lock.js';
 
 const plan = lockPlan();
@@ -21,8 +22,16 @@ export function lockedError(retryAfterSec: number): AppError {
   );
 }
 
+/** What a reserved attempt holds: its number on the challenge, and the account's run after it. */
+export interface Reserved {
+  attempt: number;
+  run: MfaAttemptState;
+}
+
 export class AttemptGuard {
-  constructor(private readonly deps: { storage: Pick<Stores, 'attempts'>; clock: Clock; logger: Logger }) {}
+  constructor(
+    private readonly deps: { storage: Pick<Storage, 'attempts' | 'transaction'>; clock: Clock; logger: Logger },
+  ) {}
 
   /** 429 too_many_attempts with Retry-After while the account's second-factor step is locked. */
   async assertOpen(userId: string): Promise<void> {
@@ -40,6 +49,27 @@ export class AttemptGuard {
     const state = await this.deps.storage.attempts.reserveAccountAttempt(userId, this.deps.clock.now(), LOCK_PLAN);
     if (state) return state;
     return this.refuseLocked(userId);
+  }
+
+  /**
+   * Counts the attempt on a sign-in challenge (5 at most) and in the account's run (locked at 10)
+   * in one transaction, BEFORE the code is checked: of any number of parallel codes only as many
+   * are checked as the limits allow, and one refused by either limit counts in neither. Null when
+   * the challenge is closed, expired or has all its attempts taken; 429 when the account is locked.
+   */
+  async reserveOnChallenge(c: { idHash: string; userId: string }): Promise<Reserved | null> {
+    const now = this.deps.clock.now();
+    let reserved: Reserved | undefined;
+    const verdict = await rollbackUnless(this.deps.storage, async (tx) => {
+      const attempt = await tx.challenges.reserveChallengeAttempt(c.idHash, now, MFA_LIMITS.perChallenge);
+      if (attempt === null) return 'challenge';
+      const run = await tx.attempts.reserveAccountAttempt(c.userId, now, LOCK_PLAN);
+      if (!run) return 'locked';
+      reserved = { attempt, run };
+      return 'ok';
+    });
+    if (verdict === 'locked') return this.refuseLocked(c.userId);
+    return reserved ?? null;
   }
 
   /** The 429 for a reservation refused because the account is locked (read after the refusal). */

@@ -5,18 +5,19 @@
 import { AppError } from '../core/errors.js';
 import { phoneAad, totpAad } from '../core/aad.js';
 import { open } from '../core/envelope.js';
-import { MFA_LIMITS, challengeDiesAt } from '../core/second-factor-lock.js';
+import { challengeDiesAt } from '../core/second-factor-lock.js';
 import { verifyTotp } from '../core/totp.js';
 import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
-import type { ChallengeRecord, MfaAttemptState, MfaFactorRecord, PendingLink } from '../core/ports/mfa-stores.js';
-import type { ClientKind, Storage, Stores, UserRecord } from '../core/ports/stores.js';
+import type { ChallengeRecord, MfaFactorRecord, PendingLink } from '../core/ports/mfa-stores.js';
+import type { ClientKind, Stores, UserRecord } from '../core/ports/stores.js';
 import type { Authenticated } from './accounts.js';
-import { LOCK_PLAN, type AttemptGuard } from './attempt-guard.js';
+import type { AttemptGuard, Reserved } from './attempt-guard.js';
 import type { DepsOf, RequestContext } from './deps.js';
 import type { EventLog } from './event-log.js';
 import { linkInTransaction, noticeLinked } from './identity-link.js';
 import type { SmsCodes } from './sms-codes.js';
 import type { Notices } from './notices.js';
+import { rollbackUnless } from './rollback-unless.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { SessionService, StartedSession } from './sessions.js';
 import { codeRefusalDetail, type CodeRefusalReason } from '../core/code-refusal.js';
@@ -29,34 +30,6 @@ export interface MfaRequired {
   method: 'totp' | 'sms';
   phone_hint?: string;
   expires_at: string;
-}
-
-/** Runs fn in a transaction that commits only when fn answers 'ok'; any other answer rolls back. */
-async function rollbackUnless<T extends string>(
-  storage: Pick<Storage, 'transaction'>,
-  fn: (tx: Stores) => Promise<T | 'ok'>,
-): Promise<T | 'ok'> {
-  class Abort extends Error {
-    constructor(readonly verdict: T) {
-      super('rollback');
-    }
-  }
-  try {
-    return await storage.transaction(async (tx) => {
-      const verdict = await fn(tx);
-      if (verdict !== 'ok') throw new Abort(verdict);
-      return verdict;
-    });
-  } catch (e) {
-    if (e instanceof Abort) return e.verdict;
-    throw e;
-  }
-}
-
-/** What a reserved attempt holds: its number on the challenge, and the account's run after it. */
-interface Reserved {
-  attempt: number;
-  run: MfaAttemptState;
 }
 
 /** A minute's worth of old steps and more: enough to tell a stale code from a wrong one. */
@@ -150,30 +123,6 @@ export class SignInChallengeService {
     return c;
   }
 
-  /**
-   * Counts the attempt on the challenge (5 at most) and in the account's run (locked at 10) in one
-   * transaction, BEFORE the code is checked: of any number of parallel codes, only as many are
-   * checked as the limits allow, and one refused by either limit counts in neither.
-   */
-  private async reserve(c: ChallengeRecord): Promise<Reserved> {
-    const { storage, clock } = this.deps;
-    const now = clock.now();
-    let reserved: Reserved | undefined;
-    const verdict = await rollbackUnless(storage, async (tx) => {
-      const attempt = await tx.challenges.reserveChallengeAttempt(c.idHash, now, MFA_LIMITS.perChallenge);
-      if (attempt === null) return 'challenge';
-      const run = await tx.attempts.reserveAccountAttempt(c.userId, now, LOCK_PLAN);
-      if (!run) return 'locked';
-      reserved = { attempt, run };
-      return 'ok';
-    });
-    if (verdict === 'locked') return this.guard.refuseLocked(c.userId);
-    // Closed, expired, or its 5 attempts all taken (the last ones are being checked right now):
-    // either way it can take no more codes, which is what a dead challenge answers.
-    if (verdict === 'challenge' || !reserved) throw expired();
-    return reserved;
-  }
-
   /** A reserved attempt proved wrong: 401, or at the challenge's 5th attempt 429 and the challenge dies. */
   private async refuse(
     c: ChallengeRecord,
@@ -208,7 +157,9 @@ export class SignInChallengeService {
     const { challenge: c, user, factorRecord: factor } = found;
     this.guard.assertOpenState(found.attempts);
     if (!factor || factor.method !== c.method) throw expired();
-    const reserved = await this.reserve(c);
+    const reserved = await this.guard.reserveOnChallenge(c);
+    // Closed, expired, or its 5 attempts all taken: it can take no more codes, as a dead one.
+    if (!reserved) throw expired();
     const digits = code.replace(/\s+/g, '');
     let step: number | null = null;
     let reason: CodeRefusalReason = 'mismatch';
@@ -264,7 +215,9 @@ export class SignInChallengeService {
     const { storage, clock } = this.deps;
     const user = await storage.users.findById(c.userId);
     if (!user) throw expired();
-    const reserved = await this.reserve(c);
+    const reserved = await this.guard.reserveOnChallenge(c);
+    // Closed, expired, or its 5 attempts all taken: it can take no more codes, as a dead one.
+    if (!reserved) throw expired();
     const hash = await this.recovery.match(user.id, recoveryCode);
     if (!hash) return this.refuse(c, reserved, ctx, 'invalid_recovery_code');
     const now = clock.now();
