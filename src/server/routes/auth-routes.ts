@@ -94,7 +94,8 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
       // Not awaited: the answer must not reveal, by its timing, whether the account exists.
       services.passwordReset
         .forgot(req.body.email, ctx)
-        .catch((err: unknown) => req.log.error({ err }, 'password reset mail failed'));
+        // Only the error's name and code: a mail error's message may quote what was being sent.
+        .catch((err: unknown) => req.log.error({ cause: errorIdentity(err) }, 'password reset mail failed'));
       return reply.status(202).send({ status: 'accepted' });
     },
   });
@@ -116,4 +117,11 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
       return reply.status(200).send({ status: 'password_reset', access_keys_disabled: done.accessKeysDisabled });
     },
   });
+}
+
+/** An error's class and code (ECONNREFUSED, EAUTH), never its message. */
+function errorIdentity(err: unknown): { name?: string; code?: string } {
+  if (typeof err !== 'object' || err === null) return {};
+  const { name, code } = err as { name?: unknown; code?: unknown };
+  return { ...(typeof name === 'string' ? { name } : {}), ...(typeof code === 'string' ? { code } : {}) };
 }
