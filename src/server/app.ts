@@ -124,6 +124,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     storage: runtime.storage,
     metrics,
     isDraining: () => draining,
+    schemaProblem: () => runtime.schemaProblem(),
     metricsToken: config.metricsToken,
   });
   await app.register(portalRoutes);

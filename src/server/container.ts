@@ -1,4 +1,5 @@
 // The composition root: turns the parsed config into live adapters and services.
+import { sql } from 'kysely';
 import type pino from 'pino';
 import { Argon2Hasher } from '../adapters/argon2-hasher.js';
 import { loadCommonPasswords } from '../adapters/common-passwords.js';
@@ -17,6 +18,9 @@ import { createSmsSender } from './sms-sender-factory.js';
 import { createServices, type Services } from '../services/services.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrate.js';
+import { checkSchema, describeSchema } from '../storage/schema-version.js';
+import { StartupError } from '../runtime/startup-error.js';
+import { connectionRefusal } from '../runtime/preflight.js';
 import { createStorage } from '../storage/storage.js';
 import { DatabaseRateLimitStore } from '../storage/database-rate-limit-store.js';
 import type { Config } from '../runtime/config.js';
@@ -30,6 +34,8 @@ export interface Runtime {
   limits: RateLimitStore;
   keyring: Keyring;
   services: Services;
+  /** Why the schema does not match this build (for /readyz), or null when it does. */
+  schemaProblem(): Promise<string | null>;
   close(): Promise<void>;
 }
 
@@ -48,14 +54,27 @@ export async function createRuntime(
   logger: pino.Logger,
   overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
-  const keyring = resolveKeyring(config, logger);
   const clock = overrides.clock ?? systemClock;
+  // The database first, then the key file: a server that cannot reach its database leaves no key.
   const db = openDatabase(config.databaseUrl, { logger });
+  let keyring: Keyring;
   try {
+    if (db.dialect === 'postgres') {
+      await sql`select 1`.execute(db.db).catch((e: unknown) => {
+        throw connectionRefusal(config.databaseUrl, e);
+      });
+    }
+    // A schema newer than the code is refused either way (a downgrade would run old queries on it);
+    // one missing or behind is migrated, or refused when migrations are the operator's step.
+    const verdict = await checkSchema(db);
+    if (verdict.state === 'ahead' || (!config.autoMigrate && verdict.state !== 'current')) {
+      throw new StartupError(describeSchema(verdict)!);
+    }
     if (config.autoMigrate) {
       const report = await migrateToLatest(db);
       if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
     }
+    keyring = resolveKeyring(config, logger);
   } catch (e) {
     await db.close();
     throw e;
@@ -136,6 +155,7 @@ export async function createRuntime(
     limits,
     keyring,
     services,
+    schemaProblem: async () => describeSchema(await checkSchema(db)),
     close: async () => {
       await limits.close();
       await storage.close();
