@@ -132,6 +132,29 @@ describe('twofold serve start-up checks', () => {
     await sigterm(p);
   });
 
+  const noScript = existsSync('/usr/bin/script') ? false : 'needs script(1) from util-linux for a terminal';
+  test('logs are pretty in a terminal (script(1) gives it one) and JSON when piped', { skip: noScript }, async () => {
+    const dir = tempDir();
+    // An empty database without auto-migrate: the lock takeover logs one warning, then serve refuses.
+    writeFileSync(join(dir, 'twofold.db'), '');
+    const env = { TWOFOLD_DATA_DIR: dir, TWOFOLD_AUTO_MIGRATE: 'false', PORT: String(await freePort()) };
+    writeFileSync(join(dir, 'twofold.db.lock'), '999999999\n');
+    const inTerminal = spawnTracked(
+      'script',
+      ['-qec', `${process.execPath} ${BIN} serve`, '/dev/null'],
+      cleanEnv({ ...env, TERM: 'dumb' }),
+      dir,
+    );
+    assert.equal((await within(inTerminal.exited, 60_000, 'serve in a terminal')).code, 1);
+    assert.match(inTerminal.out.text, /WARN.*taking over a lock/);
+    assert.doesNotMatch(inTerminal.out.text, /"level":/);
+
+    writeFileSync(join(dir, 'twofold.db.lock'), '999999999\n');
+    const piped = await run(['serve'], env, dir);
+    const line = piped.output.split('\n').find((l) => l.includes('taking over a lock'));
+    assert.equal((JSON.parse(line!) as { level: number }).level, 40);
+  });
+
   test('bad PORT, HOST, SQLite folder, PostgreSQL or a taken port: one line naming the variable, nothing created', async () => {
     const dir = tempDir();
     const data = join(dir, 'data');
