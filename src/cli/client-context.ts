@@ -6,6 +6,7 @@ import type { TwofoldClient } from '../client/twofold-client.js';
 import { isTwofoldApiError, type TwofoldApiError } from '../client/twofold-api-error.js';
 import { CredentialsError, resolveCredentials, type ResolvedCredentials } from './credentials-file.js';
 import { PromptCancelled } from './prompt.js';
+import { PACKAGE } from '../runtime/version.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 
@@ -68,7 +69,7 @@ export async function connect(opts: ClientOptions): Promise<Connected> {
     endpoint,
     credentials: { keyId: credentials.keyId, secret: credentials.secret },
     scheme,
-    userAgent: 'twofold-cli/0.1.0',
+    userAgent: `twofold-cli/${PACKAGE.version}`,
   });
   return { client, endpoint, credentials };
 }

@@ -5,12 +5,13 @@ import { registerServerCommands } from './server-commands.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerClientCommands } from './client-commands.js';
 import { registerBackupCommands } from './backup-command.js';
+import { PACKAGE } from '../runtime/version.js';
 
 const program = new Command();
 program
   .name('twofold')
   .description('Twofold: accounts, two-factor authentication and access keys.')
-  .version('0.1.0')
+  .version(PACKAGE.version)
   .showHelpAfterError()
   .exitOverride();
 
