@@ -48,6 +48,12 @@ function tryCreate(path: string, pid: number): boolean {
   return true;
 }
 
+/** The pid of a running `twofold serve` that holds the lock of `database`, or null. */
+export function liveLockHolder(database: string, isAlive = pidIsAlive): number | null {
+  const holder = readPid(`${database}.lock`);
+  return holder !== null && holder !== process.pid && isAlive(holder) ? holder : null;
+}
+
 export function refusal(database: string, path: string, holder: number): StartupError {
   return new StartupError(
     `another twofold serve (pid ${holder}) is using ${database} (lock file ${path}): ` +

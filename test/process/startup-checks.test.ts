@@ -94,7 +94,7 @@ describe('twofold serve start-up checks', () => {
     assert.match(newer, /schema is newer than this version.*999-from-the-future/);
   });
 
-  test('a second serve on one SQLite database is refused naming the first pid and PostgreSQL; migrate, backup and keys run beside it; SIGTERM releases the lock', async () => {
+  test('a second serve on one SQLite database is refused naming the first pid and PostgreSQL; migrate, backup and keys run beside it, restore waits; SIGTERM releases the lock', async () => {
     const dir = tempDir();
     const env = { TWOFOLD_DATA_DIR: dir };
     const first = await serveUntilListening(env, dir);
@@ -111,6 +111,8 @@ describe('twofold serve start-up checks', () => {
     const backup = await run(['backup', join(dir, 'copy.db')], env, dir);
     assert.equal(backup.code, 0, backup.output);
     assert.ok(existsSync(join(dir, 'copy.db')));
+    const restore = await refusal(['restore', join(dir, 'copy.db'), '--force'], env, dir);
+    assert.match(restore, new RegExp(`twofold serve \\(pid ${first.child.pid}\\) is using .*stop it before restoring`));
     const rotate = await run(['keys', 'rotate'], env, dir);
     assert.equal(rotate.code, 0, rotate.output);
     assert.equal(readFileSync(lockFile, 'utf8').trim(), String(first.child.pid), 'the commands left the lock alone');
