@@ -9,6 +9,7 @@ import type { Runtime } from './container.js';
 import { authPlugin, type SignatureAuthenticator } from './plugins/auth.js';
 import { registerCsrf } from './plugins/csrf.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerApiDocs } from './plugins/api-docs.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerProblemHandler, sendProblem, toAppError } from './plugins/problem.js';
 import { cookieSecrets } from './oauth-cookie.js';
@@ -91,6 +92,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   registerSecurityHeaders(app, config.secure);
   registerCsrf(app, config.publicUrl, config.secure, config.loopbackAliases);
   const metrics = registerMetrics(app);
+  await registerApiDocs(app);
   await app.register(authPlugin, {
     services: runtime.services,
     secure: config.secure,
