@@ -26,6 +26,7 @@ import { meRoutes } from './routes/me-routes.js';
 import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
+import { devOutboxRoutes } from './routes/dev-outbox-routes.js';
 
 export { BODY_LIMIT };
 
@@ -128,6 +129,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     isDraining: () => draining,
     metricsToken: config.metricsToken,
   });
-  await app.register(portalRoutes);
+  if (runtime.outbox) await app.register(devOutboxRoutes, { outbox: runtime.outbox });
+  await app.register(portalRoutes, { devOutbox: runtime.outbox !== null });
   return { app, startDraining: () => void (draining = true) };
 }
