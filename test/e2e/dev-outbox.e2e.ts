@@ -54,6 +54,8 @@ describe('the development outbox', () => {
     await field('Password').fill(PASSWORD);
     await button('Create account').click();
     await page.waitForURL('**/account/two-factor');
+    await page.getByRole('link', { name: 'open the outbox' }).waitFor();
+    await capture(page, '61-dev-outbox-link');
 
     const outbox = await openOutbox();
     problems.push(...watchPage(outbox));
@@ -75,6 +77,8 @@ describe('the development outbox', () => {
     await field('Password').fill(PASSWORD);
     await button('Next').click();
     await heading('Enter the code we sent').waitFor();
+    await page.getByRole('link', { name: 'open the outbox' }).waitFor();
+    await capture(page, '62-dev-outbox-link-sms');
 
     const texts = await openOutbox();
     const newest = texts.locator('.outbox-item').first();

@@ -3,6 +3,7 @@
 import { Fragment, useCallback, useEffect, useState } from 'react';
 import { ApiError, get } from '../api';
 import { errorMessage } from '../lib/errors';
+import { Link } from '../router';
 import { Brand } from '../ui/brand';
 import { Button } from '../ui/button';
 import { useTitle } from '../ui/page';
@@ -104,6 +105,9 @@ export function OutboxPage() {
             </li>
           ))}
         </ol>
+        <p className="auth-foot">
+          <Link to="/">Back to Twofold</Link>
+        </p>
       </main>
     </div>
   );
