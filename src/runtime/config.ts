@@ -109,6 +109,9 @@ const schema = z.object({
 
 type Raw = z.infer<typeof schema>;
 
+/** Every environment variable the configuration reads (docs/ must describe each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
+
 export interface Config {
   env: string;
   production: boolean;

@@ -6,6 +6,7 @@ import { loadCommonPasswords } from '../adapters/common-passwords.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
 import { qrSvgRenderer } from '../adapters/qr-svg.js';
 import { LogMailer } from '../adapters/mail/log-mailer.js';
+import { DevOutbox, OutboxMailer, OutboxSmsSender, devOutboxEnabled } from '../adapters/outbox/dev-outbox.js';
 import { MemoryRateLimitStore } from '../adapters/ratelimit/memory-store.js';
 import type { Keyring } from '../core/envelope.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
@@ -36,6 +37,8 @@ export interface Runtime {
   services: Services;
   /** Why the schema does not match this build (for /readyz), or null when it does. */
   schemaProblem(): Promise<string | null>;
+  /** The development outbox behind /dev/outbox, or null (production, or real mail or SMS). */
+  outbox: DevOutbox | null;
   close(): Promise<void>;
 }
 
@@ -91,7 +94,15 @@ export async function createRuntime(
       : db.dialect === 'postgres'
         ? new DatabaseRateLimitStore(db.db, clock)
         : new MemoryRateLimitStore(clock));
-  const mailer =
+  const outbox = devOutboxEnabled({
+    production: config.production,
+    mailUrl: config.mail.url,
+    smsProvider: config.sms.provider,
+    host: config.host,
+  })
+    ? new DevOutbox(clock)
+    : null;
+  const baseMailer =
     overrides.mailer ??
     (config.mail.url
       ? new (await import('../adapters/mail/smtp-mailer.js')).SmtpMailer({
@@ -99,6 +110,8 @@ export async function createRuntime(
           from: config.mail.from,
         })
       : new LogMailer(logger, { redactLinks: config.production }));
+  const mailer = outbox ? new OutboxMailer(baseMailer, outbox) : baseMailer;
+  const sms = overrides.sms ?? createSmsSender(config, logger);
   commonPasswords ??= loadCommonPasswords();
   const hasher = overrides.hasher ?? new Argon2Hasher();
   if (hasher instanceof Argon2Hasher) {
@@ -117,7 +130,7 @@ export async function createRuntime(
     commonPasswords,
     keyring,
     qr: qrSvgRenderer,
-    sms: overrides.sms ?? createSmsSender(config, logger),
+    sms: outbox ? new OutboxSmsSender(sms, outbox) : sms,
     // Signature hashes for the replay guard: in Redis when configured (shared, with TTL), else in
     // the database, so that instances sharing one database still refuse each other's replays.
     replays: config.redisUrl
@@ -156,6 +169,7 @@ export async function createRuntime(
     keyring,
     services,
     schemaProblem: async () => describeSchema(await checkSchema(db)),
+    outbox,
     close: async () => {
       await limits.close();
       await storage.close();
