@@ -1,10 +1,13 @@
 // `twofold completion bash|zsh|fish` (issue 14, item 10): the scripts come from the commander
-// program, so every command and option of the program appears in each; and the bash script,
-// sourced into a real bash, completes each command's subcommands and options, also after a global
-// option and its value.
+// program, so every command and option of the program appears in each; and each script, sourced
+// into the real shell, completes a command's subcommands and options, also after a global option
+// and its value.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Command } from 'commander';
 import { TWOFOLD, cleanEnv } from '../cluster/processes.js';
@@ -79,3 +82,48 @@ test('bash completes each command with its subcommands and options, also after -
   ]);
   assert.equal(partial, 'delete\n');
 });
+
+const has = (shell: string) => spawnSync('sh', ['-c', `command -v ${shell}`]).status === 0;
+
+test(
+  'zsh completes a command path after a global option (the script sourced into a real zsh)',
+  { skip: has('zsh') ? false : 'zsh is not installed (.ci/run installs it)' },
+  async () => {
+    // compdef and _describe come from zsh's completion system; here they are stand-ins that
+    // print what the script offers, so the script's own logic runs in a real zsh.
+    const stubs = 'compdef() {}; _describe() { print -l -- "${(@P)4}" }';
+    const probe = 'words=(twofold --profile w access-keys delete ""); CURRENT=6; _twofold';
+    const { stdout } = await run('zsh', ['-c', `${stubs}\n${await script('zsh')}\n${probe}`]);
+    const offered = stdout.split('\n').map((l) => l.split(':')[0]);
+    assert.deepEqual(offered.filter(Boolean).sort(), [
+      '--endpoint',
+      '--help',
+      '--json',
+      '--profile',
+      '--yes',
+      '-h',
+      '-y',
+    ]);
+  },
+);
+
+test(
+  'fish completes subcommands and options (the script sourced into a real fish)',
+  { skip: has('fish') ? false : 'fish is not installed (.ci/run installs it)' },
+  async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'twofold-fish-'));
+    try {
+      const file = join(dir, 'twofold.fish');
+      await writeFile(file, await script('fish'));
+      const { stdout } = await run('fish', [
+        '-c',
+        `source ${file}; complete -C "twofold access-keys de"; echo ---; complete -C "twofold access-keys delete --"`,
+      ]);
+      const [sub, opts] = stdout.split('---\n').map((part) => part.split('\n').map((l) => l.split('\t')[0]));
+      assert.deepEqual(sub?.filter(Boolean), ['delete']);
+      for (const flag of ['--yes', '--profile', '--endpoint', '--json']) assert.ok(opts?.includes(flag), flag);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  },
+);
