@@ -87,8 +87,8 @@ async function checkKey(endpoint: string, key: AccessKeyPair): Promise<string> {
       );
     if (e.status === 401 && e.code === 'invalid_signature') {
       // The server does not say which (an outsider must not learn which key ids exist), except a
-      // rule a genuine signature broke (e.g. the authority), which its detail then names.
-      const told = /not accepted/.test(e.detail) ? `: ${e.detail}` : '';
+      // rule a genuine signature broke, or the host it must be sent to, which its detail then names.
+      const told = /not accepted|must be made to/.test(e.detail) ? `: ${e.detail}` : '';
       throw new CliError(
         `the server at ${endpoint} refused access key ${key.keyId} (401 invalid_signature${told}): the secret is wrong, or the key is unknown there or disabled${clockNote(e)}; ${unsaved}`,
       );
