@@ -162,5 +162,13 @@ export function registerConfigureCommand(program: Command): void {
     )
     .option('--access-key-id <id>', 'the access key id (20 characters A-Z, 2-7); asked on a terminal')
     .addOption(new Option('--secret-access-key <secret>', 'refused: type the secret, or pipe it on stdin').hideHelp())
+    .addHelpText(
+      'after',
+      `
+The secret access key is typed without echo on a terminal; otherwise it is read from standard
+input (the bare secret, or the lines \`twofold access-keys create\` prints), never from the
+command line:  ${PIPE_HINT}
+The endpoint: --endpoint, else $TWOFOLD_URL, else asked on a terminal. See docs/cli.md.`,
+    )
     .action(clientAction('configure', (ctx) => configureAction(ctx.opts)));
 }
