@@ -1,10 +1,15 @@
-// What every client command shares: the endpoint (--endpoint, TWOFOLD_URL, the default), the
-// access key (credentials-file.ts), a TwofoldClient, and turning any failure into ONE line on
+// What every client command shares: the endpoint (--endpoint, TWOFOLD_URL, the profile's, the
+// default), the access key (credentials-file.ts), a TwofoldClient, and turning any failure into ONE line on
 // stderr that says what failed and what to do, with exit code 1 (2 for a usage mistake).
 import type { Command } from 'commander';
 import type { TwofoldClient } from '../client/twofold-client.js';
 import { isTwofoldApiError, type TwofoldApiError } from '../client/twofold-api-error.js';
-import { CredentialsError, resolveCredentials, type ResolvedCredentials } from './credentials-file.js';
+import {
+  CredentialsError,
+  resolveCredentials,
+  type AccessKeyPair,
+  type ResolvedCredentials,
+} from './credentials-file.js';
 import { PromptCancelled } from './prompt.js';
 import { PACKAGE } from '../runtime/version.js';
 
@@ -32,25 +37,44 @@ export class CliError extends Error {
   }
 }
 
-export function addClientOptions(cmd: Command): Command {
-  return cmd
-    .option('--endpoint <url>', `the Twofold server's public URL (default: $TWOFOLD_URL, else ${DEFAULT_ENDPOINT})`)
+/**
+ * The options every client command takes, defined once on the program: commander then reads them
+ * before or after the subcommand (`twofold --profile ci whoami` = `twofold whoami --profile ci`),
+ * and each command reads them with `optsWithGlobals()`.
+ */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option(
+      '--endpoint <url>',
+      `the Twofold server's public URL (default: $TWOFOLD_URL, else the profile's, else ${DEFAULT_ENDPOINT})`,
+    )
     .option('--profile <name>', 'the profile of ~/.twofold/credentials (default: $TWOFOLD_PROFILE, else DEFAULT)')
     .option('--json', "print the API's JSON instead of a table");
 }
 
-export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  const raw = flag ?? (env.TWOFOLD_URL?.trim() || DEFAULT_ENDPOINT);
+/** The endpoint as a normalised URL; a bad one is a usage error naming where it came from. */
+export function checkEndpoint(raw: string, from: string): string {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(`the endpoint "${raw}" is not a URL; pass --endpoint like ${DEFAULT_ENDPOINT}`);
+    throw new UsageError(`the endpoint "${raw}" (${from}) is not a URL; pass --endpoint like ${DEFAULT_ENDPOINT}`);
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash) {
-    throw new UsageError(`the endpoint "${raw}" must be an http(s) URL without query, like ${DEFAULT_ENDPOINT}`);
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash || u.username || u.password) {
+    throw new UsageError(
+      `the endpoint "${raw}" (${from}) must be an http(s) URL without query or user, like ${DEFAULT_ENDPOINT}`,
+    );
   }
   return (u.origin + u.pathname).replace(/\/+$/, '');
+}
+
+/** --endpoint, else TWOFOLD_URL, else the profile's saved endpoint, else the default. */
+export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv, profile?: string): string {
+  if (flag !== undefined) return checkEndpoint(flag, '--endpoint');
+  const fromEnv = env.TWOFOLD_URL?.trim();
+  if (fromEnv) return checkEndpoint(fromEnv, 'TWOFOLD_URL');
+  if (profile) return checkEndpoint(profile, 'the profile');
+  return DEFAULT_ENDPOINT;
 }
 
 export interface Connected {
@@ -59,19 +83,28 @@ export interface Connected {
   credentials: ResolvedCredentials;
 }
 
-export async function connect(opts: ClientOptions): Promise<Connected> {
-  const endpoint = resolveEndpoint(opts.endpoint, process.env);
-  const credentials = await resolveCredentials({ env: process.env, profile: opts.profile });
+export function warn(line: string): void {
+  process.stderr.write(`twofold: warning: ${line}\n`);
+}
+
+export async function newClient(endpoint: string, key: AccessKeyPair): Promise<TwofoldClient> {
   const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
   // Loaded here, not at start: `twofold serve` registers these commands too and never signs a request.
   const { TwofoldClient } = await import('../client/twofold-client.js');
-  const client = new TwofoldClient({
+  return new TwofoldClient({
     endpoint,
-    credentials: { keyId: credentials.keyId, secret: credentials.secret },
+    credentials: { keyId: key.keyId, secret: key.secret },
     scheme,
     userAgent: `twofold-cli/${PACKAGE.version}`,
   });
-  return { client, endpoint, credentials };
+}
+
+/** The credentials (resolveCredentials) and the endpoint (resolveEndpoint), nothing sent yet. */
+export async function connect(opts: ClientOptions): Promise<Connected> {
+  if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint, '--endpoint'); // a usage mistake first
+  const credentials = await resolveCredentials({ env: process.env, profile: opts.profile, onWarning: warn });
+  const endpoint = resolveEndpoint(opts.endpoint, process.env, credentials.endpoint);
+  return { client: await newClient(endpoint, credentials), endpoint, credentials };
 }
 
 /** What the command was doing, for the error line, and how to name a missing thing. */
@@ -81,7 +114,7 @@ export interface FailureContext {
   connected?: Connected;
 }
 
-function clockNote(e: TwofoldApiError): string {
+export function clockNote(e: TwofoldApiError): string {
   if (e.serverTimeMs === undefined) return '';
   const diffSec = Math.round((Date.now() - e.serverTimeMs) / 1000);
   if (Math.abs(diffSec) < 60) return '';
