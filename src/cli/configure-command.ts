@@ -88,9 +88,12 @@ async function checkKey(endpoint: string, key: AccessKeyPair): Promise<string> {
     if (e.status === 401 && e.code === 'invalid_signature') {
       // The server does not say which (an outsider must not learn which key ids exist), except a
       // rule a genuine signature broke, or the host it must be sent to, which its detail then names.
-      const told = /not accepted|must be made to/.test(e.detail) ? `: ${e.detail}` : '';
+      const refused = `the server at ${endpoint} refused access key ${key.keyId} (401 invalid_signature)`;
+      const host = /Signed requests must be made to .*$/.exec(e.detail)?.[0];
+      if (host) throw new CliError(`${refused}: ${host.replace(/\.$/, '')}; ${unsaved}`);
+      const rule = /not accepted: .*$/.test(e.detail) ? `: ${e.detail.replace(/\.$/, '')}` : '';
       throw new CliError(
-        `the server at ${endpoint} refused access key ${key.keyId} (401 invalid_signature${told}): the secret is wrong, or the key is unknown there or disabled${clockNote(e)}; ${unsaved}`,
+        `${refused}${rule || ': the secret is wrong, or the key is unknown there or disabled'}${clockNote(e)}; ${unsaved}`,
       );
     }
     if (e.status === 404 || e.code === 'invalid_response' || e.code.startsWith('http_') || e.status >= 500)

@@ -64,8 +64,8 @@ export function oneLine(r: Run): string {
 
 const sh = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 
-/** A server with one account (email proven) and one access key. */
-export async function startCliServer(email: string): Promise<CliServer> {
+/** A server with one account (email proven) and one access key; `strictPublicUrl` sets TWOFOLD_PUBLIC_URL to its 127.0.0.1 URL. */
+export async function startCliServer(email: string, opts: { strictPublicUrl?: boolean } = {}): Promise<CliServer> {
   const home = await mkdtemp(join(tmpdir(), 'twofold-cli-home-'));
   const dataDir = await mkdtemp(join(tmpdir(), 'twofold-cli-data-'));
   const port = await freePort();
@@ -129,6 +129,7 @@ export async function startCliServer(email: string): Promise<CliServer> {
       LOG_LEVEL: 'info',
       HOME: home,
       TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
+      ...(opts.strictPublicUrl ? { TWOFOLD_PUBLIC_URL: endpoint } : {}),
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
