@@ -34,7 +34,7 @@ export interface Runtime {
   limits: RateLimitStore;
   keyring: Keyring;
   services: Services;
-  /** Why the schema does not match this build (for /readyz), or null when it does. */
+  /** Why the schema is missing or behind this build (for /readyz), or null when it is not. */
   schemaProblem(): Promise<string | null>;
   close(): Promise<void>;
 }
@@ -155,7 +155,12 @@ export async function createRuntime(
     limits,
     keyring,
     services,
-    schemaProblem: async () => describeSchema(await checkSchema(db)),
+    // A newer schema is not a readiness problem: in a rolling deploy the first new instance
+    // migrates while the old ones still serve, and they must not all drop out at once.
+    schemaProblem: async () => {
+      const verdict = await checkSchema(db);
+      return verdict.state === 'ahead' ? null : describeSchema(verdict);
+    },
     close: async () => {
       await limits.close();
       await storage.close();
