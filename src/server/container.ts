@@ -35,7 +35,7 @@ export interface Runtime {
   limits: RateLimitStore;
   keyring: Keyring;
   services: Services;
-  /** Why the schema does not match this build (for /readyz), or null when it does. */
+  /** Why the schema is missing or behind this build (for /readyz), or null when it is not. */
   schemaProblem(): Promise<string | null>;
   /** The development outbox behind /dev/outbox, or null (production, or real mail or SMS). */
   outbox: DevOutbox | null;
@@ -168,7 +168,12 @@ export async function createRuntime(
     limits,
     keyring,
     services,
-    schemaProblem: async () => describeSchema(await checkSchema(db)),
+    // A newer schema is not a readiness problem: in a rolling deploy the first new instance
+    // migrates while the old ones still serve, and they must not all drop out at once.
+    schemaProblem: async () => {
+      const verdict = await checkSchema(db);
+      return verdict.state === 'ahead' ? null : describeSchema(verdict);
+    },
     outbox,
     close: async () => {
       await limits.close();

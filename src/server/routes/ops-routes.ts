@@ -1,4 +1,4 @@
-// Operations: liveness, readiness (the database answers with the schema this build expects, and we
+// Operations: liveness, readiness (the database answers with a schema not behind this build, and we
 // are not draining), metrics, and the OpenAPI document generated from the route schemas.
 import type { FastifyInstance } from 'fastify';
 import { AppError } from '../../core/errors.js';
@@ -10,7 +10,7 @@ export interface OpsOptions {
   storage: Storage;
   metrics: Metrics;
   isDraining: () => boolean;
-  /** Why the database schema does not match this build, or null (see storage/schema-version.ts). */
+  /** Why the database schema is missing or behind this build, or null (storage/schema-version.ts). */
   schemaProblem: () => Promise<string | null>;
   /** TWOFOLD_METRICS_TOKEN: when set, /metrics needs it as a bearer token. */
   metricsToken?: string | undefined;
@@ -29,7 +29,7 @@ export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise
     status: 'ok',
   }));
 
-  const summary = 'The database is reachable and its schema matches this version';
+  const summary = 'The database is reachable and its schema is not behind this version';
   app.get('/readyz', { schema: { tags: ['operations'], summary } }, async () => {
     if (opts.isDraining()) throw new AppError('service_unavailable', 'Shutting down.');
     let problem: string | null;
@@ -40,7 +40,7 @@ export async function opsRoutes(app: FastifyInstance, opts: OpsOptions): Promise
       throw new AppError('service_unavailable', 'The database is unreachable.', { retryAfter: 5 });
     }
     // Not ready until `twofold migrate` ran: the detail names the step (no retry would fix it).
-    if (problem) throw new AppError('service_unavailable', `The database schema does not match: ${problem}.`);
+    if (problem) throw new AppError('service_unavailable', `The database is not ready: ${problem}.`);
     return { status: 'ready' };
   });
 
