@@ -41,7 +41,7 @@ export function RememberedDevices() {
         <h2 id="devices-title">Remembered devices</h2>
       </div>
       <p className="row muted">
-        Browsers where you chose “Remember this device” skip the two-factor code when you sign in with your password.
+        Browsers you asked to remember at sign-in skip the two-factor code when you sign in with your password there.
       </p>
       {(shown || notice) && (
         <div className="row">

@@ -3,7 +3,7 @@
 // mediation) while the sign-in page is open. The autofill request gives way to the button (one
 // ceremony at a time) and is cancelled when the page goes: a password sign-in moves on cleanly.
 import { useCallback, useEffect, useRef, useState } from 'react';
-import { post } from '../api';
+import { ApiError, post } from '../api';
 import { isCode } from '../lib/errors';
 import {
   autofillSupported,
@@ -43,7 +43,7 @@ export function usePasskeySignIn(enabled: boolean) {
     [setUser],
   );
 
-  // The autofill request: made again after each refusal (a fresh challenge) and before it expires.
+  // The autofill request, made again (with a fresh challenge) before it expires and after the button.
   useEffect(() => {
     if (!enabled) return;
     let alive = true;
@@ -66,10 +66,12 @@ export function usePasskeySignIn(enabled: boolean) {
         setError(null);
         await finish(response);
       } catch (err) {
-        if (!alive || isCancelled(err)) return;
+        // The browser's own ending of an autofill request (none offered, none chosen) is not news;
+        // a refusal by the server is. The autofill comes back with the button or the renewal, not
+        // at once: a passkey the account no longer has must not be refused over and over.
+        if (!alive || !(err instanceof ApiError)) return;
         setBusy(false);
         setError(signInError(err));
-        setRound((r) => r + 1);
       }
     })();
     return () => {
