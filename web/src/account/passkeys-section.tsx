@@ -69,7 +69,7 @@ export function PasskeysSection({
         )}
       </div>
       <div className="row">
-        <p className="muted">
+        <p className="muted panel-intro">
           Sign in with your fingerprint, face, PIN or a security key instead of a password and a code. A passkey only
           works on Twofold’s own address, so a fake site can’t use it.
         </p>

@@ -40,9 +40,11 @@ export function RememberedDevices() {
       <div className="panel-head">
         <h2 id="devices-title">Remembered devices</h2>
       </div>
-      <p className="row muted">
-        Browsers you asked to remember at sign-in skip the two-factor code when you sign in with your password there.
-      </p>
+      <div className="row">
+        <p className="muted panel-intro">
+          Browsers you asked to remember at sign-in skip the two-factor code when you sign in with your password there.
+        </p>
+      </div>
       {(shown || notice) && (
         <div className="row">
           {shown ? (
