@@ -172,7 +172,7 @@ export function TwoFactorPage() {
         onConfirm={async (password) => {
           // Passkeys go only when the user asks (issue 15): they are a second factor of their own.
           const dropping = passkeyCount > 0 && alsoPasskeys;
-          await api('DELETE', '/v1/me/mfa', dropping ? { password, passkeys: true } : { password });
+          await api('DELETE', '/v1/me/mfa', dropping ? { password, remove_passkeys: true } : { password });
           setDialog(null);
           setAlsoPasskeys(false);
           setNotice(
