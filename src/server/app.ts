@@ -25,6 +25,9 @@ import { meRoutes } from './routes/me-routes.js';
 import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
+import { passkeyRoutes } from './routes/passkey-routes.js';
+import { passkeyAuthRoutes } from './routes/passkey-auth-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
 
 export { BODY_LIMIT };
 
@@ -120,6 +123,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(accountDeletionRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });
+  await app.register(passkeyRoutes, { services: runtime.services });
+  await app.register(passkeyAuthRoutes, {
+    services: runtime.services,
+    config,
+    onSignIn: (outcome) => metrics.signIns.inc({ outcome }),
+  });
+  await app.register(deviceRoutes, { services: runtime.services });
   await app.register(opsRoutes, {
     storage: runtime.storage,
     metrics,

@@ -4,6 +4,7 @@ import { Argon2Hasher } from '../adapters/argon2-hasher.js';
 import { loadCommonPasswords } from '../adapters/common-passwords.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
 import { qrSvgRenderer } from '../adapters/qr-svg.js';
+import { simpleWebAuthn } from '../adapters/webauthn/simplewebauthn.js';
 import { LogMailer } from '../adapters/mail/log-mailer.js';
 import { MemoryRateLimitStore } from '../adapters/ratelimit/memory-store.js';
 import type { Keyring } from '../core/envelope.js';
@@ -99,6 +100,7 @@ export async function createRuntime(
     keyring,
     qr: qrSvgRenderer,
     sms: overrides.sms ?? createSmsSender(config, logger),
+    webauthn: simpleWebAuthn,
     // Signature hashes for the replay guard: in Redis when configured (shared, with TTL), else in
     // the database, so that instances sharing one database still refuse each other's replays.
     replays: config.redisUrl
@@ -126,6 +128,8 @@ export async function createRuntime(
       smsDailyLimit: config.sms.dailyLimit,
       sms: { defaultRegion: config.sms.defaultRegion, countries: config.sms.countries },
       production: config.production,
+      webauthn: config.webauthn,
+      rememberDeviceMs: config.rememberDeviceMs,
     },
   });
   return {
