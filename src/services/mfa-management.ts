@@ -13,8 +13,8 @@ export interface MfaStatus {
   method: MfaMethod | 'passkey' | null;
   phone_hint?: string;
   enabled_at?: string;
-  /** How many passkeys the account holds (each also answers the second step). */
-  passkeys: number;
+  /** How many passkeys the account holds (each also answers the second step); absent when none. */
+  passkeys?: number;
 }
 
 export class MfaManagementService {
@@ -38,7 +38,7 @@ export class MfaManagementService {
       method: f.method,
       ...(f.phoneHint ? { phone_hint: f.phoneHint } : {}),
       enabled_at: new Date(f.enabledAt).toISOString(),
-      passkeys,
+      ...(passkeys > 0 ? { passkeys } : {}),
     };
   }
 

@@ -15,6 +15,8 @@ export interface RememberedDeviceView {
   expires_at: string;
   ip: string | null;
   user_agent: string | null;
+  /** This request's own device (its cookie or token names it). */
+  current: boolean;
 }
 
 const iso = (ms: number | null) => (ms === null ? null : new Date(ms).toISOString());
@@ -56,8 +58,9 @@ export class RememberedDevices {
     return this.deps.storage.devices.useDevice(userId, hashToken(token), this.deps.clock.now());
   }
 
-  async list(userId: string): Promise<RememberedDeviceView[]> {
+  async list(userId: string, currentToken?: string): Promise<RememberedDeviceView[]> {
     const all = await this.deps.storage.devices.listDevices(userId, this.deps.clock.now());
+    const currentHash = currentToken && looksLikeToken(currentToken) ? hashToken(currentToken) : null;
     return all.map((d) => ({
       id: d.id,
       created_at: iso(d.createdAt)!,
@@ -65,6 +68,7 @@ export class RememberedDevices {
       expires_at: iso(d.expiresAt)!,
       ip: d.ip,
       user_agent: d.userAgent,
+      current: d.tokenHash === currentHash,
     }));
   }
 

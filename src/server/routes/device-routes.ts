@@ -7,6 +7,7 @@ import { AppError } from '../../core/errors.js';
 import type { Services } from '../../services/services.js';
 import { requirePrincipal } from '../plugins/auth.js';
 import { requestContext } from '../request-context.js';
+import { readDeviceCookie } from '../device-cookie.js';
 import { problems } from '../schemas.js';
 
 const deviceSchema = z.object({
@@ -16,6 +17,7 @@ const deviceSchema = z.object({
   expires_at: z.string(),
   ip: z.string().nullable(),
   user_agent: z.string().nullable(),
+  current: z.boolean(),
 });
 
 export async function deviceRoutes(app: FastifyInstance, opts: { services: Services }): Promise<void> {
@@ -29,7 +31,7 @@ export async function deviceRoutes(app: FastifyInstance, opts: { services: Servi
       summary: 'Remembered devices: password sign-ins on them skip the code until they expire',
       response: { 200: z.array(deviceSchema), ...problems(401) },
     },
-    handler: async (req) => services.devices.list(requirePrincipal(req).user.id),
+    handler: async (req) => services.devices.list(requirePrincipal(req).user.id, readDeviceCookie(req)),
   });
 
   r.delete('/v1/me/devices/:id', {

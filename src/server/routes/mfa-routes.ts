@@ -13,7 +13,7 @@ const statusSchema = z.object({
   method: z.enum(['totp', 'sms', 'passkey']).nullable(),
   phone_hint: z.string().optional(),
   enabled_at: z.string().optional(),
-  passkeys: z.number().int(),
+  passkeys: z.number().int().optional(),
 });
 
 const setupBody = z.discriminatedUnion('method', [
