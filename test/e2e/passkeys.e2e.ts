@@ -299,14 +299,31 @@ describe('passkeys and remembered devices in the portal (issue 15)', () => {
     await page.waitForURL('**/account/two-factor');
   });
 
-  it('Delete asks for the password; the passkey is gone from the list', async () => {
+  it('Turn Off of the code asks whether to delete the passkeys too; left unticked, the passkeys stay the second factor', async () => {
+    await button('Turn Off').click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Also delete my passkeys (1)').waitFor();
+    await capture(page, '50-turn-off-with-passkeys');
+    await field('Password').fill(PASSWORD);
+    await dialog.getByRole('button', { name: 'Turn Off' }).click();
+    await page.getByText('Codes are turned off. Your passkeys remain your second factor.').waitFor();
+    await heading('Two-factor authentication is on').waitFor();
+    await page.locator('.facts').getByText('Passkeys', { exact: true }).waitFor();
+    await page.locator('.passkeys .rows li').getByText('Laptop (fingerprint)', { exact: true }).waitFor();
+  });
+
+  it('Delete asks for the password and says when it is the last second factor; the passkey is gone and two-factor authentication is off', async () => {
     await button('Delete Laptop (fingerprint)').click();
-    await page.getByRole('dialog').waitFor();
+    await page
+      .getByRole('dialog')
+      .getByText(/It is your only second factor/)
+      .waitFor();
     await capture(page, '47-delete-passkey');
     await field('Password').fill(PASSWORD);
     await button('Delete passkey').click();
     await page.getByText(/“Laptop \(fingerprint\)” is deleted/).waitFor();
     await page.getByText('You have no passkeys.').waitFor();
+    await heading('Two-factor authentication is off').waitFor();
     // As the notice asks: the passkey goes from the device too.
     await cdp.send('WebAuthn.clearCredentials', { authenticatorId });
   });
