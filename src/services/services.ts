@@ -48,6 +48,7 @@ export interface Services {
   passkeySignIn: PasskeySignIn;
   passkeySecondFactor: PasskeySecondFactor;
   devices: RememberedDevices;
+  webauthnChallenges: WebAuthnChallenges;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -94,5 +95,6 @@ export function createServices(deps: ServiceDeps): Services {
     passkeySignIn: new PasskeySignIn(deps, guard, webauthn, sessions, events),
     passkeySecondFactor: new PasskeySecondFactor(deps, guard, webauthn, challenges, events, notices),
     devices,
+    webauthnChallenges: webauthn,
   };
 }

@@ -40,6 +40,11 @@ export class WebAuthnChallenges {
     return challenge;
   }
 
+  /** Housekeeping: removes expired challenges (run periodically by the server). */
+  sweep(): Promise<number> {
+    return this.deps.storage.webauthnChallenges.deleteExpiredWebAuthnChallenges(this.deps.clock.now());
+  }
+
   /** Spends the challenge once, if still bound as `binding` says; false for every other caller. */
   async spend(
     challenge: string,
