@@ -31,8 +31,7 @@ export class MfaManagementService {
       this.deps.storage.factors.getFactor(userId),
       this.deps.storage.passkeys.countPasskeys(userId),
     ]);
-    if (!f)
-      return passkeys > 0 ? { enabled: true, method: 'passkey', passkeys } : { enabled: false, method: null, passkeys };
+    if (!f) return passkeys > 0 ? { enabled: true, method: 'passkey', passkeys } : { enabled: false, method: null };
     return {
       enabled: true,
       method: f.method,
