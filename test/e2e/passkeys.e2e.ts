@@ -267,9 +267,21 @@ describe('passkeys and remembered devices in the portal (issue 15)', () => {
     await page.waitForURL('**/account/two-factor');
     await heading('Two-factor authentication is on').waitFor();
 
+    // The security log says when a sign-in skipped the code, and what happened to the passkeys.
+    await page.getByRole('link', { name: 'Security log' }).click();
+    const newest = page.locator('.rows li').first();
+    await newest.getByText('Signed in').waitFor();
+    await newest.getByText(/no code asked \(remembered device\)/).waitFor();
+    await page.getByText('Device remembered').first().waitFor();
+    await page.getByText('Passkey added').waitFor();
+    await page.getByText('Signed in with password and a passkey').first().waitFor();
+    await capture(page, '51-security-log-passkeys');
+
     await page.getByRole('link', { name: 'Sessions' }).click();
     await heading('Remembered devices').waitFor();
     const forget = page.getByRole('button', { name: /^Forget / });
+    await forget.first().waitFor();
+    await page.getByText('This device', { exact: true }).nth(1).waitFor(); // the session's badge and the device's
     assert.equal(await forget.count(), 1, 'one remembered browser');
     await capture(page, '45-remembered-devices');
     await forget.click();
