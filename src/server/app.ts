@@ -27,6 +27,9 @@ import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
 import { devOutboxRoutes } from './routes/dev-outbox-routes.js';
+import { passkeyRoutes } from './routes/passkey-routes.js';
+import { passkeyAuthRoutes } from './routes/passkey-auth-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
 
 export { BODY_LIMIT };
 
@@ -123,6 +126,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(accountDeletionRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });
+  await app.register(passkeyRoutes, { services: runtime.services });
+  await app.register(passkeyAuthRoutes, {
+    services: runtime.services,
+    config,
+    onSignIn: (outcome) => metrics.signIns.inc({ outcome }),
+  });
+  await app.register(deviceRoutes, { services: runtime.services });
   await app.register(opsRoutes, {
     storage: runtime.storage,
     metrics,

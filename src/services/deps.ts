@@ -11,6 +11,8 @@ import type { SmsSender } from '../core/ports/sms-sender.js';
 import type { Random } from '../core/ports/random.js';
 import type { RateLimitStore } from '../core/ports/rate-limit.js';
 import type { Storage } from '../core/ports/stores.js';
+import type { WebAuthnCeremonies } from '../core/ports/webauthn.js';
+import type { RelyingParty } from '../core/relying-party.js';
 
 export interface ServiceSettings {
   /** e.g. https://twofold.example.com (no trailing slash). */
@@ -26,6 +28,10 @@ export interface ServiceSettings {
   smsDailyLimit: number;
   sms: { defaultRegion: string; countries: readonly string[] };
   production: boolean;
+  /** Passkeys' relying party, or why passkeys cannot work with this public URL. */
+  webauthn: RelyingParty;
+  /** "Remember this device" lifetime; 0 = off. */
+  rememberDeviceMs: number;
 }
 
 export interface ServiceDeps {
@@ -41,6 +47,7 @@ export interface ServiceDeps {
   qr: QrRenderer;
   replays: ReplayGuard;
   sms: SmsSender;
+  webauthn: WebAuthnCeremonies;
   /** Google Sign-In; absent when no client id is configured. */
   oidc?: OidcProvider | null;
   settings: ServiceSettings;

@@ -36,7 +36,13 @@ export type EventType =
   | 'access_key.disabled'
   | 'access_key.deleted'
   | 'google.linked'
-  | 'google.unlinked';
+  | 'google.unlinked'
+  | 'passkey.added'
+  | 'passkey.renamed'
+  | 'passkey.removed'
+  | 'passkey.counter_regressed'
+  | 'device.remembered'
+  | 'device.forgotten';
 
 export class EventLog {
   constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}

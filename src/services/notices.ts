@@ -17,7 +17,9 @@ export type NoticeKind =
   | 'email_change_requested'
   | 'email_changed'
   | 'account_deleted'
-  | 'account_claimed';
+  | 'account_claimed'
+  | 'passkey_added'
+  | 'passkey_removed';
 
 const SUBJECTS: Record<NoticeKind, string> = {
   mfa_enabled: 'Two-factor authentication is on',
@@ -35,6 +37,8 @@ const SUBJECTS: Record<NoticeKind, string> = {
   email_changed: 'Your email address was changed',
   account_deleted: 'Your account was deleted',
   account_claimed: 'Your account was taken over by its Google account',
+  passkey_added: 'A passkey was added',
+  passkey_removed: 'A passkey was removed',
 };
 
 const BODIES: Record<NoticeKind, string> = {
@@ -63,6 +67,10 @@ const BODIES: Record<NoticeKind, string> = {
   account_claimed:
     'Someone signed in with "Sign in with Google" using this email address, which Google says it has verified. The account made with this address had never confirmed it, so it was handed to the Google account: ' +
     'its password was removed, every device was signed out and unfinished sign-ins were cancelled. If this is your account, use "Forgot password" on the sign-in page to set a password again.',
+  passkey_added:
+    'A passkey was added to your account. It can sign in without a password, and answers the second step after one.',
+  passkey_removed:
+    'A passkey was removed from your account; it can no longer sign in. Remembered devices were forgotten.',
 };
 
 /** Mails that carry a link proving a mailbox: the link is the point, so they name no "if this was not you" step. */

@@ -19,6 +19,12 @@ import { RecoveryCodes } from './recovery-codes.js';
 import { SessionService } from './sessions.js';
 import { SignInService } from './sign-in.js';
 import { UserViewService } from './user-view.js';
+import { PasskeyManagement } from './passkey-management.js';
+import { PasskeyRegistration } from './passkey-registration.js';
+import { PasskeySecondFactor } from './passkey-second-factor.js';
+import { PasskeySignIn } from './passkey-sign-in.js';
+import { RememberedDevices } from './remembered-devices.js';
+import { WebAuthnChallenges } from './webauthn-challenges.js';
 
 export interface Services {
   deps: ServiceDeps;
@@ -37,6 +43,12 @@ export interface Services {
   emailVerification: EmailVerificationService;
   emailChange: EmailChangeService;
   accountDeletion: AccountDeletionService;
+  passkeyRegistration: PasskeyRegistration;
+  passkeys: PasskeyManagement;
+  passkeySignIn: PasskeySignIn;
+  passkeySecondFactor: PasskeySecondFactor;
+  devices: RememberedDevices;
+  webauthnChallenges: WebAuthnChallenges;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -51,7 +63,9 @@ export function createServices(deps: ServiceDeps): Services {
   const accountDeletion = new AccountDeletionService(deps, accounts, guard, recovery, events, notices);
   const sms = new SmsCodes(deps, deps.sms);
   const challenges = new SignInChallengeService(deps, guard, recovery, sessions, events, notices, sms);
-  const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices);
+  const devices = new RememberedDevices(deps, events);
+  const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices, devices);
+  const webauthn = new WebAuthnChallenges(deps);
   const mfa = new MfaSetupService(deps, accounts, guard, recovery, sms, events, notices);
   const mfaManagement = new MfaManagementService(deps, accounts, recovery, events, notices);
   const passwordReset = new PasswordResetService(deps, accounts, sessions, events);
@@ -76,5 +90,11 @@ export function createServices(deps: ServiceDeps): Services {
     emailVerification,
     emailChange,
     accountDeletion,
+    passkeyRegistration: new PasskeyRegistration(deps, accounts, webauthn, recovery, events, notices),
+    passkeys: new PasskeyManagement(deps, accounts, events, notices),
+    passkeySignIn: new PasskeySignIn(deps, guard, webauthn, sessions, events),
+    passkeySecondFactor: new PasskeySecondFactor(deps, guard, webauthn, challenges, events, notices),
+    devices,
+    webauthnChallenges: webauthn,
   };
 }

@@ -17,6 +17,9 @@ import { MfaAttemptRepository } from './repositories/mfa-attempt-repository.js';
 import { MfaFactorRepository } from './repositories/mfa-factor-repository.js';
 import { MfaSetupRepository } from './repositories/mfa-setup-repository.js';
 import { RecoveryCodeRepository } from './repositories/recovery-code-repository.js';
+import { PasskeyRepository } from './repositories/passkey-repository.js';
+import { WebAuthnChallengeRepository } from './repositories/webauthn-challenge-repository.js';
+import { RememberedDeviceRepository } from './repositories/remembered-device-repository.js';
 
 /**
  * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
@@ -42,6 +45,9 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     challenges: lazy('challenges', () => new ChallengeRepository(db)),
     recoveryCodes: lazy('recoveryCodes', () => new RecoveryCodeRepository(db)),
     attempts: lazy('attempts', () => new MfaAttemptRepository(db)),
+    passkeys: lazy('passkeys', () => new PasskeyRepository(db)),
+    webauthnChallenges: lazy('webauthnChallenges', () => new WebAuthnChallengeRepository(db)),
+    devices: lazy('devices', () => new RememberedDeviceRepository(db)),
   });
 }
 

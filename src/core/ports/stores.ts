@@ -11,6 +11,7 @@ import type {
   MfaSetupStore,
   RecoveryCodeStore,
 } from './mfa-stores.js';
+import type { PasskeyStore, RememberedDeviceStore, WebAuthnChallengeStore } from './passkey-stores.js';
 import type { PrincipalStore } from './principal-store.js';
 
 export type ClientKind = 'web' | 'app';
@@ -127,6 +128,9 @@ export interface Stores {
   passwordResets: PasswordResetStore;
   emailTokens: EmailTokenStore;
   principals: PrincipalStore;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
+  devices: RememberedDeviceStore;
 }
 
 export interface Storage extends Stores {
