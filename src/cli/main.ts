@@ -18,6 +18,7 @@ registerServerCommands(program);
 registerKeysCommand(program);
 registerClientCommands(program);
 registerBackupCommands(program);
+(await import('./admin-command.js')).registerAdminCommands(program);
 
 try {
   await program.parseAsync(process.argv);

@@ -19,6 +19,8 @@ export const ERRORS = {
   session_required: { status: 403, title: 'This call needs a signed-in session' },
   reauthentication_failed: { status: 403, title: 'The password is not correct' },
   email_unverified: { status: 403, title: 'The email address is not verified yet' },
+  account_locked: { status: 403, title: 'The account is locked' },
+  mfa_setup_required: { status: 403, title: 'Set up two-factor authentication first' },
   email_taken: { status: 409, title: 'An account with this email exists' },
   access_key_limit: { status: 409, title: 'No more access keys can be created' },
   mfa_not_enabled: { status: 409, title: 'Two-factor authentication is not on' },

@@ -25,6 +25,7 @@ import { meRoutes } from './routes/me-routes.js';
 import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
+import { adminRoutes } from './routes/admin-routes.js';
 
 export { BODY_LIMIT };
 
@@ -126,6 +127,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     isDraining: () => draining,
     metricsToken: config.metricsToken,
   });
+  await app.register(adminRoutes, { services: runtime.services, config });
   await app.register(portalRoutes);
   return { app, startDraining: () => void (draining = true) };
 }

@@ -36,7 +36,13 @@ export type EventType =
   | 'access_key.disabled'
   | 'access_key.deleted'
   | 'google.linked'
-  | 'google.unlinked';
+  | 'google.unlinked'
+  | 'account.locked'
+  | 'account.unlocked'
+  | 'admin.sessions_ended'
+  | 'mfa.support_reset_started'
+  | 'mfa.support_reset_cancelled'
+  | 'mfa.support_reset_done';
 
 export class EventLog {
   constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}

@@ -19,6 +19,8 @@ import { RecoveryCodes } from './recovery-codes.js';
 import { SessionService } from './sessions.js';
 import { SignInService } from './sign-in.js';
 import { UserViewService } from './user-view.js';
+import { createAdminServices, type AdminServices } from './admin-services.js';
+import { AccountPolicy } from './account-policy.js';
 
 export interface Services {
   deps: ServiceDeps;
@@ -37,6 +39,7 @@ export interface Services {
   emailVerification: EmailVerificationService;
   emailChange: EmailChangeService;
   accountDeletion: AccountDeletionService;
+  admin: AdminServices;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -51,7 +54,8 @@ export function createServices(deps: ServiceDeps): Services {
   const accountDeletion = new AccountDeletionService(deps, accounts, guard, recovery, events, notices);
   const sms = new SmsCodes(deps, deps.sms);
   const challenges = new SignInChallengeService(deps, guard, recovery, sessions, events, notices, sms);
-  const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices);
+  const policy = new AccountPolicy(deps);
+  const signIn = new SignInService(deps, policy, accounts, sessions, challenges, events, notices);
   const mfa = new MfaSetupService(deps, accounts, guard, recovery, sms, events, notices);
   const mfaManagement = new MfaManagementService(deps, accounts, recovery, events, notices);
   const passwordReset = new PasswordResetService(deps, accounts, sessions, events);
@@ -76,5 +80,6 @@ export function createServices(deps: ServiceDeps): Services {
     emailVerification,
     emailChange,
     accountDeletion,
+    admin: createAdminServices(deps, sessions, events, policy),
   };
 }

@@ -10,12 +10,14 @@ import type { SignInChallengeService, MfaRequired } from './sign-in-challenge.js
 import type { SessionService } from './sessions.js';
 import { linkInTransaction, noticeLinked } from './identity-link.js';
 import type { Notices } from './notices.js';
+import type { AccountPolicy } from './account-policy.js';
 
 export type SignInOutcome = Authenticated | MfaRequired;
 
 export class SignInService {
   constructor(
     private readonly deps: DepsOf<'clock', 'factors' | 'transaction'>,
+    private readonly policy: AccountPolicy,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly challenges: SignInChallengeService,
@@ -39,6 +41,8 @@ export class SignInService {
     via: string,
     link?: PendingLink,
   ): Promise<SignInOutcome> {
+    // A locked account gets neither a challenge nor a session (docs/admin.md).
+    await this.policy.check(user.id);
     const factor = await this.deps.storage.factors.getFactor(user.id);
     if (factor) return this.challenges.create(user, factor, client, via, ctx, link);
     let linked = false;

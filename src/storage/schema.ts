@@ -171,3 +171,39 @@ export interface EmailTokensTable {
 export interface Database {
   email_tokens: EmailTokensTable;
 }
+
+export interface AdminKeysTable {
+  id: string;
+  name: string;
+  secret_enc: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AdminAuditTable {
+  id: Generated<number>;
+  at: number;
+  key_id: string;
+  key_name: string;
+  action: string;
+  target_user_id: string | null;
+  reason: string | null;
+  ticket: string | null;
+  status: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AccountLocksTable {
+  user_id: string;
+  locked_at: number;
+  locked_until: number | null;
+  reason: string | null;
+}
+
+export interface Database {
+  admin_keys: AdminKeysTable;
+  admin_audit: AdminAuditTable;
+  account_locks: AccountLocksTable;
+}

@@ -17,6 +17,8 @@ import { MfaAttemptRepository } from './repositories/mfa-attempt-repository.js';
 import { MfaFactorRepository } from './repositories/mfa-factor-repository.js';
 import { MfaSetupRepository } from './repositories/mfa-setup-repository.js';
 import { RecoveryCodeRepository } from './repositories/recovery-code-repository.js';
+import { AdminRepository } from './repositories/admin-repository.js';
+import { AdminUserRepository } from './repositories/admin-user-repository.js';
 
 /**
  * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
@@ -42,6 +44,8 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     challenges: lazy('challenges', () => new ChallengeRepository(db)),
     recoveryCodes: lazy('recoveryCodes', () => new RecoveryCodeRepository(db)),
     attempts: lazy('attempts', () => new MfaAttemptRepository(db)),
+    admin: lazy('admin', () => new AdminRepository(db)),
+    adminUsers: lazy('adminUsers', () => new AdminUserRepository(db)),
   });
 }
 

@@ -2,6 +2,8 @@
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
 import type { AccessKeyStore } from './access-key-store.js';
+import type { AdminStore } from './admin-store.js';
+import type { AdminUserStore } from './admin-user-store.js';
 import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type {
@@ -127,6 +129,8 @@ export interface Stores {
   passwordResets: PasswordResetStore;
   emailTokens: EmailTokenStore;
   principals: PrincipalStore;
+  admin: AdminStore;
+  adminUsers: AdminUserStore;
 }
 
 export interface Storage extends Stores {

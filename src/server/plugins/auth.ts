@@ -66,7 +66,11 @@ async function resolve(req: FastifyRequest, opts: AuthOptions): Promise<Principa
 export const authPlugin = fp<AuthOptions>(async (app, opts) => {
   app.decorateRequest('principal', null);
   const any: preHandlerAsyncHookHandler = async (req: FastifyRequest, _reply: FastifyReply) => {
-    req.principal = await resolve(req, opts);
+    const principal = await resolve(req, opts);
+    // The account rules every way in obeys, checked here once (docs/admin.md): a locked account's
+    // sessions and keys are refused.
+    await opts.services.admin.policy.check(principal.user.id);
+    req.principal = principal;
   };
   const sessionOnly: preHandlerAsyncHookHandler = async (req: FastifyRequest, reply: FastifyReply) => {
     await any.call(app, req, reply);
