@@ -17,7 +17,7 @@ const REPLAY_WINDOW_MS = 10 * 60_000;
 const TOUCH_EVERY_MS = 60_000;
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 const KEY_ID = /^[A-Z2-7]{20}$/;
-const NAME = /^[\p{L}\p{N} ._@+-]{1,64}$/u;
+const NAME = /^[\p{L}\p{N} ._@+(),'-]{1,64}$/u;
 
 export interface AdminPrincipal {
   keyId: string;
@@ -54,7 +54,7 @@ export class AdminKeyService {
   async create(name: string): Promise<AdminKeyView & { secret: string }> {
     const trimmed = name.trim();
     if (!NAME.test(trimmed))
-      throw new AppError('validation_failed', 'The name must be 1 to 64 letters, digits, spaces or . _ @ + -');
+      throw new AppError('validation_failed', "The name must be 1 to 64 letters, digits, spaces or . _ @ + ( ) , ' -");
     const { random, keyring, clock, storage } = this.deps;
     const id = base32Encode(random.bytes(13)).slice(0, 20);
     const secret = random.bytes(30);
