@@ -91,6 +91,14 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be letters, digits and -._~+/ only')
     .optional(),
   TWOFOLD_CAVAGE_REQUIRE_DIGEST: bool.default(false),
+  // Operators (docs/admin.md).
+  TWOFOLD_REQUIRE_2FA: bool.default(false),
+  TWOFOLD_REQUIRE_2FA_AFTER: z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && Number.isFinite(Date.parse(v)), 'an ISO 8601 date like 2026-07-01')
+    .transform((v) => Date.parse(v))
+    .optional(),
+  TWOFOLD_SUPPORT_RESET_DELAY: duration.default(72 * 3_600_000),
 });
 
 type Raw = z.infer<typeof schema>;
@@ -125,6 +133,8 @@ export interface Config {
   metricsToken: string | undefined;
   /** draft-cavage requests with a body must sign `digest` (content-length coverage refused). */
   cavageRequireDigest: boolean;
+  /** Operators (docs/admin.md): enforced 2FA (from `require2faAfterMs` when set) and the support reset's wait. */
+  operators: { require2fa: boolean; require2faAfterMs: number | null; supportResetDelayMs: number };
 }
 
 /** How texts go out (TWOFOLD_SMS_PROVIDER): each provider carries exactly the settings it needs. */
@@ -228,6 +238,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     metricsToken: r.TWOFOLD_METRICS_TOKEN,
     cavageRequireDigest: r.TWOFOLD_CAVAGE_REQUIRE_DIGEST,
+    operators: {
+      require2fa: r.TWOFOLD_REQUIRE_2FA,
+      require2faAfterMs: r.TWOFOLD_REQUIRE_2FA_AFTER ?? null,
+      supportResetDelayMs: r.TWOFOLD_SUPPORT_RESET_DELAY,
+    },
   };
   return Object.freeze(config);
 }

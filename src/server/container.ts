@@ -126,6 +126,7 @@ export async function createRuntime(
       smsDailyLimit: config.sms.dailyLimit,
       sms: { defaultRegion: config.sms.defaultRegion, countries: config.sms.countries },
       production: config.production,
+      requireMfa: config.operators.require2fa ? { afterMs: config.operators.require2faAfterMs } : null,
     },
   });
   return {

@@ -26,6 +26,8 @@ export interface ServiceSettings {
   smsDailyLimit: number;
   sms: { defaultRegion: string; countries: readonly string[] };
   production: boolean;
+  /** TWOFOLD_REQUIRE_2FA: accounts without a second factor may only set one up (from `afterMs` when set). */
+  requireMfa?: { afterMs: number | null } | null;
 }
 
 export interface ServiceDeps {
