@@ -35,9 +35,9 @@ test('during the grace period an account without a factor works as before', asyn
 
 test('after it, every authenticated route but the set-up answers 403 mfa_setup_required (walked over the OpenAPI)', async () => {
   h.clock.advance(DAY + 1000);
-  const doc = (await h.inject({ method: 'GET', url: '/v1/openapi.json' })).json() as {
+  const doc = (await h.inject({ method: 'GET', url: '/v1/openapi.json' })).json<{
     paths: Record<string, Record<string, unknown>>;
-  };
+  }>();
   const session = (await login(h, EMAIL)).json().token as string;
   assert.ok(session, 'a password sign-in still gives a session: the one that may set a factor up');
   let guarded = 0;
@@ -47,7 +47,7 @@ test('after it, every authenticated route but the set-up answers 403 mfa_setup_r
       const url = path.replace(/\{[^}]+\}/g, 'ABCDEFGHIJKLMNOPQRST');
       const send = (headers: Record<string, string>) =>
         h.inject({
-          method: method as 'GET',
+          method: method,
           url,
           headers,
           ...(method === 'GET' || method === 'HEAD' ? {} : { payload: {} }),

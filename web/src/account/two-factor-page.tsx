@@ -5,7 +5,7 @@ import { api, get, post } from '../api';
 import { phoneEnding } from '../lib/countdown';
 import { formatDate } from '../lib/format';
 import { useResource } from '../lib/use-resource';
-import { takeFlash } from '../router';
+import { takeFlash, type Flash } from '../router';
 import { useSession, useUser } from '../session';
 import type { MfaStatus } from '../types';
 import { Button } from '../ui/button';
@@ -22,8 +22,12 @@ type View =
   | { kind: 'recovery'; code: string; context: RecoveryContext };
 type PageNotice = { tone: 'success' | 'info' | 'warning' | 'danger'; text: string } | null;
 
-function initialNotice(): PageNotice {
-  const flash = takeFlash();
+function initialNotice(flash: Flash | null): PageNotice {
+  if (flash === 'mfa-required')
+    return {
+      tone: 'warning',
+      text: 'This service requires two-factor authentication. Turn it on to use your account.',
+    };
   if (flash === 'welcome')
     return {
       tone: 'success',
@@ -43,8 +47,13 @@ export function TwoFactorPage() {
   const user = useUser();
   const { refresh } = useSession();
   const { data: status, error: loadError, reload: load } = useResource(loadStatus);
-  const [view, setView] = useState<View>({ kind: 'status' });
-  const [notice, setNotice] = useState<PageNotice>(initialNotice);
+  const [flash] = useState(takeFlash);
+  const unverifiedAtStart = user.email_verified === false;
+  // Sent here because the service requires 2FA: the wizard is open at once (when it can start).
+  const [view, setView] = useState<View>(
+    flash === 'mfa-required' && !unverifiedAtStart ? { kind: 'wizard', reconfigure: false } : { kind: 'status' },
+  );
+  const [notice, setNotice] = useState<PageNotice>(() => initialNotice(flash));
   const [dialog, setDialog] = useState<'off' | 'renew' | null>(null);
   const [needsEmail, setNeedsEmail] = useState(false);
   const unverified = user.email_verified === false;
