@@ -27,6 +27,7 @@ export const ERRORS = {
   password_required: { status: 409, title: 'The account has no password yet' },
   google_not_linked: { status: 409, title: 'No Google account is linked' },
   already_verified: { status: 409, title: 'The email address is already verified' },
+  support_reset_pending: { status: 409, title: 'A support reset is already pending' },
   challenge_expired: { status: 410, title: 'The sign-in challenge has expired' },
   setup_expired: { status: 410, title: 'The set-up has expired' },
   token_expired: { status: 410, title: 'The link has expired' },

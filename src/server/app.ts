@@ -26,6 +26,7 @@ import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
 import { adminRoutes } from './routes/admin-routes.js';
+import { supportResetRoutes } from './routes/support-reset-routes.js';
 
 export { BODY_LIMIT };
 
@@ -128,6 +129,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     metricsToken: config.metricsToken,
   });
   await app.register(adminRoutes, { services: runtime.services, config });
+  await app.register(supportResetRoutes, { services: runtime.services });
   await app.register(portalRoutes);
   return { app, startDraining: () => void (draining = true) };
 }

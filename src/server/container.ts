@@ -127,6 +127,7 @@ export async function createRuntime(
       sms: { defaultRegion: config.sms.defaultRegion, countries: config.sms.countries },
       production: config.production,
       requireMfa: config.operators.require2fa ? { afterMs: config.operators.require2faAfterMs } : null,
+      supportResetDelayMs: config.operators.supportResetDelayMs,
     },
   });
   return {

@@ -7,12 +7,15 @@ import type { ServiceDeps } from './deps.js';
 import type { EventLog } from './event-log.js';
 import type { SessionService } from './sessions.js';
 import type { AccountPolicy } from './account-policy.js';
+import { SupportResetService } from './support-reset.js';
+import { SupportResetMails } from './support-reset-mail.js';
 
 export interface AdminServices {
   keys: AdminKeyService;
   audit: AdminAudit;
   accounts: AdminAccountsService;
   policy: AccountPolicy;
+  supportResets: SupportResetService;
 }
 
 export function createAdminServices(
@@ -27,5 +30,6 @@ export function createAdminServices(
     audit: new AdminAudit(deps),
     accounts: new AdminAccountsService(deps, sessions, events, notices),
     policy,
+    supportResets: new SupportResetService(deps, events, new SupportResetMails(deps)),
   };
 }

@@ -28,6 +28,8 @@ export interface ServiceSettings {
   production: boolean;
   /** TWOFOLD_REQUIRE_2FA: accounts without a second factor may only set one up (from `afterMs` when set). */
   requireMfa?: { afterMs: number | null } | null;
+  /** TWOFOLD_SUPPORT_RESET_DELAY: how long a support reset waits (default 72 h). */
+  supportResetDelayMs?: number;
 }
 
 export interface ServiceDeps {

@@ -207,3 +207,23 @@ export interface Database {
   admin_audit: AdminAuditTable;
   account_locks: AccountLocksTable;
 }
+
+export interface SupportResetsTable {
+  id: string;
+  user_id: string;
+  admin_key_id: string;
+  reason: string;
+  ticket: string;
+  cancel_token_hash: string;
+  reminder_token_hash: string | null;
+  state: string;
+  requested_at: number;
+  due_at: number;
+  reminded_at: number | null;
+  finished_at: number | null;
+  finished_by: string | null;
+}
+
+export interface Database {
+  support_resets: SupportResetsTable;
+}

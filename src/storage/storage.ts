@@ -19,6 +19,7 @@ import { MfaSetupRepository } from './repositories/mfa-setup-repository.js';
 import { RecoveryCodeRepository } from './repositories/recovery-code-repository.js';
 import { AdminRepository } from './repositories/admin-repository.js';
 import { AdminUserRepository } from './repositories/admin-user-repository.js';
+import { SupportResetRepository } from './repositories/support-reset-repository.js';
 
 /**
  * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
@@ -46,6 +47,7 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     attempts: lazy('attempts', () => new MfaAttemptRepository(db)),
     admin: lazy('admin', () => new AdminRepository(db)),
     adminUsers: lazy('adminUsers', () => new AdminUserRepository(db)),
+    supportResets: lazy('supportResets', () => new SupportResetRepository(db)),
   });
 }
 

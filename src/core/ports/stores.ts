@@ -4,6 +4,7 @@
 import type { AccessKeyStore } from './access-key-store.js';
 import type { AdminStore } from './admin-store.js';
 import type { AdminUserStore } from './admin-user-store.js';
+import type { SupportResetStore } from './support-reset-store.js';
 import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type {
@@ -131,6 +132,7 @@ export interface Stores {
   principals: PrincipalStore;
   admin: AdminStore;
   adminUsers: AdminUserStore;
+  supportResets: SupportResetStore;
 }
 
 export interface Storage extends Stores {

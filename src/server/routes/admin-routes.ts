@@ -3,6 +3,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { AppError } from '../../core/errors.js';
 import type { Config } from '../../runtime/config.js';
 import type { Services } from '../../services/services.js';
 import { registerAdminAuth, requireAdmin } from '../admin-auth.js';
@@ -125,6 +126,44 @@ export async function adminRoutes(
     },
     handler: async (req, reply) => {
       await accounts.delete(req.params.id, requireAdmin(req));
+      return reply.status(204).send();
+    },
+  });
+
+  const resetView = z.object({ id: z.string(), state: z.string(), requested_at: z.string(), due_at: z.string() });
+  r.post('/v1/admin/users/:id/mfa-reset', {
+    schema: {
+      tags,
+      security,
+      summary:
+        'Start the audited support reset of a lost second factor: removed after TWOFOLD_SUPPORT_RESET_DELAY unless the owner cancels (202)',
+      params: idParams,
+      body: z.object({ reason: z.string().trim().min(1).max(500), ticket: z.string().trim().min(1).max(100) }),
+      response: { 202: resetView, ...problems(400, 401, 404, 409) },
+    },
+    handler: async (req, reply) => {
+      const started = await opts.services.admin.supportResets.start(
+        req.params.id,
+        requireAdmin(req),
+        req.body.reason,
+        req.body.ticket,
+        requestContext(req),
+      );
+      return reply.status(202).send(started);
+    },
+  });
+
+  r.delete('/v1/admin/users/:id/mfa-reset', {
+    schema: {
+      tags,
+      security,
+      summary: 'Cancel the pending support reset (204); 404 when none is pending',
+      params: idParams,
+      body: because,
+    },
+    handler: async (req, reply) => {
+      if (!(await opts.services.admin.supportResets.cancelFor(req.params.id, 'admin', requestContext(req))))
+        throw new AppError('not_found', 'No support reset of this account is pending.');
       return reply.status(204).send();
     },
   });

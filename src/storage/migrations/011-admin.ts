@@ -1,5 +1,5 @@
 // Operators: admin access keys, the admin audit log and account locks (docs/admin.md).
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Dialect } from '../database.js';
 
 export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
@@ -39,4 +39,29 @@ export async function up(db: Kysely<unknown>, dialect: Dialect): Promise<void> {
     .addColumn('locked_until', 'bigint')
     .addColumn('reason', 'text')
     .execute();
+
+  // The audited support reset of a lost second factor: one pending reset per account at most
+  // (a partial unique index); the row's state moves pending → cancelled | done by one conditional
+  // UPDATE each, which decides who acts when instances race.
+  await db.schema
+    .createTable('support_resets')
+    .addColumn('id', 'text', (c) => c.primaryKey())
+    .addColumn('user_id', 'text', (c) => c.notNull().references('users.id').onDelete('cascade'))
+    .addColumn('admin_key_id', 'text', (c) => c.notNull())
+    .addColumn('reason', 'text', (c) => c.notNull())
+    .addColumn('ticket', 'text', (c) => c.notNull())
+    .addColumn('cancel_token_hash', 'text', (c) => c.notNull().unique())
+    // The reminder mail carries a link of its own (tokens are stored hashed, so the first cannot be re-sent).
+    .addColumn('reminder_token_hash', 'text', (c) => c.unique())
+    .addColumn('state', 'text', (c) => c.notNull())
+    .addColumn('requested_at', 'bigint', (c) => c.notNull())
+    .addColumn('due_at', 'bigint', (c) => c.notNull())
+    .addColumn('reminded_at', 'bigint')
+    .addColumn('finished_at', 'bigint')
+    .addColumn('finished_by', 'text')
+    .execute();
+  await sql`create unique index support_resets_pending_idx on support_resets (user_id) where state = 'pending'`.execute(
+    db,
+  );
+  await db.schema.createIndex('support_resets_due_idx').on('support_resets').columns(['state', 'due_at']).execute();
 }

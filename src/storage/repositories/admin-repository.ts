@@ -1,10 +1,5 @@
 import type { Kysely } from 'kysely';
-import type {
-  AccountLock,
-  AdminAuditRecord,
-  AdminKeyRecord,
-  AdminStore,
-} from '../../core/ports/admin-store.js';
+import type { AccountLock, AdminAuditRecord, AdminKeyRecord, AdminStore } from '../../core/ports/admin-store.js';
 import type { AdminAuditTable, AdminKeysTable, Database } from '../schema.js';
 
 const num = (v: number | null): number | null => (v === null ? null : Number(v));

@@ -47,7 +47,13 @@ export class AdminUserRepository implements AdminUserStore {
     };
   }
 
-  async search(q: { email: string; prefix: boolean; after?: string; limit: number; now: number }): Promise<AdminUserRow[]> {
+  async search(q: {
+    email: string;
+    prefix: boolean;
+    after?: string;
+    limit: number;
+    now: number;
+  }): Promise<AdminUserRow[]> {
     let query = this.base(q.now);
     query = q.prefix
       ? query.where(sql<boolean>`u.email like ${likePrefix(q.email)} escape '\\'`)
