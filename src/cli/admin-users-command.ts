@@ -141,4 +141,40 @@ export function registerAdminUsersCommand(admin: Command): void {
       else writeLine(`deleted ${id}`);
     }, o),
   );
+
+  const reset = adminCommand(
+    users,
+    'mfa-reset <id>',
+    'start the audited support reset of a lost second factor (done after TWOFOLD_SUPPORT_RESET_DELAY unless the owner cancels)',
+    'admin users mfa-reset',
+  );
+  reset.cmd
+    .requiredOption('--reason <text>', 'why (kept in the admin audit log)')
+    .requiredOption('--ticket <id>', 'the support ticket (required)')
+    .action((id: string, o: Because) =>
+      reset.run(async (c) => {
+        const r = await c.call<{ id: string; due_at: string }>({
+          method: 'POST',
+          path: path(id, '/mfa-reset'),
+          body: because(o),
+        });
+        if (o.json) writeJson(r);
+        else
+          writeLine(`support reset ${r.id} pending until ${shortTime(r.due_at)}; the owner was mailed a cancel link`);
+      }, o),
+    );
+
+  const cancel = adminCommand(
+    users,
+    'cancel-mfa-reset <id>',
+    'cancel the pending support reset',
+    'admin users cancel-mfa-reset',
+  );
+  withReason(cancel.cmd).action((id: string, o: Because) =>
+    cancel.run(async (c) => {
+      await c.call<void>({ method: 'DELETE', path: path(id, '/mfa-reset'), body: because(o) });
+      if (o.json) writeJson({ cancelled: id });
+      else writeLine('support reset cancelled');
+    }, o),
+  );
 }
