@@ -15,6 +15,7 @@ import { PasswordDialog } from './password-dialog';
 import { RecoveryCodeScreen, type RecoveryContext } from './recovery-code-screen';
 import { TurnOnWizard } from './turn-on-wizard';
 import { EmailFirst } from './email-banner';
+import { SupportResetBanner } from './support-reset-banner';
 
 type View =
   | { kind: 'status' }
@@ -208,6 +209,7 @@ export function TwoFactorPage() {
         title="Two-factor Authentication"
         lead="A second step at sign-in that keeps your account safe even if someone learns your password."
       />
+      <SupportResetBanner />
       {notice && view.kind === 'status' && (
         <Notice tone={notice.tone} role="status" className="page-notice">
           <p>{notice.text}</p>
