@@ -3,9 +3,11 @@
 import type { Command } from 'commander';
 import { registerAdminKeysCommand } from './admin-keys-command.js';
 import { registerAdminUsersCommand } from './admin-users-command.js';
+import { registerAdminEventsCommand } from './admin-events-command.js';
 
 export function registerAdminCommands(program: Command): void {
   const admin = program.command('admin').description('operators: admin keys, accounts, security events');
   registerAdminKeysCommand(admin);
   registerAdminUsersCommand(admin);
+  registerAdminEventsCommand(admin);
 }

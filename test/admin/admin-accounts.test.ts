@@ -134,3 +134,19 @@ test('DELETE removes the account and mails the owner; the audit log keeps the ca
     audit.some((a) => a.action === 'DELETE /v1/admin/users/:id' && a.targetUserId === userId && a.ticket === 'T-9'),
   );
 });
+
+test('the export reads every account’s security events oldest first, from a time, by pages', async () => {
+  const { userId } = await signup(h, 'exported@example.com');
+  const all = await h.runtime.storage.admin.listEvents({ sinceMs: 0, limit: 10_000 });
+  assert.ok(all.some((e) => e.userId === userId && e.type === 'account.created'));
+  assert.deepEqual(
+    all.map((e) => e.id),
+    [...all.map((e) => e.id)].sort((a, b) => a - b),
+  );
+  const page = await h.runtime.storage.admin.listEvents({ sinceMs: 0, afterId: all[1]!.id, limit: 2 });
+  assert.deepEqual(
+    page.map((e) => e.id),
+    all.slice(2, 4).map((e) => e.id),
+  );
+  assert.equal((await h.runtime.storage.admin.listEvents({ sinceMs: h.clock.now() + 1, limit: 10 })).length, 0);
+});

@@ -1,5 +1,6 @@
 // Operators' storage: admin access keys (envelope-encrypted like user keys, in their own table),
 // the append-only admin audit log, and account locks.
+import type { EventRecord } from './stores.js';
 
 export interface AdminKeyRecord {
   id: string;
@@ -45,6 +46,8 @@ export interface AdminStore {
   appendAudit(entry: Omit<AdminAuditRecord, 'id'>): Promise<void>;
   /** Oldest first, from `sinceMs` (inclusive), after the entry `afterId` when paging. */
   listAudit(options: { sinceMs: number; afterId?: number; limit: number }): Promise<AdminAuditRecord[]>;
+  /** Every account's security events, oldest first, from `sinceMs`, after the event `afterId` (export). */
+  listEvents(options: { sinceMs: number; afterId?: number; limit: number }): Promise<EventRecord[]>;
   /** Sets (or replaces) the account's lock. */
   lock(lock: AccountLock): Promise<void>;
   /** Removes the lock: true when there was one. */

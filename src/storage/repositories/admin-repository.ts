@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { AccountLock, AdminAuditRecord, AdminKeyRecord, AdminStore } from '../../core/ports/admin-store.js';
+import type { EventRecord } from '../../core/ports/stores.js';
 import type { AdminAuditTable, AdminKeysTable, Database } from '../schema.js';
 
 const num = (v: number | null): number | null => (v === null ? null : Number(v));
@@ -96,6 +97,21 @@ export class AdminRepository implements AdminStore {
     if (o.afterId !== undefined) q = q.where('id', '>', o.afterId);
     const rows = await q.orderBy('id').limit(o.limit).execute();
     return rows.map(auditRecord);
+  }
+
+  async listEvents(o: { sinceMs: number; afterId?: number; limit: number }): Promise<EventRecord[]> {
+    let q = this.db.selectFrom('events').selectAll().where('at', '>=', o.sinceMs);
+    if (o.afterId !== undefined) q = q.where('id', '>', o.afterId);
+    const rows = await q.orderBy('id').limit(o.limit).execute();
+    return rows.map((r) => ({
+      id: Number(r.id),
+      userId: r.user_id,
+      type: r.type,
+      at: Number(r.at),
+      ip: r.ip,
+      userAgent: r.user_agent,
+      data: r.data ? (JSON.parse(r.data) as Record<string, unknown>) : null,
+    }));
   }
 
   async lock(l: AccountLock): Promise<void> {
