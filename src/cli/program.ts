@@ -8,6 +8,7 @@ import { registerAccessKeyCommands } from './access-key-commands.js';
 import { registerConfigureCommand } from './configure-command.js';
 import { registerBackupCommands } from './backup-command.js';
 import { registerCompletionCommand } from './completion.js';
+import { registerAdminCommands } from './admin-command.js';
 import { addGlobalOptions } from './client-context.js';
 import { PACKAGE } from '../runtime/version.js';
 
@@ -30,6 +31,7 @@ export function buildProgram(): Command {
   registerClientCommands(program);
   registerAccessKeyCommands(program);
   registerCompletionCommand(program);
+  registerAdminCommands(program);
   // --help (and the completion) of the account commands list the global options they read.
   const showGlobals = (cmd: Command): void => {
     cmd.configureHelp({ showGlobalOptions: true });

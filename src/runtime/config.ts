@@ -108,6 +108,14 @@ const schema = z.object({
   TWOFOLD_CAVAGE_REQUIRE_DIGEST: bool.default(false),
   TWOFOLD_WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
   TWOFOLD_REMEMBER_DEVICE_DAYS: int(0, 365).default(30),
+  // Operators (docs/admin.md).
+  TWOFOLD_REQUIRE_2FA: bool.default(false),
+  TWOFOLD_REQUIRE_2FA_AFTER: z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && Number.isFinite(Date.parse(v)), 'an ISO 8601 date like 2026-07-01')
+    .transform((v) => Date.parse(v))
+    .optional(),
+  TWOFOLD_SUPPORT_RESET_DELAY: duration.default(72 * 3_600_000),
 });
 
 type Raw = z.infer<typeof schema>;
@@ -149,6 +157,8 @@ export interface Config {
   webauthn: RelyingParty;
   /** How long "remember this device" lasts; 0 turns the feature off. */
   rememberDeviceMs: number;
+  /** Operators (docs/admin.md): enforced 2FA (from `require2faAfterMs` when set) and the support reset's wait. */
+  operators: { require2fa: boolean; require2faAfterMs: number | null; supportResetDelayMs: number };
 }
 
 /** How texts go out (TWOFOLD_SMS_PROVIDER): each provider carries exactly the settings it needs. */
@@ -268,6 +278,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       name: r.TWOFOLD_ISSUER,
     }),
     rememberDeviceMs: r.TWOFOLD_REMEMBER_DEVICE_DAYS * 86_400_000,
+    operators: {
+      require2fa: r.TWOFOLD_REQUIRE_2FA,
+      require2faAfterMs: r.TWOFOLD_REQUIRE_2FA_AFTER ?? null,
+      supportResetDelayMs: r.TWOFOLD_SUPPORT_RESET_DELAY,
+    },
   };
   return Object.freeze(config);
 }

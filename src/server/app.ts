@@ -30,6 +30,8 @@ import { devOutboxRoutes } from './routes/dev-outbox-routes.js';
 import { passkeyRoutes } from './routes/passkey-routes.js';
 import { passkeyAuthRoutes } from './routes/passkey-auth-routes.js';
 import { deviceRoutes } from './routes/device-routes.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { supportResetRoutes } from './routes/support-reset-routes.js';
 
 export { BODY_LIMIT };
 
@@ -142,5 +144,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   });
   if (runtime.outbox) await app.register(devOutboxRoutes, { outbox: runtime.outbox });
   await app.register(portalRoutes, { devOutbox: runtime.outbox !== null });
+  await app.register(adminRoutes, { services: runtime.services, config });
+  await app.register(supportResetRoutes, { services: runtime.services });
+  await app.register(portalRoutes);
   return { app, startDraining: () => void (draining = true) };
 }

@@ -162,6 +162,8 @@ export async function createRuntime(
       production: config.production,
       webauthn: config.webauthn,
       rememberDeviceMs: config.rememberDeviceMs,
+      requireMfa: config.operators.require2fa ? { afterMs: config.operators.require2faAfterMs } : null,
+      supportResetDelayMs: config.operators.supportResetDelayMs,
     },
   });
   return {

@@ -39,6 +39,13 @@ export async function serve(config: Readonly<Config>): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'WebAuthn challenge sweep failed'));
   }, 15 * 60_000);
   sweep.unref();
+  // Support resets (docs/admin.md): every instance sweeps; a conditional UPDATE picks who acts.
+  const resets = setInterval(() => {
+    runtime.services.admin.supportResets
+      .sweep()
+      .catch((err: unknown) => logger.warn({ err }, 'support reset sweep failed'));
+  }, 60_000);
+  resets.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -47,6 +54,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     startDraining();
     clearInterval(sweep);
+    clearInterval(resets);
     const timer = setTimeout(() => {
       logger.error('drain took longer than 10 s; exiting');
       process.exit(1);

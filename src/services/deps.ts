@@ -32,6 +32,10 @@ export interface ServiceSettings {
   webauthn: RelyingParty;
   /** "Remember this device" lifetime; 0 = off. */
   rememberDeviceMs: number;
+  /** TWOFOLD_REQUIRE_2FA: accounts without a second factor may only set one up (from `afterMs` when set). */
+  requireMfa?: { afterMs: number | null } | null;
+  /** TWOFOLD_SUPPORT_RESET_DELAY: how long a support reset waits (default 72 h). */
+  supportResetDelayMs?: number;
 }
 
 export interface ServiceDeps {

@@ -42,7 +42,13 @@ export type EventType =
   | 'passkey.removed'
   | 'passkey.counter_regressed'
   | 'device.remembered'
-  | 'device.forgotten';
+  | 'device.forgotten'
+  | 'account.locked'
+  | 'account.unlocked'
+  | 'admin.sessions_ended'
+  | 'mfa.support_reset_started'
+  | 'mfa.support_reset_cancelled'
+  | 'mfa.support_reset_done';
 
 export class EventLog {
   constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}

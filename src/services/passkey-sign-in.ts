@@ -12,6 +12,7 @@ import type { AssertionVerdict } from '../core/ports/webauthn.js';
 import type { Authenticated } from './accounts.js';
 import type { AttemptGuard } from './attempt-guard.js';
 import type { DepsOf, RequestContext } from './deps.js';
+import type { AccountPolicy } from './account-policy.js';
 import type { EventLog } from './event-log.js';
 import { rollbackUnless } from './rollback-unless.js';
 import type { SessionService, StartedSession } from './sessions.js';
@@ -46,6 +47,7 @@ export class PasskeySignIn {
     private readonly challenges: WebAuthnChallenges,
     private readonly sessions: SessionService,
     private readonly events: EventLog,
+    private readonly policy: AccountPolicy,
   ) {}
 
   /** Request options for any passkey of this site (no allow list: the browser offers them). */
@@ -74,6 +76,8 @@ export class PasskeySignIn {
       await noteCounterRegression(this.deps, this.events, passkey, verdict, ctx);
       return this.refuse(user, run, ctx);
     }
+    // An operator's lock refuses a passkey as it refuses a password (docs/admin.md).
+    await this.policy.check(user.id);
     const now = clock.now();
     let started: StartedSession | undefined;
     const won = await rollbackUnless(storage, async (tx) => {

@@ -25,6 +25,8 @@ import { PasskeySecondFactor } from './passkey-second-factor.js';
 import { PasskeySignIn } from './passkey-sign-in.js';
 import { RememberedDevices } from './remembered-devices.js';
 import { WebAuthnChallenges } from './webauthn-challenges.js';
+import { createAdminServices, type AdminServices } from './admin-services.js';
+import { AccountPolicy } from './account-policy.js';
 
 export interface Services {
   deps: ServiceDeps;
@@ -49,6 +51,7 @@ export interface Services {
   passkeySecondFactor: PasskeySecondFactor;
   devices: RememberedDevices;
   webauthnChallenges: WebAuthnChallenges;
+  admin: AdminServices;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -64,8 +67,9 @@ export function createServices(deps: ServiceDeps): Services {
   const sms = new SmsCodes(deps, deps.sms);
   const challenges = new SignInChallengeService(deps, guard, recovery, sessions, events, notices, sms);
   const devices = new RememberedDevices(deps, events);
-  const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices, devices);
   const webauthn = new WebAuthnChallenges(deps);
+  const policy = new AccountPolicy(deps);
+  const signIn = new SignInService(deps, policy, accounts, sessions, challenges, events, notices, devices);
   const mfa = new MfaSetupService(deps, accounts, guard, recovery, sms, events, notices);
   const mfaManagement = new MfaManagementService(deps, accounts, recovery, events, notices);
   const passwordReset = new PasswordResetService(deps, accounts, sessions, events);
@@ -92,9 +96,10 @@ export function createServices(deps: ServiceDeps): Services {
     accountDeletion,
     passkeyRegistration: new PasskeyRegistration(deps, accounts, webauthn, recovery, events, notices),
     passkeys: new PasskeyManagement(deps, accounts, events, notices),
-    passkeySignIn: new PasskeySignIn(deps, guard, webauthn, sessions, events),
+    passkeySignIn: new PasskeySignIn(deps, guard, webauthn, sessions, events, policy),
     passkeySecondFactor: new PasskeySecondFactor(deps, guard, webauthn, challenges, events, notices),
     devices,
     webauthnChallenges: webauthn,
+    admin: createAdminServices(deps, sessions, events, policy),
   };
 }

@@ -21,6 +21,7 @@ import { rollbackUnless } from './rollback-unless.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { SessionService, StartedSession } from './sessions.js';
 import { codeRefusalDetail, type CodeRefusalReason } from '../core/code-refusal.js';
+import { cancelSupportResetOnSignIn } from './support-reset.js';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
@@ -281,6 +282,7 @@ export class SignInChallengeService {
     method: string,
   ): Promise<StartedSession> {
     await tx.attempts.resetAttempts(user.id);
+    await cancelSupportResetOnSignIn(tx, this.events, this.deps.clock.now(), user.id, ctx);
     const started = await this.sessions.start(user.id, c.client, ctx, tx);
     await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${method}` }, tx);
     return started;

@@ -11,12 +11,14 @@ import type { SessionService } from './sessions.js';
 import { linkInTransaction, noticeLinked } from './identity-link.js';
 import type { Notices } from './notices.js';
 import type { RememberedDevices } from './remembered-devices.js';
+import type { AccountPolicy } from './account-policy.js';
 
 export type SignInOutcome = Authenticated | MfaRequired;
 
 export class SignInService {
   constructor(
     private readonly deps: DepsOf<'clock', 'factors' | 'passkeys' | 'transaction'>,
+    private readonly policy: AccountPolicy,
     private readonly accounts: AccountService,
     private readonly sessions: SessionService,
     private readonly challenges: SignInChallengeService,
@@ -49,6 +51,8 @@ export class SignInService {
     link?: PendingLink,
     deviceToken?: string,
   ): Promise<SignInOutcome> {
+    // A locked account gets neither a challenge nor a session (docs/admin.md).
+    await this.policy.check(user.id);
     const [factor, passkeys] = await Promise.all([
       this.deps.storage.factors.getFactor(user.id),
       this.deps.storage.passkeys.countPasskeys(user.id),

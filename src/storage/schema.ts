@@ -210,8 +210,64 @@ export interface RememberedDevicesTable {
   user_agent: string | null;
 }
 
+export interface AdminKeysTable {
+  id: string;
+  name: string;
+  secret_enc: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AdminAuditTable {
+  id: Generated<number>;
+  at: number;
+  key_id: string;
+  key_name: string;
+  action: string;
+  target_user_id: string | null;
+  reason: string | null;
+  ticket: string | null;
+  status: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
 export interface Database {
   passkeys: PasskeysTable;
   webauthn_challenges: WebAuthnChallengesTable;
   remembered_devices: RememberedDevicesTable;
+}
+
+export interface AccountLocksTable {
+  user_id: string;
+  locked_at: number;
+  locked_until: number | null;
+  reason: string | null;
+}
+
+export interface Database {
+  admin_keys: AdminKeysTable;
+  admin_audit: AdminAuditTable;
+  account_locks: AccountLocksTable;
+}
+
+export interface SupportResetsTable {
+  id: string;
+  user_id: string;
+  admin_key_id: string;
+  reason: string;
+  ticket: string;
+  cancel_token_hash: string;
+  reminder_token_hash: string | null;
+  state: string;
+  requested_at: number;
+  due_at: number;
+  reminded_at: number | null;
+  finished_at: number | null;
+  finished_by: string | null;
+}
+
+export interface Database {
+  support_resets: SupportResetsTable;
 }

@@ -2,6 +2,9 @@
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
 import type { AccessKeyStore } from './access-key-store.js';
+import type { AdminStore } from './admin-store.js';
+import type { AdminUserStore } from './admin-user-store.js';
+import type { SupportResetStore } from './support-reset-store.js';
 import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type {
@@ -131,6 +134,9 @@ export interface Stores {
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
   devices: RememberedDeviceStore;
+  admin: AdminStore;
+  adminUsers: AdminUserStore;
+  supportResets: SupportResetStore;
 }
 
 export interface Storage extends Stores {

@@ -115,6 +115,8 @@ export class UserRepository implements UserStore {
       'email_tokens',
       'password_resets',
       'events',
+      'account_locks',
+      'support_resets',
     ] as const;
     for (const table of children) await this.db.deleteFrom(table).where('user_id', '=', id).execute();
     const r = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { api, get, post } from '../api';
 import { useResource } from '../lib/use-resource';
-import { takeFlash } from '../router';
+import { takeFlash, type Flash } from '../router';
 import { useSession, useUser } from '../session';
 import type { MfaStatus, Passkey } from '../types';
 import { Button } from '../ui/button';
@@ -14,6 +14,7 @@ import { PasswordDialog } from './password-dialog';
 import { RecoveryCodeScreen, type RecoveryContext } from './recovery-code-screen';
 import { TurnOnWizard } from './turn-on-wizard';
 import { hasCodeFactor, OffPanel, OnPanel } from './two-factor-panels';
+import { SupportResetBanner } from './support-reset-banner';
 
 type View =
   | { kind: 'status' }
@@ -21,8 +22,12 @@ type View =
   | { kind: 'recovery'; code: string; context: RecoveryContext };
 type PageNotice = { tone: 'success' | 'info' | 'warning' | 'danger'; text: string } | null;
 
-function initialNotice(): PageNotice {
-  const flash = takeFlash();
+function initialNotice(flash: Flash | null): PageNotice {
+  if (flash === 'mfa-required')
+    return {
+      tone: 'warning',
+      text: 'This service requires two-factor authentication. Turn it on to use your account.',
+    };
   if (flash === 'welcome')
     return {
       tone: 'success',
@@ -46,8 +51,13 @@ export function TwoFactorPage() {
   const passkeys = useResource(loadPasskeys);
   const [alsoPasskeys, setAlsoPasskeys] = useState(false);
   const passkeyCount = passkeys.data?.length ?? 0;
-  const [view, setView] = useState<View>({ kind: 'status' });
-  const [notice, setNotice] = useState<PageNotice>(initialNotice);
+  const [flash] = useState(takeFlash);
+  const unverifiedAtStart = user.email_verified === false;
+  // Sent here because the service requires 2FA: the wizard is open at once (when it can start).
+  const [view, setView] = useState<View>(
+    flash === 'mfa-required' && !unverifiedAtStart ? { kind: 'wizard', reconfigure: false } : { kind: 'status' },
+  );
+  const [notice, setNotice] = useState<PageNotice>(() => initialNotice(flash));
   const [dialog, setDialog] = useState<'off' | 'renew' | null>(null);
   const [needsEmail, setNeedsEmail] = useState(false);
   const unverified = user.email_verified === false;
@@ -126,6 +136,7 @@ export function TwoFactorPage() {
         title="Two-factor Authentication"
         lead="A second step at sign-in that keeps your account safe even if someone learns your password."
       />
+      <SupportResetBanner />
       {notice && view.kind === 'status' && (
         <Notice tone={notice.tone} role="status" className="page-notice">
           <p>{notice.text}</p>
