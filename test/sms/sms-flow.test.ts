@@ -96,7 +96,7 @@ test('set-up: 201 with the masked number, a text to it; wrong code 401; resend g
     assert.equal(status.json().phone_hint, US_HINT);
     assert.ok(!status.body.includes('4155550123') && !status.body.includes('555'), status.body);
     const me = await get(h, '/v1/me', token);
-    assert.deepEqual(me.json().mfa, { enabled: true, method: 'sms', phone_hint: US_HINT });
+    assert.deepEqual(me.json().mfa, { enabled: true, method: 'sms', methods: ['sms'], phone_hint: US_HINT });
     assert.ok(!me.body.includes('4155550123'));
     // The set-up is spent: no more codes for it.
     h.clock.advance(31_000);
@@ -108,7 +108,14 @@ test('sign-in: mfa_required with method sms and the hint, a text with a fresh co
     const sent = twilio.count;
     const r = await login(h, EMAIL);
     assert.equal(r.statusCode, 200, r.body);
-    assert.deepEqual(Object.keys(r.json()).sort(), ['challenge', 'expires_at', 'method', 'phone_hint', 'status']);
+    assert.deepEqual(Object.keys(r.json()).sort(), [
+      'challenge',
+      'expires_at',
+      'method',
+      'methods',
+      'phone_hint',
+      'status',
+    ]);
     assert.equal(r.json().status, 'mfa_required');
     assert.equal(r.json().method, 'sms');
     assert.equal(r.json().phone_hint, US_HINT);
