@@ -25,6 +25,8 @@ import { meRoutes } from './routes/me-routes.js';
 import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
+import { deviceApprovalRoutes } from './routes/device-approval-routes.js';
 
 export { BODY_LIMIT };
 
@@ -120,6 +122,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(accountDeletionRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });
+  await app.register(oauthRoutes, { services: runtime.services, publicUrl: config.publicUrl });
+  await app.register(deviceApprovalRoutes, { services: runtime.services });
   await app.register(opsRoutes, {
     storage: runtime.storage,
     metrics,

@@ -15,6 +15,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   });
   const sweep = setInterval(() => {
     runtime.services.sessions.sweep().catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+    runtime.services.deviceGrants.sweep().catch((err: unknown) => logger.warn({ err }, 'device grant sweep failed'));
   }, 15 * 60_000);
   sweep.unref();
 

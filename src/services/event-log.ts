@@ -36,7 +36,9 @@ export type EventType =
   | 'access_key.disabled'
   | 'access_key.deleted'
   | 'google.linked'
-  | 'google.unlinked';
+  | 'google.unlinked'
+  | 'device.approved'
+  | 'device.denied';
 
 export class EventLog {
   constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}

@@ -17,7 +17,8 @@ export type NoticeKind =
   | 'email_change_requested'
   | 'email_changed'
   | 'account_deleted'
-  | 'account_claimed';
+  | 'account_claimed'
+  | 'device_approved';
 
 const SUBJECTS: Record<NoticeKind, string> = {
   mfa_enabled: 'Two-factor authentication is on',
@@ -35,6 +36,7 @@ const SUBJECTS: Record<NoticeKind, string> = {
   email_changed: 'Your email address was changed',
   account_deleted: 'Your account was deleted',
   account_claimed: 'Your account was taken over by its Google account',
+  device_approved: 'A device was signed in to your account',
 };
 
 const BODIES: Record<NoticeKind, string> = {
@@ -63,6 +65,8 @@ const BODIES: Record<NoticeKind, string> = {
   account_claimed:
     'Someone signed in with "Sign in with Google" using this email address, which Google says it has verified. The account made with this address had never confirmed it, so it was handed to the Google account: ' +
     'its password was removed, every device was signed out and unfinished sign-ins were cancelled. If this is your account, use "Forgot password" on the sign-in page to set a password again.',
+  device_approved:
+    'A sign-in request from a device (the command line or a device without a browser) was approved on the portal. The device is now signed in; it is listed with your sessions, where you can end it.',
 };
 
 /** Mails that carry a link proving a mailbox: the link is the point, so they name no "if this was not you" step. */

@@ -19,6 +19,8 @@ import { RecoveryCodes } from './recovery-codes.js';
 import { SessionService } from './sessions.js';
 import { SignInService } from './sign-in.js';
 import { UserViewService } from './user-view.js';
+import { DeviceApprovalService } from './device-approval.js';
+import { DeviceGrantService } from './device-grant.js';
 
 export interface Services {
   deps: ServiceDeps;
@@ -37,6 +39,8 @@ export interface Services {
   emailVerification: EmailVerificationService;
   emailChange: EmailChangeService;
   accountDeletion: AccountDeletionService;
+  deviceGrants: DeviceGrantService;
+  deviceApprovals: DeviceApprovalService;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -59,6 +63,8 @@ export function createServices(deps: ServiceDeps): Services {
   const google = new GoogleSignInService(deps, signIn, accounts, events, notices);
   const accessKeys = new AccessKeyService(deps, accounts, events, notices);
   const signedRequests = new SignedRequestService(deps, accessKeys, deps.replays);
+  const deviceGrants = new DeviceGrantService(deps, sessions);
+  const deviceApprovals = new DeviceApprovalService(deps, guard, events, notices);
   return {
     deps,
     events,
@@ -76,5 +82,7 @@ export function createServices(deps: ServiceDeps): Services {
     emailVerification,
     emailChange,
     accountDeletion,
+    deviceGrants,
+    deviceApprovals,
   };
 }

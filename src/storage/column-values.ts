@@ -4,7 +4,7 @@
 // The value itself is left out of the message (a corrupt column may hold anything).
 import type { EmailTokenPurpose } from '../core/ports/email-token-store.js';
 import type { MfaMethod } from '../core/ports/mfa-stores.js';
-import type { ClientKind } from '../core/ports/stores.js';
+import type { ClientKind, SessionClient } from '../core/ports/stores.js';
 
 /** A reader for a column whose values are the keys of `members` (a Record, so no member is missed). */
 export function oneOf<T extends string>(members: Record<T, true>): (value: string, table: string, column: string) => T {
@@ -20,4 +20,5 @@ export function oneOf<T extends string>(members: Record<T, true>): (value: strin
 
 export const mfaMethodColumn = oneOf<MfaMethod>({ totp: true, sms: true });
 export const clientColumn = oneOf<ClientKind>({ web: true, app: true });
+export const sessionClientColumn = oneOf<SessionClient>({ web: true, app: true, cli: true });
 export const emailTokenPurposeColumn = oneOf<EmailTokenPurpose>({ verify: true, change: true });

@@ -11,6 +11,7 @@ import * as m005 from './migrations/005-identities.js';
 import * as m006 from './migrations/006-rate-counters.js';
 import * as m007 from './migrations/007-challenge-link.js';
 import * as m008 from './migrations/008-email-verification.js';
+import * as m010 from './migrations/010-device-grant.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -23,6 +24,7 @@ const STEPS: Record<string, Step> = {
   '006-rate-counters': m006,
   '007-challenge-link': m007,
   '008-email-verification': m008,
+  '010-device-grant': m010,
 };
 
 class CodeMigrationProvider implements MigrationProvider {

@@ -17,6 +17,7 @@ import { MfaAttemptRepository } from './repositories/mfa-attempt-repository.js';
 import { MfaFactorRepository } from './repositories/mfa-factor-repository.js';
 import { MfaSetupRepository } from './repositories/mfa-setup-repository.js';
 import { RecoveryCodeRepository } from './repositories/recovery-code-repository.js';
+import { DeviceGrantRepository } from './repositories/device-grant-repository.js';
 
 /**
  * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
@@ -42,6 +43,7 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     challenges: lazy('challenges', () => new ChallengeRepository(db)),
     recoveryCodes: lazy('recoveryCodes', () => new RecoveryCodeRepository(db)),
     attempts: lazy('attempts', () => new MfaAttemptRepository(db)),
+    deviceGrants: lazy('deviceGrants', () => new DeviceGrantRepository(db)),
   });
 }
 

@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
 import type { AccessKeyStore } from './access-key-store.js';
+import type { DeviceGrantStore } from './device-grant-store.js';
 import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type {
@@ -13,7 +14,10 @@ import type {
 } from './mfa-stores.js';
 import type { PrincipalStore } from './principal-store.js';
 
+/** Who a sign-in is for: the portal (cookie) or an app (bearer token). */
 export type ClientKind = 'web' | 'app';
+/** Who a session was made for: a sign-in's client, or a device grant (RFC 8628), whose client is "cli". */
+export type SessionClient = ClientKind | 'cli';
 
 export interface UserRecord {
   id: string;
@@ -57,7 +61,7 @@ export interface SessionRecord {
   userId: string;
   /** SHA-256 of the token; the token itself is never stored. */
   tokenHash: string;
-  client: ClientKind;
+  client: SessionClient;
   createdAt: number;
   lastSeenAt: number;
   absoluteExpiresAt: number;
@@ -75,7 +79,8 @@ export interface SessionStore {
   delete(userId: string, id: string): Promise<boolean>;
   /** Deletes every session of the user except `exceptId`; returns how many ended. */
   deleteAllForUser(userId: string, exceptId?: string): Promise<number>;
-  deleteExpired(now: number, idleWebMs: number, idleAppMs: number): Promise<number>;
+  /** `idleCliMs` (device-grant sessions) defaults to `idleAppMs`. */
+  deleteExpired(now: number, idleWebMs: number, idleAppMs: number, idleCliMs?: number): Promise<number>;
 }
 
 export interface EventRecord {
@@ -127,6 +132,7 @@ export interface Stores {
   passwordResets: PasswordResetStore;
   emailTokens: EmailTokenStore;
   principals: PrincipalStore;
+  deviceGrants: DeviceGrantStore;
 }
 
 export interface Storage extends Stores {

@@ -111,6 +111,7 @@ export class UserRepository implements UserStore {
       'user_identities',
       'email_tokens',
       'password_resets',
+      'device_grants',
       'events',
     ] as const;
     for (const table of children) await this.db.deleteFrom(table).where('user_id', '=', id).execute();
