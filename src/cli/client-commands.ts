@@ -106,9 +106,16 @@ export function registerClientCommands(program: Command): void {
 
   addClientOptions(program.command('whoami').description("print the account's email")).action(
     clientAction('whoami', async (ctx) => {
-      const me = await (await connected(ctx)).client.me();
+      const c = await connected(ctx);
+      const me = await c.client.me();
       if (ctx.opts.json) writeJson(me);
       else writeLine(me.email);
+      // Which of the two ways the profile uses (on stderr: stdout stays the email for scripts).
+      process.stderr.write(
+        c.credentials
+          ? `twofold: signed requests with access key ${c.credentials.keyId} from ${c.credentials.source}\n`
+          : `twofold: a sign-in token from \`twofold login\` (${c.tokenSource ?? 'the profile'})\n`,
+      );
     }),
   );
 
@@ -127,7 +134,7 @@ export function registerClientCommands(program: Command): void {
             k.enabled ? 'enabled' : 'disabled',
             shortTime(k.created_at),
             shortTime(k.last_used_at, 'never'),
-            k.id === credentials.keyId ? '(this key)' : '',
+            k.id === credentials?.keyId ? '(this key)' : '',
           ]),
         ),
       );
@@ -155,7 +162,7 @@ export function registerClientCommands(program: Command): void {
           const k = await client.setAccessKeyEnabled(id, enabled);
           if (ctx.opts.json) return writeJson(k);
           writeLine(`Access key ${k.id} is ${k.enabled ? 'enabled' : 'disabled'}.`);
-          if (!enabled && id === credentials.keyId)
+          if (!enabled && id === credentials?.keyId)
             process.stderr.write(
               'twofold: note: that is the key this command used; it cannot sign further requests until enabled in the portal.\n',
             );
@@ -173,7 +180,7 @@ export function registerClientCommands(program: Command): void {
         await client.deleteAccessKey(id);
         if (ctx.opts.json) return writeJson({ id, deleted: true });
         writeLine(`Access key ${id} deleted.`);
-        if (id === credentials.keyId)
+        if (id === credentials?.keyId)
           process.stderr.write(
             'twofold: note: that was the key this command used; run `twofold configure` with another key.\n',
           );

@@ -4,7 +4,14 @@
 import type { Command } from 'commander';
 import type { TwofoldClient } from '../client/twofold-client.js';
 import { isTwofoldApiError, type TwofoldApiError } from '../client/twofold-api-error.js';
-import { CredentialsError, resolveCredentials, type ResolvedCredentials } from './credentials-file.js';
+import {
+  CredentialsError,
+  credentialsPath,
+  loadCredentialsFile,
+  resolveCredentials,
+  type ResolvedCredentials,
+} from './credentials-file.js';
+import { profileName, readProfileToken } from './profile-token.js';
 import { PromptCancelled } from './prompt.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
@@ -55,15 +62,41 @@ export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv
 export interface Connected {
   client: TwofoldClient;
   endpoint: string;
-  credentials: ResolvedCredentials;
+  /** The access key requests are signed with; null when the profile's token (`twofold login`) is used. */
+  credentials: ResolvedCredentials | null;
+  /** Where the bearer token came from, when one is used. */
+  tokenSource?: string;
+}
+
+const ENV_KEY_NAMES = [
+  'TWOFOLD_ACCESS_KEY_ID',
+  'TWOFOLD_SECRET_ACCESS_KEY',
+  'R3_ACCESS_KEY_ID',
+  'R3_SECRET_ACCESS_KEY',
+];
+
+/** The profile's token from `twofold login`, unless the environment names an access key (which wins). */
+async function profileToken(profile: string | undefined): Promise<{ token: string; source: string } | null> {
+  if (ENV_KEY_NAMES.some((n) => process.env[n]?.trim())) return null;
+  const name = profileName(profile, process.env);
+  const path = credentialsPath();
+  const text = await loadCredentialsFile(path);
+  const token = text === null ? undefined : readProfileToken(text, name);
+  return token ? { token, source: `profile "${name}" of ${path}` } : null;
 }
 
 export async function connect(opts: ClientOptions): Promise<Connected> {
   const endpoint = resolveEndpoint(opts.endpoint, process.env);
-  const credentials = await resolveCredentials({ env: process.env, profile: opts.profile });
   const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
   // Loaded here, not at start: `twofold serve` registers these commands too and never signs a request.
   const { TwofoldClient } = await import('../client/twofold-client.js');
+  // A profile holding a token from `twofold login` uses `Authorization: Bearer`; else the access key signs.
+  const bearer = await profileToken(opts.profile);
+  if (bearer) {
+    const client = new TwofoldClient({ endpoint, bearer: bearer.token, userAgent: 'twofold-cli/0.1.0' });
+    return { client, endpoint, credentials: null, tokenSource: bearer.source };
+  }
+  const credentials = await resolveCredentials({ env: process.env, profile: opts.profile });
   const client = new TwofoldClient({
     endpoint,
     credentials: { keyId: credentials.keyId, secret: credentials.secret },
@@ -96,8 +129,10 @@ function describeApiError(e: TwofoldApiError, ctx: FailureContext): string {
   }
   if (e.status === 401 && e.code === 'replayed_signature')
     return `the server had already seen this signed request ${tag}; run the command again`;
+  if (e.status === 401 && c && !c.credentials)
+    return `the server refused the sign-in token of ${c.tokenSource ?? 'the profile'} ${tag}: it was ended or has expired; run \`twofold login\` again`;
   if (e.status === 401) {
-    const key = c ? `access key ${c.credentials.keyId} from ${c.credentials.source}` : 'the access key';
+    const key = c?.credentials ? `access key ${c.credentials.keyId} from ${c.credentials.source}` : 'the access key';
     return (
       `the server refused ${key} ${tag}: the access key may be wrong or disabled, or this computer's clock is off${clockNote(e)}; ` +
       "check the key in the Twofold portal and run `twofold configure`, correct the clock, or check that --endpoint is the server's public URL"

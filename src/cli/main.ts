@@ -5,6 +5,7 @@ import { registerServerCommands } from './server-commands.js';
 import { registerKeysCommand } from './keys-command.js';
 import { registerClientCommands } from './client-commands.js';
 import { registerBackupCommands } from './backup-command.js';
+import { registerLoginCommands } from './login-command.js';
 
 const program = new Command();
 program
@@ -18,6 +19,7 @@ registerServerCommands(program);
 registerKeysCommand(program);
 registerClientCommands(program);
 registerBackupCommands(program);
+registerLoginCommands(program);
 
 try {
   await program.parseAsync(process.argv);
