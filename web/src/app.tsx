@@ -7,6 +7,7 @@ import { ResetPasswordPage } from './auth/reset-password-page';
 import { SignupPage } from './auth/signup-page';
 import { VerifyEmailPage } from './auth/verify-email-page';
 import { AuthShell } from './auth/auth-shell';
+import { DevicePage } from './device/device-page';
 import { navigate, usePath, useSearch, Link } from './router';
 import { SessionProvider, useSession } from './session';
 import { Button } from './ui/button';
@@ -61,6 +62,7 @@ function Routes() {
   if (path === '/forgot-password') return <ForgotPasswordPage />;
   if (path === '/reset-password') return <ResetPasswordPage />;
   if (path === '/verify-email') return <VerifyEmailPage />; // signed in or not: the link works in any browser
+  if (path === '/device') return <DevicePage />; // asks to sign in first when needed
   if (path === '/account' || path.startsWith('/account/')) {
     if (!signedIn) return <Redirect to="/login" />;
     if (path === '/account') return <Redirect to="/account/two-factor" />;

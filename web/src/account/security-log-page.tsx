@@ -120,6 +120,14 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
       return { title: 'Access key disabled', detail: key, mono: true, tone: 'key' };
     case 'access_key.deleted':
       return { title: 'Access key deleted', detail: key, mono: true, tone: 'key' };
+    case 'device.approved':
+      return {
+        title: 'Device signed in (approved here)',
+        detail: typeof e.device_ip === 'string' ? `from ${e.device_ip}` : undefined,
+        tone: 'key',
+      };
+    case 'device.denied':
+      return { title: 'Device sign-in denied', tone: 'plain' };
     default: {
       const words = e.type.replace(/[._]/g, ' ');
       return { title: words.charAt(0).toUpperCase() + words.slice(1), tone: 'plain' };

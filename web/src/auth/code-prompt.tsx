@@ -10,6 +10,7 @@ import { Button } from '../ui/button';
 import { CodeField } from '../ui/field';
 import { ResendButton } from '../ui/resend-button';
 import { AuthShell } from './auth-shell';
+import { afterSignIn } from '../lib/return-to';
 
 const EXPIRED = 'This sign-in has expired. Sign in again.';
 
@@ -28,7 +29,7 @@ export function CodePrompt({
     send: async (code) => {
       const answer = await post<Authenticated>('/v1/auth/login/verify', { challenge: challenge.challenge, code });
       setUser(answer.user);
-      navigate('/account/two-factor');
+      navigate(afterSignIn());
     },
     explain: (err) => {
       if (isCode(err, 'invalid_code'))
