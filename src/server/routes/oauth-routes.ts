@@ -89,6 +89,7 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
     schema: {
       tags: ['oauth'],
       summary: 'Start a device authorization grant (RFC 8628 §3.1); form body',
+      consumes: [FORM],
       body: z.object({ client_id: formField, scope: formField }).optional(),
       response: {
         200: z.object({
@@ -114,6 +115,7 @@ export async function oauthRoutes(app: FastifyInstance, opts: { services: Servic
     schema: {
       tags: ['oauth'],
       summary: 'Poll for the device grant token (RFC 8628 §3.4); form body',
+      consumes: [FORM],
       body: z.object({ grant_type: formField, device_code: formField, client_id: formField }).optional(),
       response: {
         200: z.object({ access_token: z.string(), token_type: z.literal('Bearer'), expires_in: z.number().int() }),
