@@ -8,6 +8,7 @@ import { SignupPage } from './auth/signup-page';
 import { VerifyEmailPage } from './auth/verify-email-page';
 import { AuthShell } from './auth/auth-shell';
 import { DevicePage } from './device/device-page';
+import { afterSignIn } from './lib/return-to';
 import { navigate, usePath, useSearch, Link } from './router';
 import { SessionProvider, useSession } from './session';
 import { Button } from './ui/button';
@@ -51,7 +52,8 @@ function Routes() {
   if (state.status === 'offline') return <Offline message={state.message} />;
   const signedIn = state.status === 'user';
 
-  if (path === '/') return <Redirect to={signedIn ? '/account/two-factor' : '/login'} />;
+  // A sign-in that left the portal (Google) comes back to / : to the device page when it sent the visitor.
+  if (path === '/') return <Redirect to={signedIn ? afterSignIn() : '/login'} />;
   if (path === '/login') {
     // A sign-in through Google comes back here with a challenge (second factor) or an error.
     const params = new URLSearchParams(search);

@@ -1,12 +1,12 @@
 // /device: approving a sign-in from the CLI or a device without a browser (OAuth device grant,
 // RFC 8628 §3.3). The visitor signs in first (then comes back here), types or confirms the code the
 // device shows, sees what asks (client, address, user agent, when), and approves or denies it.
-import { useRef, useState, type FormEvent } from 'react';
+import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { ApiError, get, post } from '../api';
 import { AuthShell } from '../auth/auth-shell';
 import { errorMessage, waitText } from '../lib/errors';
 import { formatDateTime } from '../lib/format';
-import { returnAfterSignIn } from '../lib/return-to';
+import { clearReturn, returnAfterSignIn } from '../lib/return-to';
 import { describeUserAgent } from '../lib/user-agent';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
@@ -47,6 +47,10 @@ export function DevicePage() {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState<'look' | 'approve' | 'deny' | null>(null);
   const codeRef = useRef<HTMLInputElement>(null);
+  const signedIn = state.status === 'user';
+  useEffect(() => {
+    if (signedIn) clearReturn(); // back here after signing in: later sign-ins go to the account pages
+  }, [signedIn]);
 
   if (state.status !== 'user') {
     const signIn = () => {

@@ -8,9 +8,12 @@ export function returnAfterSignIn(path: string): void {
   if (ALLOWED.test(path)) sessionStorage.setItem(KEY, path);
 }
 
-/** The page to open after a sign-in (read once). */
+/** The page to open after a sign-in (the device page clears it once it is reached). */
 export function afterSignIn(fallback = '/account/two-factor'): string {
   const path = sessionStorage.getItem(KEY);
-  sessionStorage.removeItem(KEY);
   return path && ALLOWED.test(path) ? path : fallback;
+}
+
+export function clearReturn(): void {
+  sessionStorage.removeItem(KEY);
 }
