@@ -8,6 +8,14 @@ if (!existsSync(main)) {
   process.stderr.write('twofold: the build is missing; run `npm install` (or `npm run build`) first.\n');
   process.exit(1);
 }
+// An unsupported Node.js is named in one line, before a dependency fails in its own words.
+const { unsupportedNodeLine } = await import('../dist/runtime/node-support.js');
+const { PACKAGE } = await import('../dist/runtime/version.js');
+const unsupported = unsupportedNodeLine(process.versions.node, PACKAGE.engines.node);
+if (unsupported) {
+  process.stderr.write(`${unsupported}\n`);
+  process.exit(1);
+}
 // The server's V8 heap settings take effect only if set before its modules load (src/cli/heap-tuning.ts).
 if (process.argv[2] === 'serve') {
   const { tuneServerHeap } = await import('../dist/cli/heap-tuning.js');

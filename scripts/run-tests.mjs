@@ -16,7 +16,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 const SLOW = [
   'test/cluster/', // server instances, PostgreSQL/Redis stand-ins
   'test/process/', // the server as a process
-  'test/keys/cli.test.ts', // the twofold CLI against a server process
+  'test/keys/cli', // the twofold CLI (cli*.test.ts) as a process, most against a server process
   'test/mfa/keys-command-cli.test.ts', // `twofold keys` as a process
   'src/cli/heap-tuning.test.ts', // node started with heap flags
 ];

@@ -29,6 +29,8 @@ export default defineConfig({
           });
         },
       },
+      // The development outbox's data (the /dev/outbox page itself is the app's).
+      '/dev/outbox.json': { target: api },
     },
   },
 });

@@ -5,6 +5,7 @@ import type { Command } from 'commander';
 import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from '../runtime/config.js';
 import type { BackupReport } from '../storage/backup.js';
+import { liveLockHolder } from '../runtime/instance-lock.js';
 // The backup module (with both database drivers) loads inside the actions: `twofold serve` and the
 // client commands register these commands too, and must not pay for pg and better-sqlite3 here.
 type Backup = typeof import('../storage/backup.js');
@@ -78,6 +79,9 @@ export function registerBackupCommands(program: Command): void {
       const config = configOrExit();
       const backup = await loadBackup();
       const { engine, target } = targetOrExit(backup, config.databaseUrl);
+      // Replacing the file under a running server would corrupt it (its WAL and open pages).
+      const holder = engine === 'sqlite' ? liveLockHolder(target) : null;
+      if (holder !== null) fail(`twofold serve (pid ${holder}) is using ${target}: stop it before restoring`);
       const report = await guarded(backup, async () =>
         engine === 'sqlite'
           ? backup.restoreSqlite(path, target, opts.force)

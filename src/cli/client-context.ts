@@ -1,18 +1,18 @@
-// What every client command shares: the endpoint (--endpoint, TWOFOLD_URL, the default), the
-// access key (credentials-file.ts), a TwofoldClient, and turning any failure into ONE line on
+// What every client command shares: the endpoint (--endpoint, TWOFOLD_URL, the profile's, the
+// default), the access key or the token of `twofold login` (credentials-file.ts), a TwofoldClient, and turning any failure into ONE line on
 // stderr that says what failed and what to do, with exit code 1 (2 for a usage mistake).
 import type { Command } from 'commander';
 import type { TwofoldClient } from '../client/twofold-client.js';
 import { isTwofoldApiError, type TwofoldApiError } from '../client/twofold-api-error.js';
 import {
   CredentialsError,
-  credentialsPath,
-  loadCredentialsFile,
   resolveCredentials,
+  resolveProfileToken,
+  type AccessKeyPair,
   type ResolvedCredentials,
 } from './credentials-file.js';
-import { profileName, readProfileToken } from './profile-token.js';
 import { PromptCancelled } from './prompt.js';
+import { PACKAGE } from '../runtime/version.js';
 
 export const DEFAULT_ENDPOINT = 'http://127.0.0.1:8080';
 
@@ -38,25 +38,44 @@ export class CliError extends Error {
   }
 }
 
-export function addClientOptions(cmd: Command): Command {
-  return cmd
-    .option('--endpoint <url>', `the Twofold server's public URL (default: $TWOFOLD_URL, else ${DEFAULT_ENDPOINT})`)
+/**
+ * The options every client command takes, defined once on the program: commander then reads them
+ * before or after the subcommand (`twofold --profile ci whoami` = `twofold whoami --profile ci`),
+ * and each command reads them with `optsWithGlobals()`.
+ */
+export function addGlobalOptions(program: Command): Command {
+  return program
+    .option(
+      '--endpoint <url>',
+      `the Twofold server's public URL (default: $TWOFOLD_URL, else the profile's, else ${DEFAULT_ENDPOINT})`,
+    )
     .option('--profile <name>', 'the profile of ~/.twofold/credentials (default: $TWOFOLD_PROFILE, else DEFAULT)')
     .option('--json', "print the API's JSON instead of a table");
 }
 
-export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  const raw = flag ?? (env.TWOFOLD_URL?.trim() || DEFAULT_ENDPOINT);
+/** The endpoint as a normalised URL; a bad one is a usage error naming where it came from. */
+export function checkEndpoint(raw: string, from: string): string {
   let u: URL;
   try {
     u = new URL(raw);
   } catch {
-    throw new UsageError(`the endpoint "${raw}" is not a URL; pass --endpoint like ${DEFAULT_ENDPOINT}`);
+    throw new UsageError(`the endpoint "${raw}" (${from}) is not a URL; pass --endpoint like ${DEFAULT_ENDPOINT}`);
   }
-  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash) {
-    throw new UsageError(`the endpoint "${raw}" must be an http(s) URL without query, like ${DEFAULT_ENDPOINT}`);
+  if ((u.protocol !== 'http:' && u.protocol !== 'https:') || u.search || u.hash || u.username || u.password) {
+    throw new UsageError(
+      `the endpoint "${raw}" (${from}) must be an http(s) URL without query or user, like ${DEFAULT_ENDPOINT}`,
+    );
   }
   return (u.origin + u.pathname).replace(/\/+$/, '');
+}
+
+/** --endpoint, else TWOFOLD_URL, else the profile's saved endpoint, else the default. */
+export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv, profile?: string): string {
+  if (flag !== undefined) return checkEndpoint(flag, '--endpoint');
+  const fromEnv = env.TWOFOLD_URL?.trim();
+  if (fromEnv) return checkEndpoint(fromEnv, 'TWOFOLD_URL');
+  if (profile) return checkEndpoint(profile, 'the profile');
+  return DEFAULT_ENDPOINT;
 }
 
 export interface Connected {
@@ -68,42 +87,42 @@ export interface Connected {
   tokenSource?: string;
 }
 
-const ENV_KEY_NAMES = [
-  'TWOFOLD_ACCESS_KEY_ID',
-  'TWOFOLD_SECRET_ACCESS_KEY',
-  'R3_ACCESS_KEY_ID',
-  'R3_SECRET_ACCESS_KEY',
-];
-
-/** The profile's token from `twofold login`, unless the environment names an access key (which wins). */
-async function profileToken(profile: string | undefined): Promise<{ token: string; source: string } | null> {
-  if (ENV_KEY_NAMES.some((n) => process.env[n]?.trim())) return null;
-  const name = profileName(profile, process.env);
-  const path = credentialsPath();
-  const text = await loadCredentialsFile(path);
-  const token = text === null ? undefined : readProfileToken(text, name);
-  return token ? { token, source: `profile "${name}" of ${path}` } : null;
+export function warn(line: string): void {
+  process.stderr.write(`twofold: warning: ${line}\n`);
 }
 
-export async function connect(opts: ClientOptions): Promise<Connected> {
-  const endpoint = resolveEndpoint(opts.endpoint, process.env);
-  const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
+export const USER_AGENT = `twofold-cli/${PACKAGE.version}`;
+
+/** A client that signs with the access key, or sends `{ bearer }` (the token of `twofold login`). */
+export async function newClient(endpoint: string, auth: AccessKeyPair | { bearer: string }): Promise<TwofoldClient> {
   // Loaded here, not at start: `twofold serve` registers these commands too and never signs a request.
   const { TwofoldClient } = await import('../client/twofold-client.js');
-  // A profile holding a token from `twofold login` uses `Authorization: Bearer`; else the access key signs.
-  const bearer = await profileToken(opts.profile);
+  if ('bearer' in auth) return new TwofoldClient({ endpoint, bearer: auth.bearer, userAgent: USER_AGENT });
+  const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
+  return new TwofoldClient({
+    endpoint,
+    credentials: { keyId: auth.keyId, secret: auth.secret },
+    scheme,
+    userAgent: USER_AGENT,
+  });
+}
+
+/**
+ * The credentials and the endpoint (resolveEndpoint), nothing sent yet: a profile holding a token
+ * from `twofold login` uses `Authorization: Bearer` (unless the environment names an access key),
+ * else the access key of resolveCredentials signs.
+ */
+export async function connect(opts: ClientOptions): Promise<Connected> {
+  if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint, '--endpoint'); // a usage mistake first
+  const bearer = await resolveProfileToken({ env: process.env, profile: opts.profile, onWarning: warn });
   if (bearer) {
-    const client = new TwofoldClient({ endpoint, bearer: bearer.token, userAgent: 'twofold-cli/0.1.0' });
+    const endpoint = resolveEndpoint(opts.endpoint, process.env, bearer.endpoint);
+    const client = await newClient(endpoint, { bearer: bearer.token });
     return { client, endpoint, credentials: null, tokenSource: bearer.source };
   }
-  const credentials = await resolveCredentials({ env: process.env, profile: opts.profile });
-  const client = new TwofoldClient({
-    endpoint,
-    credentials: { keyId: credentials.keyId, secret: credentials.secret },
-    scheme,
-    userAgent: 'twofold-cli/0.1.0',
-  });
-  return { client, endpoint, credentials };
+  const credentials = await resolveCredentials({ env: process.env, profile: opts.profile, onWarning: warn });
+  const endpoint = resolveEndpoint(opts.endpoint, process.env, credentials.endpoint);
+  return { client: await newClient(endpoint, credentials), endpoint, credentials };
 }
 
 /** What the command was doing, for the error line, and how to name a missing thing. */
@@ -113,7 +132,7 @@ export interface FailureContext {
   connected?: Connected;
 }
 
-function clockNote(e: TwofoldApiError): string {
+export function clockNote(e: TwofoldApiError): string {
   if (e.serverTimeMs === undefined) return '';
   const diffSec = Math.round((Date.now() - e.serverTimeMs) / 1000);
   if (Math.abs(diffSec) < 60) return '';

@@ -1,26 +1,41 @@
-// The CLI's credentials: `~/.twofold/credentials` (INI, one section per profile, `[DEFAULT]`
-// unless --profile; keys TWOFOLD_ACCESS_KEY_ID / TWOFOLD_SECRET_ACCESS_KEY, remote.it's R3_ names
-// read too) and the environment, whose names win over the file (shared/API.md "Account").
+// The CLI's credentials: `~/.twofold/credentials` (its text: credentials-ini.ts) and the
+// environment, whose names win over the file (shared/API.md "Account").
 //
-// Profile names and key names are matched case-insensitively. Updating a profile keeps every
-// other line (other profiles, comments) as it was; the file is written 0600 in a 0700 directory,
-// through a temporary file and a rename so that a crash never leaves half a file.
+// The file is written 0600 in a 0700 directory, through a temporary file and a rename so that a
+// crash never leaves half a file; a file other users can read or change is warned about, as ssh
+// does, since it holds a secret.
 
-import { chmod, mkdir, readFile, rename, unlink, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
+import {
+  DEFAULT_PROFILE,
+  ID_NAME,
+  MalformedCredentials,
+  R3_ID_NAME,
+  R3_SECRET_NAME,
+  SECRET_NAME,
+  parseCredentials,
+  readProfile,
+  setProfile,
+  type ProfileUpdate,
+  type ProfileValues,
+} from './credentials-ini.js';
 
-export const DEFAULT_PROFILE = 'DEFAULT';
-export const ID_NAME = 'TWOFOLD_ACCESS_KEY_ID';
-export const SECRET_NAME = 'TWOFOLD_SECRET_ACCESS_KEY';
-const R3_ID_NAME = 'R3_ACCESS_KEY_ID';
-const R3_SECRET_NAME = 'R3_SECRET_ACCESS_KEY';
-const KEY_NAMES = new Set([ID_NAME, SECRET_NAME, R3_ID_NAME, R3_SECRET_NAME]);
+export {
+  DEFAULT_PROFILE,
+  ENDPOINT_NAME,
+  ID_NAME,
+  SECRET_NAME,
+  TOKEN_NAME,
+  isProfileName,
+  parseCredentials,
+  readProfile,
+  setProfile,
+} from './credentials-ini.js';
+export type { ProfileUpdate, ProfileValues } from './credentials-ini.js';
 
 const ACCESS_KEY_ID = /^[A-Z2-7]{20}$/;
-const PROFILE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}$/;
-const SECTION = /^\[\s*([^\]]*?)\s*\]\s*(?:[#;].*)?$/;
-const ENTRY = /^([A-Za-z0-9_.-]+)\s*[=:]\s*(.*)$/;
 
 export interface AccessKeyPair {
   keyId: string;
@@ -28,8 +43,10 @@ export interface AccessKeyPair {
 }
 
 export interface ResolvedCredentials extends AccessKeyPair {
-  /** Where they came from, for messages: `the environment` or `profile "x" in /path`. */
+  /** Where they came from, for messages: `the environment` or `profile "x" of /path`. */
   source: string;
+  /** The profile's saved endpoint, when the key came from a profile that has one. */
+  endpoint?: string;
 }
 
 /** A problem with the credentials the user can fix; the message says how. */
@@ -49,87 +66,9 @@ export function isAccessKeySecret(value: string): boolean {
   return /^[A-Za-z0-9+/]{40}$/.test(value) && Buffer.from(value, 'base64').length === 30;
 }
 
-export function isProfileName(value: string): boolean {
-  return PROFILE_NAME.test(value) && value.trim() === value;
-}
-
 /** `$HOME/.twofold/credentials` (os.homedir() reads HOME on POSIX). */
 export function credentialsPath(home: string = homedir()): string {
   return join(home, '.twofold', 'credentials');
-}
-
-function unquote(value: string): string {
-  const v = value.replace(/\s+[#;].*$/, '').trim();
-  return v.length >= 2 && (v[0] === '"' || v[0] === "'") && v.at(-1) === v[0] ? v.slice(1, -1) : v;
-}
-
-/** Profiles by lower-cased name: their name as written and their keys, upper-cased. */
-export function parseCredentials(text: string): Map<string, { name: string; values: Map<string, string> }> {
-  const profiles = new Map<string, { name: string; values: Map<string, string> }>();
-  let current = { name: DEFAULT_PROFILE, values: new Map<string, string>() };
-  profiles.set(DEFAULT_PROFILE.toLowerCase(), current); // keys before any section belong to DEFAULT
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (line === '' || line.startsWith('#') || line.startsWith(';')) continue;
-    const section = SECTION.exec(line);
-    if (section) {
-      const name = section[1] ?? '';
-      current = profiles.get(name.toLowerCase()) ?? { name, values: new Map<string, string>() };
-      current.name = name;
-      profiles.set(name.toLowerCase(), current);
-      continue;
-    }
-    const entry = ENTRY.exec(line);
-    if (entry) current.values.set((entry[1] ?? '').toUpperCase(), unquote(entry[2] ?? ''));
-  }
-  const dflt = profiles.get(DEFAULT_PROFILE.toLowerCase());
-  if (dflt && dflt.values.size === 0 && !/^\s*\[\s*default\s*\]/im.test(text))
-    profiles.delete(DEFAULT_PROFILE.toLowerCase());
-  return profiles;
-}
-
-/** A profile's key pair as written (TWOFOLD_ names first, else R3_), or null when there is no such profile. */
-export function readProfile(text: string, profile: string): Partial<AccessKeyPair> | null {
-  const p = parseCredentials(text).get(profile.toLowerCase());
-  if (!p) return null;
-  const keyId = p.values.get(ID_NAME) ?? p.values.get(R3_ID_NAME);
-  const secret = p.values.get(SECRET_NAME) ?? p.values.get(R3_SECRET_NAME);
-  return { ...(keyId !== undefined ? { keyId } : {}), ...(secret !== undefined ? { secret } : {}) };
-}
-
-/**
- * The file's text with `profile` holding exactly `pair` (under the TWOFOLD_ names; R3_ lines of
- * that profile are replaced too). Every other line is kept.
- */
-export function setProfile(text: string, profile: string, pair: AccessKeyPair): string {
-  const lines = text === '' ? [] : text.replace(/\r?\n$/, '').split(/\r?\n/);
-  const wanted = profile.toLowerCase();
-  const isDefault = wanted === DEFAULT_PROFILE.toLowerCase();
-  const out: string[] = [];
-  let inTarget = isDefault; // lines before the first section belong to DEFAULT
-  let insertAt = -1;
-  for (const raw of lines) {
-    const line = raw.trim();
-    const section = SECTION.exec(line);
-    if (section) {
-      inTarget = (section[1] ?? '').toLowerCase() === wanted;
-      out.push(raw);
-      if (inTarget && insertAt < 0) insertAt = out.length;
-      continue;
-    }
-    const entry = inTarget ? ENTRY.exec(line) : null;
-    if (entry && KEY_NAMES.has((entry[1] ?? '').toUpperCase())) continue; // dropped: rewritten below
-    out.push(raw);
-  }
-  const fresh = [`${ID_NAME}=${pair.keyId}`, `${SECRET_NAME}=${pair.secret}`];
-  if (insertAt >= 0) {
-    out.splice(insertAt, 0, ...fresh);
-  } else {
-    while (out.length > 0 && out.at(-1)?.trim() === '') out.pop();
-    if (out.length > 0) out.push('');
-    out.push(`[${profile}]`, ...fresh);
-  }
-  return `${out.join('\n')}\n`;
 }
 
 /** The file's text, or null when it does not exist. */
@@ -142,12 +81,46 @@ export async function loadCredentialsFile(path: string): Promise<string | null> 
   }
 }
 
-/** Writes `profile` into the file (created 0600, directory 0700), keeping the other profiles. */
-export async function saveProfile(path: string, profile: string, pair: AccessKeyPair): Promise<void> {
+/** One profile of the file (null: no file or no such profile); a malformed file is an error naming the line. */
+export async function loadProfile(path: string, profile: string): Promise<ProfileValues | null> {
+  const text = await loadCredentialsFile(path);
+  if (text === null) return null;
+  return parseOrExplain(path, () => readProfile(text, profile));
+}
+
+function parseOrExplain<T>(path: string, parse: () => T): T {
+  try {
+    return parse();
+  } catch (e) {
+    if (!(e instanceof MalformedCredentials)) throw e;
+    throw new CredentialsError(
+      `${path} is malformed: line ${e.line}: ${e.problem}; fix that line (or move the file away) and run \`twofold configure\``,
+    );
+  }
+}
+
+/** The file's mode (e.g. `0644`) when other users can read or change it, else null (also when there is no file). */
+export async function looseMode(path: string): Promise<string | null> {
+  const mode = await stat(path).then(
+    (s) => s.mode & 0o777,
+    () => null,
+  );
+  return mode === null || (mode & 0o077) === 0 ? null : mode.toString(8).padStart(4, '0');
+}
+
+async function permissionWarning(path: string): Promise<string | null> {
+  const mode = await looseMode(path);
+  return mode && `${path} can be read or changed by other users (mode ${mode}); run \`chmod 600 ${path}\``;
+}
+
+/** Updates `profile` in the file (created 0600, directory 0700), keeping the other profiles and lines. */
+export async function saveProfile(path: string, profile: string, update: ProfileUpdate): Promise<void> {
   const dir = dirname(path);
   await mkdir(dir, { recursive: true, mode: 0o700 });
   await chmod(dir, 0o700);
-  const next = setProfile((await loadCredentialsFile(path)) ?? '', profile, pair);
+  const text = (await loadCredentialsFile(path)) ?? '';
+  parseOrExplain(path, () => parseCredentials(text)); // never rewrite a file this code cannot read
+  const next = setProfile(text, profile, update);
   const tmp = join(dir, `.credentials.${process.pid}.${Date.now()}.tmp`);
   try {
     await writeFile(tmp, next, { mode: 0o600, flag: 'wx' });
@@ -159,7 +132,7 @@ export async function saveProfile(path: string, profile: string, pair: AccessKey
   }
 }
 
-function checkPair(pair: Partial<AccessKeyPair>, where: string, fix: string): AccessKeyPair {
+function checkPair(pair: ProfileValues, where: string, fix: string): AccessKeyPair {
   if (!pair.keyId || !pair.secret) {
     throw new CredentialsError(`${where} has ${pair.keyId ? 'no secret access key' : 'no access key id'}; ${fix}`);
   }
@@ -175,9 +148,45 @@ export interface ResolveOptions {
   /** --profile, else TWOFOLD_PROFILE, else DEFAULT. */
   profile?: string | undefined;
   path?: string;
+  /** Told about a file other users can read. */
+  onWarning?: (line: string) => void;
 }
 
-/** Environment first (TWOFOLD_ names, else R3_), then the profile in the credentials file. */
+export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  return flag?.trim() || env.TWOFOLD_PROFILE?.trim() || DEFAULT_PROFILE;
+}
+
+export interface ProfileToken {
+  token: string;
+  /** `profile "x" of /path`, for messages. */
+  source: string;
+  /** The profile's saved endpoint, when it has one. */
+  endpoint?: string;
+}
+
+/**
+ * The profile's sign-in token (TWOFOLD_TOKEN, from `twofold login`), or null when it has none or
+ * when the environment names an access key: that key wins, as it wins over the file's key.
+ */
+export async function resolveProfileToken(opts: ResolveOptions): Promise<ProfileToken | null> {
+  if ([ID_NAME, SECRET_NAME, R3_ID_NAME, R3_SECRET_NAME].some((n) => opts.env[n]?.trim())) return null;
+  const profile = profileName(opts.profile, opts.env);
+  const path = opts.path ?? credentialsPath();
+  const values = await loadProfile(path, profile);
+  if (!values?.token) return null;
+  const warning = await permissionWarning(path);
+  if (warning) opts.onWarning?.(warning);
+  return {
+    token: values.token,
+    source: `profile "${profile}" of ${path}`,
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+  };
+}
+
+/**
+ * Environment first (TWOFOLD_ names, else R3_), then the profile in the credentials file (which
+ * is then not read at all, so its endpoint does not apply either).
+ */
 export async function resolveCredentials(opts: ResolveOptions): Promise<ResolvedCredentials> {
   const { env } = opts;
   for (const [idName, secretName] of [
@@ -197,7 +206,7 @@ export async function resolveCredentials(opts: ResolveOptions): Promise<Resolved
       source: 'the environment',
     };
   }
-  const profile = opts.profile ?? (env.TWOFOLD_PROFILE?.trim() || DEFAULT_PROFILE);
+  const profile = profileName(opts.profile, env);
   const path = opts.path ?? credentialsPath();
   const configure =
     profile.toLowerCase() === DEFAULT_PROFILE.toLowerCase()
@@ -208,8 +217,14 @@ export async function resolveCredentials(opts: ResolveOptions): Promise<Resolved
     throw new CredentialsError(
       `no access key is configured (${path} does not exist); run \`${configure}\` or set ${ID_NAME} and ${SECRET_NAME}`,
     );
-  const pair = readProfile(text, profile);
-  if (!pair) throw new CredentialsError(`profile "${profile}" is not in ${path}; run \`${configure}\``);
+  const values = parseOrExplain(path, () => readProfile(text, profile));
+  if (!values) throw new CredentialsError(`profile "${profile}" is not in ${path}; run \`${configure}\``);
+  const warning = await permissionWarning(path);
+  if (warning) opts.onWarning?.(warning);
   const where = `profile "${profile}" of ${path}`;
-  return { ...checkPair(pair, where, `run \`${configure}\``), source: where };
+  return {
+    ...checkPair(values, where, `run \`${configure}\``),
+    source: where,
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+  };
 }

@@ -4,18 +4,23 @@
 // factor; the CLI keeps the token in its profile (0600) and sends it as `Authorization: Bearer`.
 import type { Command } from 'commander';
 import { isTwofoldApiError } from '../client/twofold-api-error.js';
-import { CliError, addClientOptions, resolveEndpoint, runCommand, type ClientOptions } from './client-context.js';
-import { credentialsPath, loadCredentialsFile } from './credentials-file.js';
+import { clientAction } from './client-action.js';
+import {
+  CliError,
+  USER_AGENT,
+  checkEndpoint,
+  newClient,
+  resolveEndpoint,
+  type ClientOptions,
+} from './client-context.js';
+import { credentialsPath, loadProfile, profileName, saveProfile } from './credentials-file.js';
 import { openBrowser, startSpinner, terminalQr } from './login-terminal.js';
 import { writeLine } from './output.js';
-import { profileName, readProfileToken, saveProfileToken } from './profile-token.js';
 
 interface LoginOptions extends ClientOptions {
   /** commander turns --no-browser into browser: false. */
   browser?: boolean;
 }
-
-const USER_AGENT = 'twofold-cli/0.1.0';
 
 /** One line for the grant's refusals; others go to the common description. */
 function grantFailure(e: unknown): never {
@@ -30,10 +35,18 @@ function grantFailure(e: unknown): never {
   throw e;
 }
 
-async function loginAction(opts: LoginOptions): Promise<void> {
-  const endpoint = resolveEndpoint(opts.endpoint, process.env);
+/** The profile (--profile, TWOFOLD_PROFILE, DEFAULT), its file and saved values, and the endpoint to use. */
+async function target(opts: ClientOptions) {
+  if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint, '--endpoint'); // a usage mistake first
   const profile = profileName(opts.profile, process.env);
-  const { startDeviceLogin, pollDeviceLogin, TwofoldClient } = await import('../client/twofold-client.js');
+  const path = credentialsPath();
+  const saved = await loadProfile(path, profile);
+  return { profile, path, saved, endpoint: resolveEndpoint(opts.endpoint, process.env, saved?.endpoint) };
+}
+
+async function loginAction(opts: LoginOptions): Promise<void> {
+  const { profile, path, endpoint } = await target(opts);
+  const { startDeviceLogin, pollDeviceLogin } = await import('../client/twofold-client.js');
   const base = { endpoint, userAgent: USER_AGENT };
   const grant = await startDeviceLogin(base).catch(grantFailure);
   const err = process.stderr;
@@ -54,28 +67,24 @@ async function loginAction(opts: LoginOptions): Promise<void> {
     spinner.stop();
     process.off('SIGINT', onSigint);
   }
-  const path = credentialsPath();
-  await saveProfileToken(path, profile, token);
-  const me = await new TwofoldClient({ endpoint, bearer: token, userAgent: USER_AGENT }).me();
+  // The endpoint is kept with the token (as `configure` keeps it with a key): later commands need no --endpoint.
+  await saveProfile(path, profile, { token, endpoint });
+  const me = await (await newClient(endpoint, { bearer: token })).me();
   writeLine(`Signed in as ${me.email}; the token is kept in profile "${profile}" of ${path}.`);
 }
 
 async function logoutAction(opts: ClientOptions): Promise<void> {
-  const endpoint = resolveEndpoint(opts.endpoint, process.env);
-  const profile = profileName(opts.profile, process.env);
-  const path = credentialsPath();
-  const text = await loadCredentialsFile(path);
-  const token = text === null ? undefined : readProfileToken(text, profile);
+  const { profile, path, saved, endpoint } = await target(opts);
+  const token = saved?.token;
   if (!token) throw new CliError(`profile "${profile}" is not signed in with \`twofold login\`; nothing to do`);
-  const { TwofoldClient } = await import('../client/twofold-client.js');
   let ended = true;
   try {
-    await new TwofoldClient({ endpoint, bearer: token, userAgent: USER_AGENT }).logout();
+    await (await newClient(endpoint, { bearer: token })).logout();
   } catch (e) {
     if (!isTwofoldApiError(e) || e.status !== 0) throw e;
     ended = false; // The token is removed all the same; the session then ends at its idle expiry.
   }
-  await saveProfileToken(path, profile, null);
+  await saveProfile(path, profile, { token: null });
   writeLine(`Signed out; the token was removed from profile "${profile}".`);
   if (!ended)
     process.stderr.write(
@@ -84,13 +93,13 @@ async function logoutAction(opts: ClientOptions): Promise<void> {
 }
 
 export function registerLoginCommands(program: Command): void {
-  addClientOptions(
-    program
-      .command('login')
-      .description('sign in through the browser (OAuth device grant); works with two-factor authentication')
-      .option('--no-browser', 'do not open a browser; print the link and the code only'),
-  ).action(async (opts: LoginOptions) => runCommand({ what: 'login' }, () => loginAction(opts)));
-  addClientOptions(
-    program.command('logout').description('end the session of `twofold login` and remove its token from the profile'),
-  ).action(async (opts: ClientOptions) => runCommand({ what: 'logout' }, () => logoutAction(opts)));
+  program
+    .command('login')
+    .description('sign in through the browser (OAuth device grant); works with two-factor authentication')
+    .option('--no-browser', 'do not open a browser; print the link and the code only')
+    .action(clientAction('login', async (ctx) => loginAction(ctx.opts)));
+  program
+    .command('logout')
+    .description('end the session of `twofold login` and remove its token from the profile')
+    .action(clientAction('logout', async (ctx) => logoutAction(ctx.opts)));
 }

@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import 'dotenv/config';
 import { ConfigError, loadConfig } from '../runtime/config.js';
+import { StartupError } from '../runtime/startup-error.js';
 // The server, database drivers and migrations load inside the actions that need them, so client
 // commands (whoami, access-keys…) start fast.
 
@@ -29,6 +30,10 @@ export function registerServerCommands(program: Command): void {
       } catch (e) {
         if (e instanceof ConfigError) {
           process.stderr.write(`twofold: configuration error: ${e.message}\n`);
+          process.exit(1);
+        }
+        if (e instanceof StartupError) {
+          process.stderr.write(`twofold: cannot start: ${e.message}\n`);
           process.exit(1);
         }
         const code = (e as { code?: string }).code;

@@ -1,5 +1,6 @@
 // Configuration, parsed once at start from the environment (and .env) into a frozen object.
 // A bad value stops start-up with one line naming the variable; nothing falls back silently.
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkIssuerUrl } from '../core/oidc-issuer.js';
 
@@ -31,11 +32,24 @@ const httpUrl = z
   .url()
   .refine((u) => /^https?:\/\//.test(u), 'must be an http(s) URL');
 const optionalString = z.string().min(1).optional();
+const port = z
+  .string()
+  .regex(/^\d{1,5}$/, 'must be a port number (0 to 65535)')
+  .transform(Number)
+  .refine((n) => n <= 65535, 'must be a port number (0 to 65535)');
+/** Where to listen: a name or an address, never `host:port` (the port is PORT's). */
+const host = z
+  .string()
+  .min(1)
+  .refine(
+    (h) => isIP(h) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(h),
+    'must be a host name or an IP address, without a port (set the port with PORT)',
+  );
 
 const schema = z.object({
   NODE_ENV: z.string().default('development'),
-  PORT: int(0, 65535).default(8080),
-  HOST: z.string().min(1).default('127.0.0.1'),
+  PORT: port.default(8080),
+  HOST: host.default('127.0.0.1'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   TWOFOLD_PUBLIC_URL: httpUrl.optional(),
   TWOFOLD_DATA_DIR: z.string().min(1).default('./data'),
@@ -101,6 +115,9 @@ const schema = z.object({
 });
 
 type Raw = z.infer<typeof schema>;
+
+/** Every environment variable the configuration reads (docs/ must describe each one). */
+export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
 
 export interface Config {
   env: string;

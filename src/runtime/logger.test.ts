@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import { createLogger } from './logger.js';
+import { createLogger, usePrettyLogs } from './logger.js';
 
 function capture() {
   const lines: Record<string, unknown>[] = [];
@@ -50,4 +50,28 @@ test('passwords, tokens, secrets, recovery codes and credentials headers are red
   ]) {
     assert.equal(text.includes(secret), false, `${secret} leaked: ${text}`);
   }
+});
+
+test('pretty lines only for a terminal outside production; JSON when piped or in production', () => {
+  assert.equal(usePrettyLogs({ isTTY: true, production: false }), true);
+  assert.equal(usePrettyLogs({ isTTY: true, production: true }), false);
+  assert.equal(usePrettyLogs({ isTTY: false, production: false }), false);
+  assert.equal(usePrettyLogs({ isTTY: undefined, production: false }), false);
+});
+
+test('pretty-printed lines keep the problem code and redact the secrets as JSON does', () => {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer, _enc, done) {
+      text += chunk.toString('utf8');
+      done();
+    },
+  });
+  const logger = createLogger({ logLevel: 'info' }, stream, { pretty: true });
+  logger.info({ code: 'invalid_code', password: 'hunter2hunter2', body: { token: 'tok-abc' } }, 'request refused');
+  assert.match(text, /INFO.*request refused/);
+  assert.match(text, /code: "invalid_code"/);
+  assert.doesNotMatch(text, /hunter2hunter2|tok-abc/);
+  assert.match(text, /\[redacted\]/);
+  assert.throws(() => JSON.parse(text.split('\n')[0]!), 'not JSON');
 });

@@ -9,6 +9,7 @@ import type { Runtime } from './container.js';
 import { authPlugin, type SignatureAuthenticator } from './plugins/auth.js';
 import { registerCsrf } from './plugins/csrf.js';
 import { registerSecurityHeaders } from './plugins/security-headers.js';
+import { registerApiDocs } from './plugins/api-docs.js';
 import { registerMetrics } from './plugins/metrics.js';
 import { registerProblemHandler, sendProblem, toAppError } from './plugins/problem.js';
 import { cookieSecrets } from './oauth-cookie.js';
@@ -27,6 +28,7 @@ import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
 import { deviceApprovalRoutes } from './routes/device-approval-routes.js';
+import { devOutboxRoutes } from './routes/dev-outbox-routes.js';
 
 export { BODY_LIMIT };
 
@@ -93,6 +95,7 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   registerSecurityHeaders(app, config.secure);
   registerCsrf(app, config.publicUrl, config.secure, config.loopbackAliases);
   const metrics = registerMetrics(app);
+  await registerApiDocs(app);
   await app.register(authPlugin, {
     services: runtime.services,
     secure: config.secure,
@@ -128,8 +131,10 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     storage: runtime.storage,
     metrics,
     isDraining: () => draining,
+    schemaProblem: () => runtime.schemaProblem(),
     metricsToken: config.metricsToken,
   });
-  await app.register(portalRoutes);
+  if (runtime.outbox) await app.register(devOutboxRoutes, { outbox: runtime.outbox });
+  await app.register(portalRoutes, { devOutbox: runtime.outbox !== null });
   return { app, startDraining: () => void (draining = true) };
 }

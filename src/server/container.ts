@@ -1,10 +1,12 @@
 // The composition root: turns the parsed config into live adapters and services.
+import { sql } from 'kysely';
 import type pino from 'pino';
 import { Argon2Hasher } from '../adapters/argon2-hasher.js';
 import { loadCommonPasswords } from '../adapters/common-passwords.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
 import { qrSvgRenderer } from '../adapters/qr-svg.js';
 import { LogMailer } from '../adapters/mail/log-mailer.js';
+import { DevOutbox, OutboxMailer, OutboxSmsSender, devOutboxEnabled } from '../adapters/outbox/dev-outbox.js';
 import { MemoryRateLimitStore } from '../adapters/ratelimit/memory-store.js';
 import type { Keyring } from '../core/envelope.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
@@ -17,6 +19,9 @@ import { createSmsSender } from './sms-sender-factory.js';
 import { createServices, type Services } from '../services/services.js';
 import { openDatabase, type DatabaseHandle } from '../storage/database.js';
 import { migrateToLatest } from '../storage/migrate.js';
+import { checkSchema, describeSchema } from '../storage/schema-version.js';
+import { StartupError } from '../runtime/startup-error.js';
+import { connectionRefusal } from '../runtime/preflight.js';
 import { createStorage } from '../storage/storage.js';
 import { DatabaseRateLimitStore } from '../storage/database-rate-limit-store.js';
 import type { Config } from '../runtime/config.js';
@@ -30,6 +35,10 @@ export interface Runtime {
   limits: RateLimitStore;
   keyring: Keyring;
   services: Services;
+  /** Why the schema is missing or behind this build (for /readyz), or null when it is not. */
+  schemaProblem(): Promise<string | null>;
+  /** The development outbox behind /dev/outbox, or null (production, or real mail or SMS). */
+  outbox: DevOutbox | null;
   close(): Promise<void>;
 }
 
@@ -48,14 +57,27 @@ export async function createRuntime(
   logger: pino.Logger,
   overrides: RuntimeOverrides = {},
 ): Promise<Runtime> {
-  const keyring = resolveKeyring(config, logger);
   const clock = overrides.clock ?? systemClock;
+  // The database first, then the key file: a server that cannot reach its database leaves no key.
   const db = openDatabase(config.databaseUrl, { logger });
+  let keyring: Keyring;
   try {
+    if (db.dialect === 'postgres') {
+      await sql`select 1`.execute(db.db).catch((e: unknown) => {
+        throw connectionRefusal(config.databaseUrl, e);
+      });
+    }
+    // A schema newer than the code is refused either way (a downgrade would run old queries on it);
+    // one missing or behind is migrated, or refused when migrations are the operator's step.
+    const verdict = await checkSchema(db);
+    if (verdict.state === 'ahead' || (!config.autoMigrate && verdict.state !== 'current')) {
+      throw new StartupError(describeSchema(verdict)!);
+    }
     if (config.autoMigrate) {
       const report = await migrateToLatest(db);
       if (report.applied.length) logger.info({ applied: report.applied }, 'database migrated');
     }
+    keyring = resolveKeyring(config, logger);
   } catch (e) {
     await db.close();
     throw e;
@@ -72,7 +94,15 @@ export async function createRuntime(
       : db.dialect === 'postgres'
         ? new DatabaseRateLimitStore(db.db, clock)
         : new MemoryRateLimitStore(clock));
-  const mailer =
+  const outbox = devOutboxEnabled({
+    production: config.production,
+    mailUrl: config.mail.url,
+    smsProvider: config.sms.provider,
+    host: config.host,
+  })
+    ? new DevOutbox(clock)
+    : null;
+  const baseMailer =
     overrides.mailer ??
     (config.mail.url
       ? new (await import('../adapters/mail/smtp-mailer.js')).SmtpMailer({
@@ -80,6 +110,8 @@ export async function createRuntime(
           from: config.mail.from,
         })
       : new LogMailer(logger, { redactLinks: config.production }));
+  const mailer = outbox ? new OutboxMailer(baseMailer, outbox) : baseMailer;
+  const sms = overrides.sms ?? createSmsSender(config, logger);
   commonPasswords ??= loadCommonPasswords();
   const hasher = overrides.hasher ?? new Argon2Hasher();
   if (hasher instanceof Argon2Hasher) {
@@ -98,7 +130,7 @@ export async function createRuntime(
     commonPasswords,
     keyring,
     qr: qrSvgRenderer,
-    sms: overrides.sms ?? createSmsSender(config, logger),
+    sms: outbox ? new OutboxSmsSender(sms, outbox) : sms,
     // Signature hashes for the replay guard: in Redis when configured (shared, with TTL), else in
     // the database, so that instances sharing one database still refuse each other's replays.
     replays: config.redisUrl
@@ -139,6 +171,13 @@ export async function createRuntime(
     limits,
     keyring,
     services,
+    // A newer schema is not a readiness problem: in a rolling deploy the first new instance
+    // migrates while the old ones still serve, and they must not all drop out at once.
+    schemaProblem: async () => {
+      const verdict = await checkSchema(db);
+      return verdict.state === 'ahead' ? null : describeSchema(verdict);
+    },
+    outbox,
     close: async () => {
       await limits.close();
       await storage.close();

@@ -1,14 +1,33 @@
-// `twofold serve`: start, listen, and shut down gracefully on SIGTERM/SIGINT (finish in-flight
-// requests within 10 s, then close the pools).
+// `twofold serve`: check what can be checked before touching the disk (the SQLite folder, the
+// port), take the embedded database's lock, start, listen, and shut down gracefully on
+// SIGTERM/SIGINT (finish in-flight requests within 10 s, then close the pools, release the lock).
 import { buildApp } from './app.js';
 import type { Config } from '../runtime/config.js';
 import { createRuntime } from './container.js';
 import { createLogger } from '../runtime/logger.js';
+import { acquireInstanceLock, type InstanceLock } from '../runtime/instance-lock.js';
+import { checkPortFree, checkSqliteFolder, productionWarnings, sqliteFile } from '../runtime/preflight.js';
+import { ensurePrivateDir } from '../storage/private-files.js';
+import { dirname } from 'node:path';
 
 const DRAIN_MS = 10_000;
 
+/** The lock beside the embedded database (none for PostgreSQL), released however the process ends. */
+function lockDatabase(config: Readonly<Config>, logger: ReturnType<typeof createLogger>): InstanceLock | null {
+  const file = sqliteFile(config.databaseUrl);
+  if (file === null) return null;
+  ensurePrivateDir(dirname(file));
+  const lock = acquireInstanceLock(file, logger);
+  process.once('exit', () => lock.release());
+  return lock;
+}
+
 export async function serve(config: Readonly<Config>): Promise<void> {
   const logger = createLogger(config);
+  checkSqliteFolder(config);
+  await checkPortFree(config);
+  const lock = lockDatabase(config, logger);
+  for (const warning of productionWarnings(config)) logger.warn(warning);
   const runtime = await createRuntime(config, logger);
   const { app, startDraining } = await buildApp(runtime, {
     logRequests: config.logLevel === 'debug' || config.logLevel === 'trace',
@@ -34,6 +53,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     try {
       await app.close();
       await runtime.close();
+      lock?.release();
       logger.info('stopped');
       process.exit(0);
     } catch (err) {

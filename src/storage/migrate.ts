@@ -27,6 +27,10 @@ const STEPS: Record<string, Step> = {
   '010-device-grant': m010,
 };
 
+/** Every migration this build knows, in order (the schema it expects). */
+export const MIGRATION_NAMES: readonly string[] = Object.keys(STEPS);
+export const MIGRATION_TABLE = 'twofold_migrations';
+
 class CodeMigrationProvider implements MigrationProvider {
   constructor(private readonly dialect: Dialect) {}
   async getMigrations(): Promise<Record<string, Migration>> {
@@ -52,7 +56,7 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
   const migrator = new Migrator({
     db: handle.db,
     provider: new CodeMigrationProvider(handle.dialect),
-    migrationTableName: 'twofold_migrations',
+    migrationTableName: MIGRATION_TABLE,
     migrationLockTableName: 'twofold_migrations_lock',
     ...(schema ? { migrationTableSchema: schema } : {}),
   });

@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { pollDeviceLogin, startDeviceLogin, type PollOptions } from '../../src/client/twofold-client.js';
 import { TwofoldApiError } from '../../src/client/twofold-api-error.js';
-import { setProfileToken, readProfileToken } from '../../src/cli/profile-token.js';
+import { readProfile, setProfile } from '../../src/cli/credentials-ini.js';
 import { withHarness, type Harness } from '../helpers/harness.js';
 import { bearer, webUser } from '../http/http-helpers.js';
 import { decide } from './support.js';
@@ -74,12 +74,14 @@ test('an AbortSignal stops the polling; a denial is access_denied', () =>
 
 test('the profile token is written into its profile and removed again, every other line kept', () => {
   const file = '# mine\n[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID=AAAAAAAAAAAAAAAAAAAA\n\n[work]\nX=1\n';
-  const withToken = setProfileToken(file, 'work', 'tok-work');
-  assert.equal(readProfileToken(withToken, 'work'), 'tok-work');
-  assert.equal(readProfileToken(withToken, 'DEFAULT'), undefined);
-  const both = setProfileToken(withToken, 'default', 'tok-default');
-  assert.equal(readProfileToken(both, 'DEFAULT'), 'tok-default');
-  assert.equal(setProfileToken(setProfileToken(both, 'work', null), 'DEFAULT', null), file);
-  assert.equal(readProfileToken(setProfileToken('', 'DEFAULT', 't'), 'DEFAULT'), 't');
-  assert.equal(readProfileToken(setProfileToken('', 'other', 't'), 'other'), 't');
+  const token = (text: string, profile: string) => readProfile(text, profile)?.token;
+  const withToken = setProfile(file, 'work', { token: 'tok-work' });
+  assert.equal(token(withToken, 'work'), 'tok-work');
+  assert.equal(token(withToken, 'DEFAULT'), undefined);
+  assert.equal(readProfile(withToken, 'DEFAULT')?.keyId, 'AAAAAAAAAAAAAAAAAAAA');
+  const both = setProfile(withToken, 'default', { token: 'tok-default' });
+  assert.equal(token(both, 'DEFAULT'), 'tok-default');
+  assert.equal(setProfile(setProfile(both, 'work', { token: null }), 'DEFAULT', { token: null }), file);
+  assert.equal(token(setProfile('', 'DEFAULT', { token: 't' }), 'DEFAULT'), 't');
+  assert.equal(token(setProfile('', 'other', { token: 't' }), 'other'), 't');
 });

@@ -2,7 +2,9 @@
 // and caching rules — what an operator and a load balancer rely on.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { sql } from 'kysely';
 import { buildApp } from '../../src/server/app.js';
+import { MIGRATION_NAMES } from '../../src/storage/migrate.js';
 import { withHarness } from '../helpers/harness.js';
 import { PASSWORD, appUser, assertProblem, login } from './http-helpers.js';
 import { CONTRACT_V1 } from '../helpers/contract-routes.js';
@@ -36,6 +38,25 @@ test('/readyz is 200 while the database answers and 503 problem+json once it doe
       200,
       'liveness does not depend on the database',
     );
+  }));
+
+test('/readyz is 503 naming `twofold migrate` while the schema is older than the code (issue 14), 200 once it is recorded, and 200 on a newer one', () =>
+  withHarness(async (h) => {
+    const last = MIGRATION_NAMES.at(-1)!;
+    await sql`delete from twofold_migrations where name = ${last}`.execute(h.runtime.db.db);
+    const r = await h.inject({ method: 'GET', url: '/readyz' });
+    assertProblem(r, 503, 'service_unavailable');
+    assert.match(r.json().detail, new RegExp(`older than this version.*${last}.*run \`twofold migrate\``));
+    // What `twofold migrate` records once the step ran (the step itself is in place here).
+    await sql`insert into twofold_migrations (name, timestamp) values (${last}, ${new Date().toISOString()})`.execute(
+      h.runtime.db.db,
+    );
+    assert.equal((await h.inject({ method: 'GET', url: '/readyz' })).statusCode, 200);
+    // Migrated by a newer instance of a rolling deploy: this one keeps serving until replaced.
+    await sql`insert into twofold_migrations (name, timestamp) values ('999-next-version', ${new Date().toISOString()})`.execute(
+      h.runtime.db.db,
+    );
+    assert.equal((await h.inject({ method: 'GET', url: '/readyz' })).statusCode, 200, 'a newer schema keeps it ready');
   }));
 
 test('/readyz is 503 while the instance drains for shutdown, so the load balancer stops sending traffic', () =>

@@ -5,152 +5,29 @@
 // codes: a bad secret, no credentials, a server that is down, a usage mistake.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
-import { LISTENING, freePort, outputLine } from '../cluster/processes.js';
-import { tmpdir } from 'node:os';
+import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { markVerifiedInDatabase } from '../helpers/verify-email.js';
+import { freePort } from '../cluster/processes.js';
+import { PASSWORD, oneLine, startCliServer, type CliServer, type Run } from './cli-support.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const MAIN = join(ROOT, 'src', 'cli', 'main.ts');
-/** tsx resolved from here: the children run in temporary directories, where `--import tsx` would not resolve. */
-const TSX = import.meta.resolve('tsx');
-const PASSWORD = 'correct horse battery staple';
 const EMAIL = 'cli-user@example.com';
-
-/** The parent's environment without anything Twofold (a developer's own keys must not leak in). */
-const BASE_ENV = Object.fromEntries(
-  Object.entries(process.env).filter(([k]) => !/^(TWOFOLD_|R3_|NODE_TEST)/.test(k) && k !== 'PORT'),
-);
-
+let cli: CliServer;
 let home = '';
 let dataDir = '';
 let endpoint = '';
-let server: ChildProcess | undefined;
-let serverLog = '';
-const children = new Set<ChildProcess>();
 let key = { id: '', secret: '' };
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** At most two CLI children at a time: each start-up is CPU-heavy, and more would only thrash. */
-let running = 0;
-const waiting: (() => void)[] = [];
-async function slot<T>(fn: () => Promise<T>): Promise<T> {
-  if (running >= 2) await new Promise<void>((resolve) => waiting.push(resolve));
-  running++;
-  try {
-    return await fn();
-  } finally {
-    running--;
-    waiting.shift()?.();
-  }
-}
-
-function twofold(
-  args: string[],
-  opts: { env?: Record<string, string>; input?: string; home?: string } = {},
-): Promise<Run> {
-  return slot(() => runOnce(args, opts));
-}
-
-function runOnce(args: string[], opts: { env?: Record<string, string>; input?: string; home?: string }): Promise<Run> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', TSX, MAIN, ...args], {
-      cwd: home,
-      env: { ...BASE_ENV, HOME: opts.home ?? home, TWOFOLD_URL: endpoint, ...opts.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
-    children.add(child);
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), 120_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      children.delete(child);
-      resolve({ code, stdout, stderr });
-    });
-    child.stdin.end(opts.input ?? '');
-  });
-}
-
-async function api(
-  method: string,
-  path: string,
-  body?: unknown,
-  token?: string,
-): Promise<{ status: number; json: Record<string, unknown> }> {
-  const r = await fetch(`${endpoint}${path}`, {
-    method,
-    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: r.status, json: (await r.json()) as Record<string, unknown> };
-}
-
-/** Exactly one line on stderr. */
-function oneLine(r: Run): string {
-  const lines = r.stderr.split('\n').filter((l) => l !== '');
-  assert.equal(lines.length, 1, `one line on stderr, got: ${r.stderr}`);
-  assert.doesNotMatch(r.stderr, /\bat .*\.(ts|js):\d+/, 'no stack trace');
-  return lines[0] ?? '';
-}
+const twofold: CliServer['twofold'] = (args, opts) => cli.twofold(args, opts);
 
 before(async () => {
-  home = await mkdtemp(join(tmpdir(), 'twofold-cli-home-'));
-  dataDir = await mkdtemp(join(tmpdir(), 'twofold-cli-data-'));
-  const port = await freePort();
-  endpoint = `http://127.0.0.1:${port}`;
-  server = spawn(process.execPath, ['--import', TSX, MAIN, 'serve'], {
-    cwd: dataDir,
-    env: {
-      ...BASE_ENV,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      TWOFOLD_DATA_DIR: dataDir,
-      LOG_LEVEL: 'info',
-      HOME: home,
-      TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  server.stdout?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  server.stderr?.on('data', (d: Buffer) => (serverLog += d.toString()));
-  await outputLine({ child: server }, LISTENING, 'the server listening', 60_000);
-  const signup = await api('POST', '/v1/auth/signup', { email: EMAIL, password: PASSWORD, client: 'app' });
-  assert.equal(signup.status, 201);
-  // Its mails go to a log this test does not read: the mailbox is proven in its database.
-  await markVerifiedInDatabase(`sqlite:${join(dataDir, 'twofold.db')}`, EMAIL);
-  const created = await api('POST', '/v1/me/access-keys', { password: PASSWORD }, String(signup.json.token));
-  assert.equal(created.status, 201);
-  key = { id: String(created.json.id), secret: String(created.json.secret) };
+  cli = await startCliServer(EMAIL);
+  ({ home, dataDir, endpoint, key } = cli);
 });
 
-after(async () => {
-  for (const c of children) c.kill('SIGKILL');
-  if (server && server.exitCode === null) {
-    const exited = new Promise((r) => server?.once('exit', r));
-    server.kill('SIGTERM');
-    const timer = setTimeout(() => server?.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(timer);
-  }
-  await rm(home, { recursive: true, force: true });
-  await rm(dataDir, { recursive: true, force: true });
-});
+after(() => cli.stop());
 
-test('configure writes ~/.twofold/credentials (0600 in a 0700 directory) under [DEFAULT]', async () => {
-  const r = await twofold(['configure', '--access-key-id', key.id, '--secret-access-key', key.secret]);
+test('configure writes ~/.twofold/credentials (0600 in a 0700 directory) under [DEFAULT], secret from stdin', async () => {
+  const r = await twofold(['configure', '--access-key-id', key.id], { input: `${key.secret}\n` });
   assert.equal(r.code, 0, r.stderr);
   const path = join(home, '.twofold', 'credentials');
   assert.match(r.stdout, new RegExp(`Saved access key ${key.id}`));
@@ -158,7 +35,7 @@ test('configure writes ~/.twofold/credentials (0600 in a 0700 directory) under [
   assert.equal((await stat(join(home, '.twofold'))).mode & 0o777, 0o700);
   assert.equal(
     await readFile(path, 'utf8'),
-    `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID=${key.id}\nTWOFOLD_SECRET_ACCESS_KEY=${key.secret}\n`,
+    `[DEFAULT]\nTWOFOLD_ACCESS_KEY_ID=${key.id}\nTWOFOLD_SECRET_ACCESS_KEY=${key.secret}\nTWOFOLD_URL=${endpoint}\n`,
   );
 });
 
@@ -254,10 +131,8 @@ test('access-keys create --password-stdin prints the new pair once; a profile ho
   assert.equal(Buffer.from(secret, 'base64').length, 30);
   assert.match(r.stderr, /only time the secret/);
 
-  assert.equal(
-    (await twofold(['configure', '--profile', 'ci', '--access-key-id', id, '--secret-access-key', secret])).code,
-    0,
-  );
+  const saved = await twofold(['configure', '--profile', 'ci'], { input: r.stdout }); // the printed lines, piped
+  assert.equal(saved.code, 0, saved.stderr);
   const file = await readFile(join(home, '.twofold', 'credentials'), 'utf8');
   assert.match(file, /^\[DEFAULT\]\n/);
   assert.match(file, new RegExp(`\n\\[ci\\]\nTWOFOLD_ACCESS_KEY_ID=${id}\n`));
@@ -271,14 +146,14 @@ test('access-keys create --password-stdin prints the new pair once; a profile ho
   assert.equal(refused.code, 1);
   assert.match(oneLine(refused), /disabled/);
   assert.equal(JSON.parse(on.stdout).enabled, true);
-  const del = await twofold(['access-keys', 'delete', id, '--json']);
+  const del = await twofold(['access-keys', 'delete', id, '--json', '--yes']);
   assert.deepEqual(JSON.parse(del.stdout), { id, deleted: true });
-  const gone = await twofold(['access-keys', 'delete', id]);
+  const gone = await twofold(['access-keys', 'delete', id, '-y']);
   assert.equal(gone.code, 1);
   assert.match(oneLine(gone), /no access key/);
 });
 
-test('sessions list and end; events --limit 3', async () => {
+test('sessions list and end; events --limit 3 shows ids and pages with --before', async () => {
   const [s, table] = await Promise.all([twofold(['sessions', 'list', '--json']), twofold(['sessions', 'list'])]);
   assert.equal(s.code, 0, s.stderr);
   const sessions = JSON.parse(s.stdout) as { id: string }[];
@@ -294,8 +169,16 @@ test('sessions list and end; events --limit 3', async () => {
   assert.deepEqual(JSON.parse(after.stdout), []);
   assert.equal(ev.code, 0, ev.stderr);
   const lines = ev.stdout.trimEnd().split('\n');
-  assert.match(lines[0] ?? '', /^AT\s+TYPE\s+IP\s+DETAILS$/);
+  assert.match(lines[0] ?? '', /^ID\s+AT\s+TYPE\s+IP\s+DETAILS$/);
   assert.equal(lines.length, 4, ev.stdout);
+  // A full page says how to get the next one, by the ID column's last id.
+  const lastId = /^(\d+)\s/.exec(lines[3] ?? '')?.[1];
+  assert.equal(ev.stderr, `twofold: older events: twofold events --before ${lastId}\n`);
+  const older = await twofold(['events', '--before', lastId ?? '', '--json']);
+  assert.ok(
+    (JSON.parse(older.stdout) as { id: number }[]).every((e) => e.id < Number(lastId)),
+    older.stdout,
+  );
   const events = JSON.parse(j.stdout) as { type: string }[];
   assert.equal(events.length, 3);
   assert.equal(events[0]?.type, 'session.ended');

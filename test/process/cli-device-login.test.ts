@@ -73,7 +73,7 @@ after(async () => {
   await rm(dataDir, { recursive: true, force: true });
 });
 
-test('login --no-browser: approved through the API, the CLI keeps the token (0600), whoami uses it, logout ends it', async () => {
+test('login --no-browser: approved through the API, the CLI keeps the token and endpoint (0600), whoami uses them, logout ends it', async () => {
   const { p, code } = await startLogin();
   assert.match(p.out.text, new RegExp(`${server.url}/device`));
   const seen = await api('GET', `/v1/me/device/${code}`);
@@ -86,18 +86,22 @@ test('login --no-browser: approved through the API, the CLI keeps the token (060
   assert.match(p.out.text, /[▀▄█]/, 'a QR code drawn in the terminal');
   const file = join(home, '.twofold', 'credentials');
   assert.equal((await stat(file)).mode & 0o777, 0o600);
-  assert.match(await readFile(file, 'utf8'), /^TWOFOLD_TOKEN=[A-Za-z0-9_-]{43}$/m);
+  const saved = await readFile(file, 'utf8');
+  assert.match(saved, /^TWOFOLD_TOKEN=[A-Za-z0-9_-]{43}$/m);
+  assert.ok(saved.includes(`\nTWOFOLD_URL=${server.url}\n`), 'the endpoint is kept with the token');
 
-  const who = await runCli(['whoami', '--endpoint', server.url], { HOME: home }, home);
+  // No --endpoint from here on: the profile's saved endpoint is used.
+  const who = await runCli(['whoami'], { HOME: home }, home);
   assert.equal(who.code, 0, who.output);
   assert.match(who.output, new RegExp(`^${EMAIL}$`, 'm'));
   assert.match(who.output, /a sign-in token from `twofold login`/);
   const sessions = (await api('GET', '/v1/me/sessions')).json as unknown as { client: string }[];
   assert.equal(sessions.filter((s) => s.client === 'cli').length, 1);
 
-  const out = await runCli(['logout', '--endpoint', server.url], { HOME: home }, home);
+  const out = await runCli(['logout'], { HOME: home }, home);
   assert.equal(out.code, 0, out.output);
   assert.doesNotMatch(await readFile(file, 'utf8'), /TWOFOLD_TOKEN/);
+  assert.equal((await stat(file)).mode & 0o777, 0o600);
   const after = (await api('GET', '/v1/me/sessions')).json as unknown as { client: string }[];
   assert.equal(after.filter((s) => s.client === 'cli').length, 0, 'the session ended on the server');
 });

@@ -1,6 +1,6 @@
 // The real program, as an operator runs it: `twofold serve` on a fresh data directory (SQLite and a
 // generated key file), over real HTTP, stopped by SIGTERM; bad configuration; `--help`; `migrate`.
-// Needs the build (`npm test` runs `npm run build` first).
+// Needs the build (`npm install` builds it; `npm test` rebuilds it when a source is newer).
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -72,7 +72,7 @@ describe('the twofold program', () => {
   before(() => {
     assert.ok(
       existsSync(join(ROOT, 'dist', 'cli', 'main.js')),
-      'dist/ is missing: run `npm run build` (npm test does it first)',
+      'dist/ is missing: run `npm run build` (npm install and npm test build it)',
     );
   });
   after(() => {

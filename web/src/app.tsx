@@ -9,6 +9,7 @@ import { VerifyEmailPage } from './auth/verify-email-page';
 import { AuthShell } from './auth/auth-shell';
 import { DevicePage } from './device/device-page';
 import { afterSignIn } from './lib/return-to';
+import { OutboxPage } from './dev/outbox-page';
 import { navigate, usePath, useSearch, Link } from './router';
 import { SessionProvider, useSession } from './session';
 import { Button } from './ui/button';
@@ -65,6 +66,7 @@ function Routes() {
   if (path === '/reset-password') return <ResetPasswordPage />;
   if (path === '/verify-email') return <VerifyEmailPage />; // signed in or not: the link works in any browser
   if (path === '/device') return <DevicePage />; // asks to sign in first when needed
+  if (path === '/dev/outbox') return <OutboxPage />; // the server answers this page only while it keeps an outbox
   if (path === '/account' || path.startsWith('/account/')) {
     if (!signedIn) return <Redirect to="/login" />;
     if (path === '/account') return <Redirect to="/account/two-factor" />;

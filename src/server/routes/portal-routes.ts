@@ -42,7 +42,14 @@ function wantsHtml(req: FastifyRequest): boolean {
   return typeof accept === 'string' && accept.includes('text/html');
 }
 
-export async function portalRoutes(app: FastifyInstance, opts: { root?: string | null } = {}): Promise<void> {
+export async function portalRoutes(
+  app: FastifyInstance,
+  opts: {
+    root?: string | null;
+    /** Serve the /dev/outbox page too (the development outbox is on). */
+    devOutbox?: boolean;
+  } = {},
+): Promise<void> {
   const root = opts.root === undefined ? findPortalRoot() : opts.root;
   if (!root) {
     app.get('/', { schema: { hide: true } }, async (_req, reply) => reply.type('text/html; charset=utf-8').send(PAGE));
@@ -67,7 +74,7 @@ export async function portalRoutes(app: FastifyInstance, opts: { root?: string |
 
   const sendApp = (reply: FastifyReply, status: number) =>
     reply.status(status).header('cache-control', 'no-cache').sendFile('index.html', { cacheControl: false });
-  for (const path of APP_ROUTES) {
+  for (const path of opts.devOutbox ? [...APP_ROUTES, '/dev/outbox'] : APP_ROUTES) {
     app.get(path, { schema: { hide: true } }, async (_req, reply) => sendApp(reply, 200));
   }
   app.get('/*', { schema: { hide: true } }, async (req, reply) => {

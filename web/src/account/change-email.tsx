@@ -8,6 +8,7 @@ import { useUser } from '../session';
 import { Button } from '../ui/button';
 import { Field } from '../ui/field';
 import { Notice } from '../ui/notice';
+import { DevOutboxLink } from '../dev/dev-outbox';
 
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 
@@ -78,6 +79,7 @@ export function ChangeEmail() {
                 We sent a link to <strong className="break-anywhere">{sentTo}</strong>. Your email changes when you open
                 it.
               </p>
+              <DevOutboxLink what="mail" />
             </Notice>
           )}
         </div>

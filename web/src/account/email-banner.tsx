@@ -12,6 +12,7 @@ import { useSession, useUser } from '../session';
 import type { User } from '../types';
 import { Button } from '../ui/button';
 import { Notice } from '../ui/notice';
+import { DevOutboxLink } from '../dev/dev-outbox';
 
 /** Reads /v1/me again and keeps it; a failed read changes nothing (the banner stays). */
 export function useRecheckUser(): () => Promise<void> {
@@ -103,6 +104,7 @@ export function EmailBanner() {
         <p id="email-banner-result" className={shownError ? 'email-banner-error' : 'email-banner-ok'} role="status">
           {shownError ?? (sent ? `We sent a new link to ${user.email}. The earlier one no longer works.` : '')}
         </p>
+        <DevOutboxLink what="mail" />
       </Notice>
     </section>
   );

@@ -13,6 +13,7 @@ import { CodeField } from '../ui/field';
 import { Notice } from '../ui/notice';
 import { ResendButton } from '../ui/resend-button';
 import { StepHead, WizardFoot } from './turn-on-wizard';
+import { DevOutboxLink } from '../dev/dev-outbox';
 
 function svgDataUrl(svg: string): string {
   let binary = '';
@@ -168,6 +169,7 @@ export function SmsCodeStep({ setup, n, of, verb, onCancel, onRestart, onDone }:
         disabled={v.dead}
       />
       {!v.dead && <ResendButton {...resend} />}
+      <DevOutboxLink what="code" />
       <Foot
         verb={verb}
         busy={v.busy}

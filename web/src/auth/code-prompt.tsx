@@ -11,6 +11,7 @@ import { CodeField } from '../ui/field';
 import { ResendButton } from '../ui/resend-button';
 import { AuthShell } from './auth-shell';
 import { afterSignIn } from '../lib/return-to';
+import { DevOutboxLink } from '../dev/dev-outbox';
 
 const EXPIRED = 'This sign-in has expired. Sign in again.';
 
@@ -86,6 +87,7 @@ export function CodePrompt({
       </form>
       <div className="auth-secondary">
         {sms && !form.dead && <ResendButton {...resend} />}
+        {sms && <DevOutboxLink what="code" />}
         <Button variant="link" onClick={onRecover} disabled={form.dead}>
           Can’t access two-factor device
         </Button>

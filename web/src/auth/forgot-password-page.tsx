@@ -8,6 +8,7 @@ import { Button } from '../ui/button';
 import { Field } from '../ui/field';
 import { FocusHeading } from '../ui/page';
 import { AuthShell } from './auth-shell';
+import { DevOutboxLink } from '../dev/dev-outbox';
 
 export function ForgotPasswordPage() {
   const [email, setEmail] = useState('');
@@ -52,6 +53,7 @@ export function ForgotPasswordPage() {
             </Button>
             .
           </p>
+          <DevOutboxLink what="mail" />
         </div>
       </AuthShell>
     );
