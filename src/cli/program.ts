@@ -9,6 +9,7 @@ import { registerConfigureCommand } from './configure-command.js';
 import { registerBackupCommands } from './backup-command.js';
 import { registerCompletionCommand } from './completion.js';
 import { registerLoginCommands } from './login-command.js';
+import { registerAdminCommands } from './admin-command.js';
 import { addGlobalOptions } from './client-context.js';
 import { PACKAGE } from '../runtime/version.js';
 
@@ -32,6 +33,7 @@ export function buildProgram(): Command {
   registerClientCommands(program);
   registerAccessKeyCommands(program);
   registerCompletionCommand(program);
+  registerAdminCommands(program);
   // --help (and the completion) of the account commands list the global options they read.
   const showGlobals = (cmd: Command): void => {
     cmd.configureHelp({ showGlobalOptions: true });

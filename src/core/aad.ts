@@ -10,3 +10,5 @@ export const phoneAad = (userId: string) => `phone:${userId}`;
 export const setupAad = (setupId: string) => `mfa-setup:${setupId}`;
 /** access_keys.secret_enc: an access key's HMAC secret. */
 export const accessKeyAad = (keyId: string) => `access-key:${keyId}`;
+/** admin_keys.secret_enc: an admin access key's HMAC secret (never valid as a user key's). */
+export const adminKeyAad = (keyId: string) => `admin-key:${keyId}`;

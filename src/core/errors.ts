@@ -13,18 +13,24 @@ export const ERRORS = {
   invalid_credentials: { status: 401, title: 'Wrong email or password' },
   invalid_code: { status: 401, title: 'The code is not valid' },
   invalid_recovery_code: { status: 401, title: 'The recovery code is not valid' },
+  invalid_passkey: { status: 401, title: 'The passkey was not accepted' },
   invalid_signature: { status: 401, title: 'The request signature is not valid' },
   replayed_signature: { status: 401, title: 'The request signature was already used' },
   csrf_failed: { status: 403, title: 'Cross-site request refused' },
   session_required: { status: 403, title: 'This call needs a signed-in session' },
   reauthentication_failed: { status: 403, title: 'The password is not correct' },
   email_unverified: { status: 403, title: 'The email address is not verified yet' },
+  account_locked: { status: 403, title: 'The account is locked' },
+  mfa_setup_required: { status: 403, title: 'Set up two-factor authentication first' },
   email_taken: { status: 409, title: 'An account with this email exists' },
+  passkey_limit: { status: 409, title: 'No more passkeys can be added' },
+  passkeys_unavailable: { status: 409, title: 'Passkeys need a domain name' },
   access_key_limit: { status: 409, title: 'No more access keys can be created' },
   mfa_not_enabled: { status: 409, title: 'Two-factor authentication is not on' },
   password_required: { status: 409, title: 'The account has no password yet' },
   google_not_linked: { status: 409, title: 'No Google account is linked' },
   already_verified: { status: 409, title: 'The email address is already verified' },
+  support_reset_pending: { status: 409, title: 'A support reset is already pending' },
   challenge_expired: { status: 410, title: 'The sign-in challenge has expired' },
   setup_expired: { status: 410, title: 'The set-up has expired' },
   token_expired: { status: 410, title: 'The link has expired' },
@@ -48,6 +54,8 @@ export interface AppErrorOptions {
   /** Extra members for the problem body (never a secret). */
   extra?: Record<string, unknown>;
   cause?: unknown;
+  /** The HTTP status where the contract gives this code another one on one route (400 invalid_passkey at registration). */
+  status?: 400;
 }
 
 /** A refusal with a stable code. Services throw it; the server turns it into problem+json. */
@@ -61,7 +69,7 @@ export class AppError extends Error {
     super(detail ?? ERRORS[code].title, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'AppError';
     this.code = code;
-    this.status = ERRORS[code].status;
+    this.status = options.status ?? ERRORS[code].status;
     this.retryAfter = options.retryAfter;
     this.extra = options.extra;
   }

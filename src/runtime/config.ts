@@ -3,6 +3,7 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkIssuerUrl } from '../core/oidc-issuer.js';
+import { relyingParty, rpIdProblem, type RelyingParty } from '../core/relying-party.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -112,6 +113,16 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9\-._~+/]+=*$/, 'must be letters, digits and -._~+/ only')
     .optional(),
   TWOFOLD_CAVAGE_REQUIRE_DIGEST: bool.default(false),
+  TWOFOLD_WEBAUTHN_RP_ID: z.string().min(1).max(253).optional(),
+  TWOFOLD_REMEMBER_DEVICE_DAYS: int(0, 365).default(30),
+  // Operators (docs/admin.md).
+  TWOFOLD_REQUIRE_2FA: bool.default(false),
+  TWOFOLD_REQUIRE_2FA_AFTER: z
+    .string()
+    .refine((v) => /^\d{4}-\d{2}-\d{2}/.test(v) && Number.isFinite(Date.parse(v)), 'an ISO 8601 date like 2026-07-01')
+    .transform((v) => Date.parse(v))
+    .optional(),
+  TWOFOLD_SUPPORT_RESET_DELAY: duration.default(72 * 3_600_000),
 });
 
 type Raw = z.infer<typeof schema>;
@@ -159,6 +170,12 @@ export interface Config {
   metricsToken: string | undefined;
   /** draft-cavage requests with a body must sign `digest` (content-length coverage refused). */
   cavageRequireDigest: boolean;
+  /** Passkeys' relying party (id and origin), or why passkeys cannot work here (an IP address). */
+  webauthn: RelyingParty;
+  /** How long "remember this device" lasts; 0 turns the feature off. */
+  rememberDeviceMs: number;
+  /** Operators (docs/admin.md): enforced 2FA (from `require2faAfterMs` when set) and the support reset's wait. */
+  operators: { require2fa: boolean; require2faAfterMs: number | null; supportResetDelayMs: number };
 }
 
 /** How texts go out (TWOFOLD_SMS_PROVIDER): each provider carries exactly the settings it needs. */
@@ -222,6 +239,14 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const badCountry = countries.find((c) => !/^[A-Z]{2}$/.test(c));
   if (badCountry) throw new ConfigError(`TWOFOLD_SMS_COUNTRIES: "${badCountry}" is not a two-letter region`);
 
+  if (r.TWOFOLD_WEBAUTHN_RP_ID) {
+    const problem = rpIdProblem(
+      r.TWOFOLD_WEBAUTHN_RP_ID,
+      r.TWOFOLD_PUBLIC_URL ? new URL(publicUrl).hostname : 'localhost',
+    );
+    if (problem) throw new ConfigError(`TWOFOLD_WEBAUTHN_RP_ID: ${problem}`);
+  }
+
   const config: Config = {
     env: r.NODE_ENV,
     production: r.NODE_ENV === 'production',
@@ -265,6 +290,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
     },
     metricsToken: r.TWOFOLD_METRICS_TOKEN,
     cavageRequireDigest: r.TWOFOLD_CAVAGE_REQUIRE_DIGEST,
+    webauthn: relyingParty({
+      publicUrl,
+      publicUrlSet: Boolean(r.TWOFOLD_PUBLIC_URL),
+      rpIdOverride: r.TWOFOLD_WEBAUTHN_RP_ID,
+      port: r.PORT,
+      name: r.TWOFOLD_ISSUER,
+    }),
+    rememberDeviceMs: r.TWOFOLD_REMEMBER_DEVICE_DAYS * 86_400_000,
+    operators: {
+      require2fa: r.TWOFOLD_REQUIRE_2FA,
+      require2faAfterMs: r.TWOFOLD_REQUIRE_2FA_AFTER ?? null,
+      supportResetDelayMs: r.TWOFOLD_SUPPORT_RESET_DELAY,
+    },
   };
   return Object.freeze(config);
 }

@@ -29,6 +29,11 @@ import { portalRoutes } from './routes/portal-routes.js';
 import { oauthRoutes } from './routes/oauth-routes.js';
 import { deviceApprovalRoutes } from './routes/device-approval-routes.js';
 import { devOutboxRoutes } from './routes/dev-outbox-routes.js';
+import { passkeyRoutes } from './routes/passkey-routes.js';
+import { passkeyAuthRoutes } from './routes/passkey-auth-routes.js';
+import { deviceRoutes } from './routes/device-routes.js';
+import { adminRoutes } from './routes/admin-routes.js';
+import { supportResetRoutes } from './routes/support-reset-routes.js';
 
 export { BODY_LIMIT };
 
@@ -127,6 +132,13 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(accessKeyRoutes, { services: runtime.services });
   await app.register(oauthRoutes, { services: runtime.services, publicUrl: config.publicUrl });
   await app.register(deviceApprovalRoutes, { services: runtime.services });
+  await app.register(passkeyRoutes, { services: runtime.services });
+  await app.register(passkeyAuthRoutes, {
+    services: runtime.services,
+    config,
+    onSignIn: (outcome) => metrics.signIns.inc({ outcome }),
+  });
+  await app.register(deviceRoutes, { services: runtime.services });
   await app.register(opsRoutes, {
     storage: runtime.storage,
     metrics,
@@ -135,6 +147,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     metricsToken: config.metricsToken,
   });
   if (runtime.outbox) await app.register(devOutboxRoutes, { outbox: runtime.outbox });
+  await app.register(adminRoutes, { services: runtime.services, config });
+  await app.register(supportResetRoutes, { services: runtime.services });
   await app.register(portalRoutes, { devOutbox: runtime.outbox !== null });
   return { app, startDraining: () => void (draining = true) };
 }

@@ -5,6 +5,7 @@ import { Argon2Hasher } from '../adapters/argon2-hasher.js';
 import { loadCommonPasswords } from '../adapters/common-passwords.js';
 import { cryptoRandom } from '../adapters/crypto-random.js';
 import { qrSvgRenderer } from '../adapters/qr-svg.js';
+import { simpleWebAuthn } from '../adapters/webauthn/simplewebauthn.js';
 import { LogMailer } from '../adapters/mail/log-mailer.js';
 import { DevOutbox, OutboxMailer, OutboxSmsSender, devOutboxEnabled } from '../adapters/outbox/dev-outbox.js';
 import { MemoryRateLimitStore } from '../adapters/ratelimit/memory-store.js';
@@ -131,6 +132,7 @@ export async function createRuntime(
     keyring,
     qr: qrSvgRenderer,
     sms: outbox ? new OutboxSmsSender(sms, outbox) : sms,
+    webauthn: simpleWebAuthn,
     // Signature hashes for the replay guard: in Redis when configured (shared, with TTL), else in
     // the database, so that instances sharing one database still refuse each other's replays.
     replays: config.redisUrl
@@ -161,6 +163,10 @@ export async function createRuntime(
       smsDailyLimit: config.sms.dailyLimit,
       sms: { defaultRegion: config.sms.defaultRegion, countries: config.sms.countries },
       production: config.production,
+      webauthn: config.webauthn,
+      rememberDeviceMs: config.rememberDeviceMs,
+      requireMfa: config.operators.require2fa ? { afterMs: config.operators.require2faAfterMs } : null,
+      supportResetDelayMs: config.operators.supportResetDelayMs,
     },
   });
   return {

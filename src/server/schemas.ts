@@ -12,8 +12,9 @@ export const userSchema = z.object({
   created_at: z.string(),
   mfa: z.object({
     enabled: z.boolean(),
-    method: z.enum(['totp', 'sms']).nullable(),
+    method: z.enum(['totp', 'sms', 'passkey']).nullable(),
     phone_hint: z.string().optional(),
+    methods: z.array(z.enum(['totp', 'sms', 'passkey'])).optional(),
   }),
   google_linked: z.boolean(),
 });
@@ -42,7 +43,8 @@ export function problems(...statuses: number[]): Record<number, typeof problemSc
 export const mfaRequiredSchema = z.object({
   status: z.literal('mfa_required'),
   challenge: z.string(),
-  method: z.enum(['totp', 'sms']),
+  method: z.enum(['totp', 'sms', 'passkey']),
+  methods: z.array(z.enum(['totp', 'sms', 'passkey'])),
   phone_hint: z.string().optional(),
   expires_at: z.string(),
 });

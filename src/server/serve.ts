@@ -35,8 +35,18 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   const sweep = setInterval(() => {
     runtime.services.sessions.sweep().catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
     runtime.services.deviceGrants.sweep().catch((err: unknown) => logger.warn({ err }, 'device grant sweep failed'));
+    runtime.services.webauthnChallenges
+      .sweep()
+      .catch((err: unknown) => logger.warn({ err }, 'WebAuthn challenge sweep failed'));
   }, 15 * 60_000);
   sweep.unref();
+  // Support resets (docs/admin.md): every instance sweeps; a conditional UPDATE picks who acts.
+  const resets = setInterval(() => {
+    runtime.services.admin.supportResets
+      .sweep()
+      .catch((err: unknown) => logger.warn({ err }, 'support reset sweep failed'));
+  }, 60_000);
+  resets.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -45,6 +55,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     logger.info({ signal }, 'shutting down: draining in-flight requests');
     startDraining();
     clearInterval(sweep);
+    clearInterval(resets);
     const timer = setTimeout(() => {
       logger.error('drain took longer than 10 s; exiting');
       process.exit(1);

@@ -32,6 +32,8 @@ export async function claimUnproven(
     await tx.factors.deleteFactor(user.id);
     await tx.setups.deleteSetupsForUser(user.id);
     await tx.recoveryCodes.deleteRecoveryCode(user.id);
+    await tx.passkeys.deletePasskeysForUser(user.id);
+    await tx.devices.forgetDevicesForUser(user.id);
     await events.record(user.id, 'account.claimed', ctx, { via: 'google', reason: 'email_never_verified' }, tx);
     return true;
   });

@@ -11,6 +11,8 @@ import type { SmsSender } from '../core/ports/sms-sender.js';
 import type { Random } from '../core/ports/random.js';
 import type { RateLimitStore } from '../core/ports/rate-limit.js';
 import type { Storage } from '../core/ports/stores.js';
+import type { WebAuthnCeremonies } from '../core/ports/webauthn.js';
+import type { RelyingParty } from '../core/relying-party.js';
 
 export interface ServiceSettings {
   /** e.g. https://twofold.example.com (no trailing slash). */
@@ -30,6 +32,14 @@ export interface ServiceSettings {
   smsDailyLimit: number;
   sms: { defaultRegion: string; countries: readonly string[] };
   production: boolean;
+  /** Passkeys' relying party, or why passkeys cannot work with this public URL. */
+  webauthn: RelyingParty;
+  /** "Remember this device" lifetime; 0 = off. */
+  rememberDeviceMs: number;
+  /** TWOFOLD_REQUIRE_2FA: accounts without a second factor may only set one up (from `afterMs` when set). */
+  requireMfa?: { afterMs: number | null } | null;
+  /** TWOFOLD_SUPPORT_RESET_DELAY: how long a support reset waits (default 72 h). */
+  supportResetDelayMs?: number;
 }
 
 export interface ServiceDeps {
@@ -45,6 +55,7 @@ export interface ServiceDeps {
   qr: QrRenderer;
   replays: ReplayGuard;
   sms: SmsSender;
+  webauthn: WebAuthnCeremonies;
   /** Google Sign-In; absent when no client id is configured. */
   oidc?: OidcProvider | null;
   settings: ServiceSettings;

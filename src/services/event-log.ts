@@ -38,7 +38,19 @@ export type EventType =
   | 'google.linked'
   | 'google.unlinked'
   | 'device.approved'
-  | 'device.denied';
+  | 'device.denied'
+  | 'passkey.added'
+  | 'passkey.renamed'
+  | 'passkey.removed'
+  | 'passkey.counter_regressed'
+  | 'device.remembered'
+  | 'device.forgotten'
+  | 'account.locked'
+  | 'account.unlocked'
+  | 'admin.sessions_ended'
+  | 'mfa.support_reset_started'
+  | 'mfa.support_reset_cancelled'
+  | 'mfa.support_reset_done';
 
 export class EventLog {
   constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}

@@ -202,6 +202,8 @@ export class MfaSetupService {
       const rc = await this.recovery.issue(user.id, tx);
       await tx.challenges.closeChallengesForUser(user.id, now);
       await tx.sessions.deleteAllForUser(user.id, currentSessionId);
+      // A new second factor: devices remembered under the old one must prove it again.
+      await tx.devices.forgetDevicesForUser(user.id);
       return rc;
     });
     await this.guard.reset(user.id);

@@ -18,7 +18,9 @@ export type NoticeKind =
   | 'email_changed'
   | 'account_deleted'
   | 'account_claimed'
-  | 'device_approved';
+  | 'device_approved'
+  | 'passkey_added'
+  | 'passkey_removed';
 
 const SUBJECTS: Record<NoticeKind, string> = {
   mfa_enabled: 'Two-factor authentication is on',
@@ -37,6 +39,8 @@ const SUBJECTS: Record<NoticeKind, string> = {
   account_deleted: 'Your account was deleted',
   account_claimed: 'Your account was taken over by its Google account',
   device_approved: 'A device was signed in to your account',
+  passkey_added: 'A passkey was added',
+  passkey_removed: 'A passkey was removed',
 };
 
 const BODIES: Record<NoticeKind, string> = {
@@ -67,6 +71,10 @@ const BODIES: Record<NoticeKind, string> = {
     'its password was removed, every device was signed out and unfinished sign-ins were cancelled. If this is your account, use "Forgot password" on the sign-in page to set a password again.',
   device_approved:
     'A sign-in request from a device (the command line or a device without a browser) was approved on the portal. The device is now signed in; it is listed with your sessions, where you can end it.',
+  passkey_added:
+    'A passkey was added to your account. It can sign in without a password, and answers the second step after one.',
+  passkey_removed:
+    'A passkey was removed from your account; it can no longer sign in. Remembered devices were forgotten.',
 };
 
 /** Mails that carry a link proving a mailbox: the link is the point, so they name no "if this was not you" step. */

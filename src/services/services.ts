@@ -21,6 +21,14 @@ import { SignInService } from './sign-in.js';
 import { UserViewService } from './user-view.js';
 import { DeviceApprovalService } from './device-approval.js';
 import { DeviceGrantService } from './device-grant.js';
+import { PasskeyManagement } from './passkey-management.js';
+import { PasskeyRegistration } from './passkey-registration.js';
+import { PasskeySecondFactor } from './passkey-second-factor.js';
+import { PasskeySignIn } from './passkey-sign-in.js';
+import { RememberedDevices } from './remembered-devices.js';
+import { WebAuthnChallenges } from './webauthn-challenges.js';
+import { createAdminServices, type AdminServices } from './admin-services.js';
+import { AccountPolicy } from './account-policy.js';
 
 export interface Services {
   deps: ServiceDeps;
@@ -41,6 +49,13 @@ export interface Services {
   accountDeletion: AccountDeletionService;
   deviceGrants: DeviceGrantService;
   deviceApprovals: DeviceApprovalService;
+  passkeyRegistration: PasskeyRegistration;
+  passkeys: PasskeyManagement;
+  passkeySignIn: PasskeySignIn;
+  passkeySecondFactor: PasskeySecondFactor;
+  devices: RememberedDevices;
+  webauthnChallenges: WebAuthnChallenges;
+  admin: AdminServices;
 }
 
 export function createServices(deps: ServiceDeps): Services {
@@ -55,7 +70,10 @@ export function createServices(deps: ServiceDeps): Services {
   const accountDeletion = new AccountDeletionService(deps, accounts, guard, recovery, events, notices);
   const sms = new SmsCodes(deps, deps.sms);
   const challenges = new SignInChallengeService(deps, guard, recovery, sessions, events, notices, sms);
-  const signIn = new SignInService(deps, accounts, sessions, challenges, events, notices);
+  const devices = new RememberedDevices(deps, events);
+  const webauthn = new WebAuthnChallenges(deps);
+  const policy = new AccountPolicy(deps);
+  const signIn = new SignInService(deps, policy, accounts, sessions, challenges, events, notices, devices);
   const mfa = new MfaSetupService(deps, accounts, guard, recovery, sms, events, notices);
   const mfaManagement = new MfaManagementService(deps, accounts, recovery, events, notices);
   const passwordReset = new PasswordResetService(deps, accounts, sessions, events);
@@ -84,5 +102,12 @@ export function createServices(deps: ServiceDeps): Services {
     accountDeletion,
     deviceGrants,
     deviceApprovals,
+    passkeyRegistration: new PasskeyRegistration(deps, accounts, webauthn, recovery, events, notices),
+    passkeys: new PasskeyManagement(deps, accounts, events, notices),
+    passkeySignIn: new PasskeySignIn(deps, guard, webauthn, sessions, events, policy),
+    passkeySecondFactor: new PasskeySecondFactor(deps, guard, webauthn, challenges, events, notices),
+    devices,
+    webauthnChallenges: webauthn,
+    admin: createAdminServices(deps, sessions, events, policy),
   };
 }

@@ -19,7 +19,7 @@ export interface AuthenticatedSession extends AccountSummary {
 }
 
 export class SessionService {
-  constructor(private readonly deps: DepsOf<'clock' | 'random' | 'settings', 'sessions' | 'principals'>) {}
+  constructor(private readonly deps: DepsOf<'clock' | 'random' | 'settings', 'sessions' | 'principals' | 'devices'>) {}
 
   private idleMs(client: SessionClient): number {
     const s = this.deps.settings;
@@ -84,7 +84,16 @@ export class SessionService {
     return stores.sessions.delete(userId, sessionId);
   }
 
-  endAll(userId: string, exceptId?: string, stores: Pick<Stores, 'sessions'> = this.deps.storage): Promise<number> {
+  /**
+   * "Sign out everywhere" (and a password reset or change): ends the sessions and forgets every
+   * remembered device of the account, so that a stolen device token dies with the sessions.
+   */
+  async endAll(
+    userId: string,
+    exceptId?: string,
+    stores: Pick<Stores, 'sessions' | 'devices'> = this.deps.storage,
+  ): Promise<number> {
+    await stores.devices.forgetDevicesForUser(userId);
     return stores.sessions.deleteAllForUser(userId, exceptId);
   }
 

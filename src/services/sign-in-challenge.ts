@@ -8,7 +8,7 @@ import { open } from '../core/envelope.js';
 import { challengeDiesAt } from '../core/second-factor-lock.js';
 import { verifyTotp } from '../core/totp.js';
 import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
-import type { ChallengeRecord, MfaFactorRecord, PendingLink } from '../core/ports/mfa-stores.js';
+import type { ChallengeMethod, ChallengeRecord, MfaFactorRecord, PendingLink } from '../core/ports/mfa-stores.js';
 import type { ClientKind, Stores, UserRecord } from '../core/ports/stores.js';
 import type { Authenticated } from './accounts.js';
 import type { AttemptGuard, Reserved } from './attempt-guard.js';
@@ -21,13 +21,16 @@ import { rollbackUnless } from './rollback-unless.js';
 import type { RecoveryCodes } from './recovery-codes.js';
 import type { SessionService, StartedSession } from './sessions.js';
 import { codeRefusalDetail, type CodeRefusalReason } from '../core/code-refusal.js';
+import { cancelSupportResetOnSignIn } from './support-reset.js';
 
 export const CHALLENGE_TTL_MS = 5 * 60_000;
 
 export interface MfaRequired {
   status: 'mfa_required';
   challenge: string;
-  method: 'totp' | 'sms';
+  method: ChallengeMethod;
+  /** Every way the challenge can be answered, e.g. ["totp","passkey"]. */
+  methods: ChallengeMethod[];
   phone_hint?: string;
   expires_at: string;
 }
@@ -60,19 +63,25 @@ export class SignInChallengeService {
 
   async create(
     user: UserRecord,
-    factor: MfaFactorRecord,
+    factor: MfaFactorRecord | null,
+    hasPasskey: boolean,
     client: ClientKind,
     via: string,
     ctx: RequestContext,
     pendingLink?: PendingLink,
   ): Promise<MfaRequired> {
     await this.guard.assertOpen(user.id);
+    const method: ChallengeMethod = factor?.method ?? 'passkey';
+    const methods: ChallengeMethod[] = [
+      ...(factor ? [factor.method] : []),
+      ...(hasPasskey ? ['passkey' as const] : []),
+    ];
     const token = newToken(this.deps.random);
     const now = this.deps.clock.now();
     const c: ChallengeRecord = {
       idHash: hashToken(token),
       userId: user.id,
-      method: factor.method,
+      method,
       client,
       via,
       createdAt: now,
@@ -84,16 +93,17 @@ export class SignInChallengeService {
     // One commit for the challenge and its event (a write costs mostly its commit).
     await this.deps.storage.transaction(async (tx) => {
       await tx.challenges.createChallenge(c);
-      await this.events.record(user.id, 'signin.mfa_required', ctx, { method: factor.method, via }, tx);
+      await this.events.record(user.id, 'signin.mfa_required', ctx, { method, methods, via }, tx);
     });
     const answer: MfaRequired = {
       status: 'mfa_required',
       challenge: token,
-      method: factor.method,
-      ...(factor.phoneHint ? { phone_hint: factor.phoneHint } : {}),
+      method,
+      methods,
+      ...(factor?.phoneHint ? { phone_hint: factor.phoneHint } : {}),
       expires_at: new Date(c.expiresAt).toISOString(),
     };
-    if (factor.method === 'sms') {
+    if (factor?.method === 'sms') {
       try {
         await this.sms.send({ kind: 'challenge', idHash: c.idHash }, user.id, this.phoneOf(factor), c, ctx);
       } catch (e) {
@@ -124,17 +134,18 @@ export class SignInChallengeService {
   }
 
   /** A reserved attempt proved wrong: 401, or at the challenge's 5th attempt 429 and the challenge dies. */
-  private async refuse(
+  async refuse(
     c: ChallengeRecord,
     reserved: Reserved,
     ctx: RequestContext,
-    code: 'invalid_code' | 'invalid_recovery_code',
+    code: 'invalid_code' | 'invalid_recovery_code' | 'invalid_passkey',
     refusal?: { detail: string; reason: CodeRefusalReason },
   ): Promise<never> {
     const { storage, clock } = this.deps;
     this.guard.refused(c.userId, reserved.run);
     await this.events.record(c.userId, 'signin.failed', ctx, {
-      reason: code === 'invalid_code' ? 'second_factor' : 'recovery_code',
+      reason:
+        code === 'invalid_recovery_code' ? 'recovery_code' : code === 'invalid_passkey' ? 'passkey' : 'second_factor',
     });
     if (challengeDiesAt(reserved.attempt)) {
       await storage.challenges.closeChallenge(c.idHash, clock.now());
@@ -142,6 +153,7 @@ export class SignInChallengeService {
     }
     if (code === 'invalid_recovery_code')
       throw new AppError('invalid_recovery_code', 'That recovery code is not right. Check it and try again.');
+    if (code === 'invalid_passkey') throw new AppError('invalid_passkey', refusal?.detail);
     throw new AppError('invalid_code', refusal?.detail ?? 'That code is not right. Enter the current 6-digit code.', {
       extra: { reason: refusal?.reason ?? 'mismatch' },
     });
@@ -156,6 +168,7 @@ export class SignInChallengeService {
     if (!found || found.challenge.closedAt !== null || found.challenge.expiresAt <= now) throw expired();
     const { challenge: c, user, factorRecord: factor } = found;
     this.guard.assertOpenState(found.attempts);
+    if (c.method === 'passkey') throw new AppError('bad_request', 'This sign-in is answered with a passkey.');
     if (!factor || factor.method !== c.method) throw expired();
     const reserved = await this.guard.reserveOnChallenge(c);
     // Closed, expired, or its 5 attempts all taken: it can take no more codes, as a dead one.
@@ -201,7 +214,7 @@ export class SignInChallengeService {
       return this.refuse(c, reserved, ctx, 'invalid_code', refusal());
     }
     if (linked) await noticeLinked(this.notices, user, ctx);
-    const account = { user, factor: found.factor, googleLinked: found.googleLinked || linked };
+    const account = { ...found, googleLinked: found.googleLinked || linked };
     return { ...this.authenticated(user, c, started), account };
   }
 
@@ -232,6 +245,8 @@ export class SignInChallengeService {
       await tx.setups.deleteSetupsForUser(user.id);
       await tx.challenges.closeChallengesForUser(user.id, now);
       await tx.sessions.deleteAllForUser(user.id);
+      await tx.devices.forgetDevicesForUser(user.id);
+      await tx.passkeys.deletePasskeysForUser(user.id);
       // The recovery code proves the account as the second factor would have.
       if (c.pendingLink) linked = await linkInTransaction(tx, this.events, user, c.pendingLink, now, ctx);
       await this.events.record(user.id, 'mfa.recovery_used', ctx, undefined, tx);
@@ -259,7 +274,7 @@ export class SignInChallengeService {
   }
 
   /** The one way a challenge ends in a session: inside the transaction that spent the code. */
-  private async startSession(
+  async startSession(
     tx: Stores,
     user: UserRecord,
     c: ChallengeRecord,
@@ -267,12 +282,13 @@ export class SignInChallengeService {
     method: string,
   ): Promise<StartedSession> {
     await tx.attempts.resetAttempts(user.id);
+    await cancelSupportResetOnSignIn(tx, this.events, this.deps.clock.now(), user.id, ctx);
     const started = await this.sessions.start(user.id, c.client, ctx, tx);
     await this.events.record(user.id, 'signin.succeeded', ctx, { client: c.client, method: `${c.via}+${method}` }, tx);
     return started;
   }
 
-  private authenticated(user: UserRecord, c: ChallengeRecord, started: StartedSession): Authenticated {
+  authenticated(user: UserRecord, c: ChallengeRecord, started: StartedSession): Authenticated {
     return { status: 'authenticated', user, token: started.token, sessionId: started.session.id, client: c.client };
   }
 }

@@ -123,6 +123,12 @@ export class SignedRequestService {
       this.touchedAt.set(key.id, nowMs);
       await storage.accessKeys.touch(key.id, nowMs, nowMs - TOUCH_EVERY_MS);
     }
-    return { user: found.user, factor: found.factor, googleLinked: found.googleLinked, keyId: key.id };
+    return {
+      user: found.user,
+      factor: found.factor,
+      googleLinked: found.googleLinked,
+      hasPasskey: found.hasPasskey,
+      keyId: key.id,
+    };
   }
 }

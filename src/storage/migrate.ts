@@ -12,6 +12,8 @@ import * as m006 from './migrations/006-rate-counters.js';
 import * as m007 from './migrations/007-challenge-link.js';
 import * as m008 from './migrations/008-email-verification.js';
 import * as m010 from './migrations/010-device-grant.js';
+import * as m009 from './migrations/009-passkeys.js';
+import * as m011 from './migrations/011-admin.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -25,6 +27,8 @@ const STEPS: Record<string, Step> = {
   '007-challenge-link': m007,
   '008-email-verification': m008,
   '010-device-grant': m010,
+  '009-passkeys': m009,
+  '011-admin': m011,
 };
 
 /** Every migration this build knows, in order (the schema it expects). */

@@ -191,3 +191,103 @@ export interface DeviceGrantsTable {
 export interface Database {
   device_grants: DeviceGrantsTable;
 }
+
+export interface PasskeysTable {
+  id: string;
+  user_id: string;
+  credential_id: string;
+  public_key: string;
+  counter: number;
+  /** JSON array of transport hints ("internal", "usb", "hybrid", …). */
+  transports: string;
+  backup_eligible: number;
+  backed_up: number;
+  aaguid: string;
+  name: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+
+export interface WebAuthnChallengesTable {
+  challenge_hash: string;
+  purpose: string;
+  user_id: string | null;
+  session_id: string | null;
+  sign_in_challenge_hash: string | null;
+  created_at: number;
+  expires_at: number;
+  used_at: number | null;
+}
+
+export interface RememberedDevicesTable {
+  id: string;
+  user_id: string;
+  token_hash: string;
+  created_at: number;
+  expires_at: number;
+  last_used_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface AdminKeysTable {
+  id: string;
+  name: string;
+  secret_enc: string;
+  created_at: number;
+  last_used_at: number | null;
+  revoked_at: number | null;
+}
+
+export interface AdminAuditTable {
+  id: Generated<number>;
+  at: number;
+  key_id: string;
+  key_name: string;
+  action: string;
+  target_user_id: string | null;
+  reason: string | null;
+  ticket: string | null;
+  status: number;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export interface Database {
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebAuthnChallengesTable;
+  remembered_devices: RememberedDevicesTable;
+}
+
+export interface AccountLocksTable {
+  user_id: string;
+  locked_at: number;
+  locked_until: number | null;
+  reason: string | null;
+}
+
+export interface Database {
+  admin_keys: AdminKeysTable;
+  admin_audit: AdminAuditTable;
+  account_locks: AccountLocksTable;
+}
+
+export interface SupportResetsTable {
+  id: string;
+  user_id: string;
+  admin_key_id: string;
+  reason: string;
+  ticket: string;
+  cancel_token_hash: string;
+  reminder_token_hash: string | null;
+  state: string;
+  requested_at: number;
+  due_at: number;
+  reminded_at: number | null;
+  finished_at: number | null;
+  finished_by: string | null;
+}
+
+export interface Database {
+  support_resets: SupportResetsTable;
+}

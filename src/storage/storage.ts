@@ -18,6 +18,12 @@ import { MfaFactorRepository } from './repositories/mfa-factor-repository.js';
 import { MfaSetupRepository } from './repositories/mfa-setup-repository.js';
 import { RecoveryCodeRepository } from './repositories/recovery-code-repository.js';
 import { DeviceGrantRepository } from './repositories/device-grant-repository.js';
+import { PasskeyRepository } from './repositories/passkey-repository.js';
+import { WebAuthnChallengeRepository } from './repositories/webauthn-challenge-repository.js';
+import { RememberedDeviceRepository } from './repositories/remembered-device-repository.js';
+import { AdminRepository } from './repositories/admin-repository.js';
+import { AdminUserRepository } from './repositories/admin-user-repository.js';
+import { SupportResetRepository } from './repositories/support-reset-repository.js';
 
 /**
  * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
@@ -44,6 +50,12 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     recoveryCodes: lazy('recoveryCodes', () => new RecoveryCodeRepository(db)),
     attempts: lazy('attempts', () => new MfaAttemptRepository(db)),
     deviceGrants: lazy('deviceGrants', () => new DeviceGrantRepository(db)),
+    passkeys: lazy('passkeys', () => new PasskeyRepository(db)),
+    webauthnChallenges: lazy('webauthnChallenges', () => new WebAuthnChallengeRepository(db)),
+    devices: lazy('devices', () => new RememberedDeviceRepository(db)),
+    admin: lazy('admin', () => new AdminRepository(db)),
+    adminUsers: lazy('adminUsers', () => new AdminUserRepository(db)),
+    supportResets: lazy('supportResets', () => new SupportResetRepository(db)),
   });
 }
 

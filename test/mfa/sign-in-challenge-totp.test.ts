@@ -41,9 +41,10 @@ test('the password alone answers mfa_required with a challenge and starts no ses
       const r = await login(h, email, client);
       assert.equal(r.statusCode, 200, r.body);
       const body = r.json();
-      assert.deepEqual(Object.keys(body).sort(), ['challenge', 'expires_at', 'method', 'status']);
+      assert.deepEqual(Object.keys(body).sort(), ['challenge', 'expires_at', 'method', 'methods', 'status']);
       assert.equal(body.status, 'mfa_required');
       assert.equal(body.method, 'totp');
+      assert.deepEqual(body.methods, ['totp']);
       assert.ok(body.challenge.length >= 20);
       assert.equal(Date.parse(body.expires_at), h.clock.now() + 5 * 60_000);
       assert.equal(r.headers['set-cookie'], undefined, 'no cookie before the second factor');

@@ -25,7 +25,7 @@ eachEngine('PrincipalStore contract', (kit) => {
     const x = session(u.id, { client: 'app', ip: null });
     await kit.s.sessions.create(x);
     const found = await kit.s.principals.bySessionTokenHash(x.tokenHash);
-    assert.deepEqual(found, { user: u, factor: null, googleLinked: false, session: x });
+    assert.deepEqual(found, { user: u, factor: null, googleLinked: false, hasPasskey: false, session: x });
     assert.equal(await kit.s.principals.bySessionTokenHash('f'.repeat(64)), null);
   });
 
@@ -88,12 +88,14 @@ eachEngine('PrincipalStore contract', (kit) => {
       user: a,
       factor: null,
       googleLinked: false,
+      hasPasskey: false,
       key: ka,
     });
     assert.deepEqual(await kit.s.principals.byAccessKeyId(kb.id), {
       user: b,
       factor: { method: 'totp', phoneHint: null },
       googleLinked: false,
+      hasPasskey: false,
       key: kb,
     });
     assert.equal(await kit.s.principals.byAccessKeyId('A'.repeat(20)), null);

@@ -2,6 +2,8 @@
 // browser adds `Origin` to these requests, which is what the server's CSRF check wants. Errors are
 // RFC 9457 problems with a stable `code`; they come back as ApiError.
 
+import { navigate } from './router';
+
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -67,6 +69,11 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
           : `The server answered ${res.status}.`;
     if (res.status === 401 && code === 'unauthorized' && path.startsWith('/v1/me')) {
       window.dispatchEvent(new Event(SIGNED_OUT_EVENT));
+    }
+    // The operator requires 2FA (TWOFOLD_REQUIRE_2FA): this session may only set it up, so the
+    // portal walks it straight into the Turn On wizard.
+    if (res.status === 403 && code === 'mfa_setup_required' && location.pathname !== '/account/two-factor') {
+      navigate('/account/two-factor', { replace: true, flash: 'mfa-required' });
     }
     const extra =
       typeof data === 'object' && data !== null && !Array.isArray(data)

@@ -6,6 +6,7 @@ import { LoginPage } from './auth/login-page';
 import { ResetPasswordPage } from './auth/reset-password-page';
 import { SignupPage } from './auth/signup-page';
 import { VerifyEmailPage } from './auth/verify-email-page';
+import { CancelSupportResetPage } from './auth/cancel-support-reset-page';
 import { AuthShell } from './auth/auth-shell';
 import { DevicePage } from './device/device-page';
 import { afterSignIn } from './lib/return-to';
@@ -64,6 +65,7 @@ function Routes() {
   if (path === '/signup') return signedIn ? <Redirect to="/account/two-factor" /> : <SignupPage />;
   if (path === '/forgot-password') return <ForgotPasswordPage />;
   if (path === '/reset-password') return <ResetPasswordPage />;
+  if (path === '/support-reset/cancel') return <CancelSupportResetPage />; // no session needed
   if (path === '/verify-email') return <VerifyEmailPage />; // signed in or not: the link works in any browser
   if (path === '/device') return <DevicePage />; // asks to sign in first when needed
   if (path === '/dev/outbox') return <OutboxPage />; // the server answers this page only while it keeps an outbox

@@ -11,7 +11,8 @@ function subscribe(l: () => void) {
 }
 
 /** Messages handed from one page to the next (kept in history.state, never in storage). */
-export type Flash = 'welcome' | 'recovered' | 'signed-out' | 'session-ended' | 'password-reset' | 'account-deleted';
+export type Flash =
+  'welcome' | 'recovered' | 'signed-out' | 'session-ended' | 'password-reset' | 'account-deleted' | 'mfa-required';
 
 /** `detail` rides along with the flash (e.g. how many access keys a password reset disabled). */
 export function navigate(to: string, opts: { replace?: boolean; flash?: Flash; detail?: number } = {}): void {

@@ -5,6 +5,9 @@
 
 export type MfaMethod = 'totp' | 'sms';
 
+/** How a sign-in challenge is answered: the factor's method, or a passkey when the account has only passkeys. */
+export type ChallengeMethod = MfaMethod | 'passkey';
+
 export interface MfaFactorRecord {
   userId: string;
   method: MfaMethod;
@@ -44,7 +47,7 @@ export interface ChallengeRecord extends Partial<SmsCodeState> {
   /** SHA-256 of the opaque challenge handed to the client. */
   idHash: string;
   userId: string;
-  method: MfaMethod;
+  method: ChallengeMethod;
   client: 'web' | 'app';
   via: string;
   createdAt: number;

@@ -12,6 +12,8 @@ export interface AccountSummary {
   /** The enabled second factor, or null. */
   factor: { method: MfaMethod; phoneHint: string | null } | null;
   googleLinked: boolean;
+  /** Whether the account holds at least one passkey (two-factor counts as on with one). */
+  hasPasskey: boolean;
 }
 
 export interface PrincipalStore {

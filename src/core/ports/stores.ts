@@ -3,6 +3,9 @@
 // Times are milliseconds since the epoch (UTC).
 import type { AccessKeyStore } from './access-key-store.js';
 import type { DeviceGrantStore } from './device-grant-store.js';
+import type { AdminStore } from './admin-store.js';
+import type { AdminUserStore } from './admin-user-store.js';
+import type { SupportResetStore } from './support-reset-store.js';
 import type { EmailTokenStore } from './email-token-store.js';
 import type { IdentityStore } from './identity-store.js';
 import type {
@@ -12,6 +15,7 @@ import type {
   MfaSetupStore,
   RecoveryCodeStore,
 } from './mfa-stores.js';
+import type { PasskeyStore, RememberedDeviceStore, WebAuthnChallengeStore } from './passkey-stores.js';
 import type { PrincipalStore } from './principal-store.js';
 
 /** Who a sign-in is for: the portal (cookie) or an app (bearer token). */
@@ -133,6 +137,12 @@ export interface Stores {
   emailTokens: EmailTokenStore;
   principals: PrincipalStore;
   deviceGrants: DeviceGrantStore;
+  passkeys: PasskeyStore;
+  webauthnChallenges: WebAuthnChallengeStore;
+  devices: RememberedDeviceStore;
+  admin: AdminStore;
+  adminUsers: AdminUserStore;
+  supportResets: SupportResetStore;
 }
 
 export interface Storage extends Stores {

@@ -38,6 +38,22 @@ export function requireSession(req: FastifyRequest): Extract<Principal, { kind: 
   return p;
 }
 
+/**
+ * What an account without a second factor may still do when the operator requires one: read
+ * itself, prove its mailbox and set a factor up (docs/admin.md). Everything else answers
+ * 403 mfa_setup_required; test/admin/enforced-2fa.test.ts walks every route of the OpenAPI.
+ */
+export const SETUP_ROUTES: ReadonlySet<string> = new Set([
+  'GET /v1/me',
+  'GET /v1/me/mfa',
+  'POST /v1/me/mfa/setup',
+  'POST /v1/me/mfa/setup/verify',
+  'POST /v1/me/email/verify',
+  'POST /v1/me/passkeys/options',
+  'POST /v1/me/passkeys',
+  'GET /v1/me/passkeys',
+]);
+
 interface AuthOptions {
   services: Services;
   secure: boolean;
@@ -65,12 +81,31 @@ async function resolve(req: FastifyRequest, opts: AuthOptions): Promise<Principa
 
 export const authPlugin = fp<AuthOptions>(async (app, opts) => {
   app.decorateRequest('principal', null);
+  const policy = opts.services.admin.policy;
   const any: preHandlerAsyncHookHandler = async (req: FastifyRequest, _reply: FastifyReply) => {
-    req.principal = await resolve(req, opts);
+    if (req.principal) return;
+    const principal = await resolve(req, opts);
+    // The account rules every way in obeys, checked here once (docs/admin.md): a locked account's
+    // sessions and keys are refused; under TWOFOLD_REQUIRE_2FA an account without a second factor
+    // reaches the set-up routes only, with a session, and its access keys nothing.
+    await policy.check(principal.user.id);
+    if (principal.factor === null && !principal.hasPasskey && policy.secondFactorRequired()) {
+      const route = `${req.method} ${req.routeOptions.url ?? ''}`;
+      if (principal.kind === 'access_key' || !SETUP_ROUTES.has(route))
+        throw policy.setupRequired(principal.kind === 'access_key');
+    }
+    req.principal = principal;
   };
   const sessionOnly: preHandlerAsyncHookHandler = async (req: FastifyRequest, reply: FastifyReply) => {
     await any.call(app, req, reply);
     requireSession(req);
   };
   app.decorate('authenticate', { any, sessionOnly });
+  // Who asks is settled before the input is looked at: an authenticated route authenticates in
+  // preValidation too (`any` runs once), so a refusal (401, 403) comes before a 400.
+  app.addHook('onRoute', (route) => {
+    const handlers = [route.preHandler ?? []].flat();
+    if (handlers.includes(any) || handlers.includes(sessionOnly))
+      route.preValidation = [...[route.preValidation ?? []].flat(), any];
+  });
 });

@@ -16,6 +16,7 @@ import {
 } from '../schemas.js';
 import { clearSessionCookie, readSessionCookie } from '../session-cookie.js';
 import { answerSignIn } from '../sign-in-answer.js';
+import { readDeviceCookie } from '../device-cookie.js';
 
 export interface AuthRouteOptions {
   services: Services;
@@ -48,13 +49,20 @@ export async function authRoutes(app: FastifyInstance, opts: AuthRouteOptions): 
     schema: {
       tags: ['auth'],
       summary: 'Sign in with email and password; with a second factor, answers a challenge',
-      body: z.object({ email: emailInput, password: passwordInput, client: clientSchema }),
+      body: z.object({
+        email: emailInput,
+        password: passwordInput,
+        client: clientSchema,
+        // A remembered device's token (apps; the portal's is the twofold_device cookie).
+        device_token: z.string().max(256).optional(),
+      }),
       response: { 200: z.union([authenticatedSchema, mfaRequiredSchema]), ...problems(400, 401, 429) },
     },
     handler: async (req, reply) => {
       const { email, password, client } = req.body;
+      const device = client === 'app' ? req.body.device_token : (readDeviceCookie(req) ?? req.body.device_token);
       try {
-        const outcome = await services.signIn.withPassword(email, password, client, requestContext(req));
+        const outcome = await services.signIn.withPassword(email, password, client, requestContext(req), device);
         opts.onSignIn?.(outcome.status === 'authenticated' ? 'success' : 'mfa_required');
         if (outcome.status === 'authenticated') return answerAuthenticated(reply, client, outcome, 200);
         return reply.status(200).send(outcome);

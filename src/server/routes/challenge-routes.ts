@@ -7,8 +7,10 @@ import type { Config } from '../../runtime/config.js';
 import { requestContext } from '../request-context.js';
 import { authenticatedSchema, problems } from '../schemas.js';
 import { answerSignIn } from '../sign-in-answer.js';
+import { rememberDeviceIfAsked } from '../device-cookie.js';
 
 const challengeInput = z.string().min(1).max(256);
+const rememberedSchema = authenticatedSchema.extend({ device_token: z.string().optional() });
 
 export async function challengeRoutes(
   app: FastifyInstance,
@@ -22,11 +24,13 @@ export async function challengeRoutes(
       tags: ['auth'],
       summary: 'Finish a sign-in with the code from the authenticator app or the text message',
       body: z.object({ challenge: challengeInput, code: z.string().max(32), remember_device: z.boolean().optional() }),
-      response: { 200: authenticatedSchema, ...problems(400, 401, 410, 429) },
+      response: { 200: rememberedSchema, ...problems(400, 401, 410, 429) },
     },
     handler: async (req, reply) => {
-      const a = await services.challenges.verify(req.body.challenge, req.body.code, requestContext(req));
-      return answerSignIn(reply, services, config, a.client, a, 200);
+      const ctx = requestContext(req);
+      const a = await services.challenges.verify(req.body.challenge, req.body.code, ctx);
+      const extra = await rememberDeviceIfAsked(reply, services, config.secure, a, req.body.remember_device, ctx);
+      return answerSignIn(reply, services, config, a.client, a, 200, extra);
     },
   });
 
@@ -34,12 +38,18 @@ export async function challengeRoutes(
     schema: {
       tags: ['auth'],
       summary: "Can't access two-factor device: sign in with the recovery code (turns 2FA off)",
-      body: z.object({ challenge: challengeInput, recovery_code: z.string().max(64) }),
-      response: { 200: authenticatedSchema.extend({ mfa_disabled: z.literal(true) }), ...problems(400, 401, 410, 429) },
+      body: z.object({
+        challenge: challengeInput,
+        recovery_code: z.string().max(64),
+        remember_device: z.boolean().optional(),
+      }),
+      response: { 200: rememberedSchema.extend({ mfa_disabled: z.literal(true) }), ...problems(400, 401, 410, 429) },
     },
     handler: async (req, reply) => {
-      const a = await services.challenges.recover(req.body.challenge, req.body.recovery_code, requestContext(req));
-      return answerSignIn(reply, services, config, a.client, a, 200, { mfa_disabled: true });
+      const ctx = requestContext(req);
+      const a = await services.challenges.recover(req.body.challenge, req.body.recovery_code, ctx);
+      const extra = await rememberDeviceIfAsked(reply, services, config.secure, a, req.body.remember_device, ctx);
+      return answerSignIn(reply, services, config, a.client, a, 200, { mfa_disabled: true, ...extra });
     },
   });
 

@@ -79,6 +79,7 @@ export async function googleRoutes(app: FastifyInstance, opts: GoogleRouteOption
           return toSignInPage(reply, {
             challenge: out.challenge,
             method: out.method,
+            methods: out.methods.join(','),
             ...(out.phone_hint ? { phone_hint: out.phone_hint } : {}),
           });
         }

@@ -10,9 +10,10 @@ import { passwordInput, problems } from '../schemas.js';
 
 const statusSchema = z.object({
   enabled: z.boolean(),
-  method: z.enum(['totp', 'sms']).nullable(),
+  method: z.enum(['totp', 'sms', 'passkey']).nullable(),
   phone_hint: z.string().optional(),
   enabled_at: z.string().optional(),
+  passkeys: z.number().int().optional(),
 });
 
 const setupBody = z.discriminatedUnion('method', [
@@ -98,12 +99,17 @@ export async function mfaRoutes(app: FastifyInstance, opts: { services: Services
     preHandler: app.authenticate.sessionOnly,
     schema: {
       tags: ['two-factor'],
-      summary: 'Turn Off two-factor authentication',
-      body: z.object({ password: passwordInput }),
-      response: { 200: z.object({ enabled: z.literal(false) }), ...problems(400, 401, 403, 429) },
+      summary: 'Turn Off two-factor authentication (passkeys are removed too only with remove_passkeys)',
+      body: z.object({ password: passwordInput, remove_passkeys: z.boolean().optional() }),
+      response: { 200: z.object({ enabled: z.boolean() }), ...problems(400, 401, 403, 429) },
     },
     handler: async (req) =>
-      services.mfaManagement.disable(requireSession(req).user, req.body.password, requestContext(req)),
+      services.mfaManagement.disable(
+        requireSession(req).user,
+        req.body.password,
+        requestContext(req),
+        req.body.remove_passkeys ?? false,
+      ),
   });
 
   r.post('/v1/me/mfa/recovery-code', {

@@ -25,6 +25,7 @@ const APP_ROUTES = [
   '/reset-password',
   '/verify-email',
   '/device',
+  '/support-reset/cancel',
   '/account',
   '/account/*',
 ];

@@ -3,7 +3,7 @@
 // the 30 s gap and the 5-send cap.
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ChallengeRecord, ChallengeStore, CodeRefusal, SmsCodeState } from '../../core/ports/mfa-stores.js';
-import { clientColumn, mfaMethodColumn } from '../column-values.js';
+import { challengeMethodColumn, clientColumn } from '../column-values.js';
 import type { Database, MfaChallengesTable } from '../schema.js';
 import { CHALLENGE_CODES, restoreCode, storeCode } from './sms-code-state.js';
 
@@ -11,7 +11,7 @@ export function challengeRecord(r: Selectable<MfaChallengesTable>): ChallengeRec
   return {
     idHash: r.id_hash,
     userId: r.user_id,
-    method: mfaMethodColumn(r.method, 'mfa_challenges', 'method'),
+    method: challengeMethodColumn(r.method, 'mfa_challenges', 'method'),
     client: clientColumn(r.client, 'mfa_challenges', 'client'),
     via: r.via,
     createdAt: Number(r.created_at),

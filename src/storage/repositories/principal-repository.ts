@@ -23,6 +23,7 @@ interface AccountColumns {
   f_method: string | null;
   f_phone_hint: string | null;
   google_linked: unknown;
+  has_passkey: unknown;
 }
 
 type Joined = Database & { u: Database['users']; f: Database['mfa_factors'] };
@@ -39,6 +40,9 @@ function accountColumns(eb: ExpressionBuilder<Joined, 'u' | 'f'>) {
     eb
       .exists(eb.selectFrom('user_identities as i').select('i.user_id').whereRef('i.user_id', '=', 'u.id'))
       .as('google_linked'),
+    eb
+      .exists(eb.selectFrom('passkeys as pk').select('pk.user_id').whereRef('pk.user_id', '=', 'u.id'))
+      .as('has_passkey'),
   ];
 }
 
@@ -57,6 +61,7 @@ function account(r: AccountColumns): AccountSummary {
         : { method: mfaMethodColumn(r.f_method, 'mfa_factors', 'method'), phoneHint: r.f_phone_hint },
     // SQLite answers EXISTS with 0/1, PostgreSQL with a boolean.
     googleLinked: r.google_linked === true || Number(r.google_linked) === 1,
+    hasPasskey: r.has_passkey === true || Number(r.has_passkey) === 1,
   };
 }
 

@@ -106,6 +106,9 @@ export class UserRepository implements UserStore {
       'recovery_codes',
       'mfa_challenges',
       'mfa_attempts',
+      'passkeys',
+      'webauthn_challenges',
+      'remembered_devices',
       'access_keys',
       'sessions',
       'user_identities',
@@ -113,6 +116,8 @@ export class UserRepository implements UserStore {
       'password_resets',
       'device_grants',
       'events',
+      'account_locks',
+      'support_resets',
     ] as const;
     for (const table of children) await this.db.deleteFrom(table).where('user_id', '=', id).execute();
     const r = await this.db.deleteFrom('users').where('id', '=', id).executeTakeFirst();

@@ -7,7 +7,7 @@ import { CopyButton } from '../ui/copy-button';
 import { Notice } from '../ui/notice';
 import { FocusHeading } from '../ui/page';
 
-export type RecoveryContext = 'enabled' | 'reconfigured' | 'renewed';
+export type RecoveryContext = 'enabled' | 'reconfigured' | 'renewed' | 'passkey';
 
 function codeGroups(code: string): string[] {
   if (code.includes('-')) return code.split('-');
@@ -51,7 +51,9 @@ export function RecoveryCodeScreen({
       ? 'Here is your new recovery code. The old one no longer works.'
       : context === 'reconfigured'
         ? 'Two-factor authentication is set up on your new device, and you have a new recovery code. The old code no longer works.'
-        : 'Two-factor authentication is on. If you lose your phone, this code gets you back in: choose “Can’t access two-factor device” when you sign in.';
+        : context === 'passkey'
+          ? 'Your passkey is added and two-factor authentication is on. If you lose the device that holds your passkey, this code gets you back in: choose “Can’t access two-factor device” when you sign in.'
+          : 'Two-factor authentication is on. If you lose your phone, this code gets you back in: choose “Can’t access two-factor device” when you sign in.';
 
   return (
     <section className="panel printable" aria-labelledby="recovery-title">

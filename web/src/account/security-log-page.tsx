@@ -1,4 +1,4 @@
-// Account → Security log: sign-ins, failures, factor and key changes, newest first, in pages.
+// Account → Security log: sign-ins, failures, factor, passkey and key changes, newest first, in pages.
 import { get } from '../api';
 import { formatDateTime } from '../lib/format';
 import { useResource } from '../lib/use-resource';
@@ -29,17 +29,22 @@ const METHOD: Record<string, string> = {
   totp: 'with an authenticator code',
   sms: 'with a text message code',
   recovery: 'with the recovery code',
+  passkey: 'with a passkey',
 };
 
 function signInMethod(m: unknown): string {
   if (typeof m !== 'string') return '';
   const parts = m.split('+');
   const via = METHOD[parts[0] ?? ''] ?? '';
+  // "Remember this device": the password was enough on a browser that had passed the code before.
+  if (parts[1] === 'remembered_device') return `${via}, no code asked (remembered device)`;
   const second = parts[1] ? METHOD[parts[1]]?.replace(/^with /, '') : undefined;
   return second ? `${via} and ${second}` : via;
 }
 
 type Tone = 'good' | 'bad' | 'key' | 'plain';
+
+const passkeyName = (e: LogEvent) => (typeof e.name === 'string' ? `“${e.name}”` : undefined);
 
 /** The event in words: a title, and a detail that reads on after it ("Signed in" "with password"). */
 export function describeEvent(e: LogEvent): { title: string; detail?: string | undefined; mono?: boolean; tone: Tone } {
@@ -52,7 +57,14 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
     case 'signin.mfa_required':
       return {
         title: 'Password accepted, code requested',
-        detail: e.method === 'sms' ? '(text message)' : e.method === 'totp' ? '(authenticator app)' : undefined,
+        detail:
+          e.method === 'sms'
+            ? '(text message)'
+            : e.method === 'totp'
+              ? '(authenticator app)'
+              : e.method === 'passkey'
+                ? '(passkey)'
+                : undefined,
         tone: 'plain',
       };
     case 'signin.failed':
@@ -65,7 +77,9 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
               ? '(wrong two-factor code)'
               : e.reason === 'recovery_code'
                 ? '(wrong recovery code)'
-                : undefined,
+                : e.reason === 'passkey'
+                  ? '(passkey not accepted)'
+                  : undefined,
         tone: 'bad',
       };
     case 'signout':
@@ -105,7 +119,12 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
     case 'mfa.disabled':
       return {
         title: 'Two-factor authentication turned off',
-        detail: e.reason === 'recovery' ? 'after signing in with the recovery code' : undefined,
+        detail:
+          e.reason === 'recovery'
+            ? 'after signing in with the recovery code'
+            : e.passkeys_removed === true
+              ? 'and the passkeys deleted'
+              : undefined,
         tone: 'bad',
       };
     case 'mfa.recovery_used':
@@ -128,6 +147,22 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
       };
     case 'device.denied':
       return { title: 'Device sign-in denied', tone: 'plain' };
+    case 'passkey.added':
+      return { title: 'Passkey added', detail: passkeyName(e), tone: 'key' };
+    case 'passkey.renamed':
+      return { title: 'Passkey renamed', detail: passkeyName(e), tone: 'plain' };
+    case 'passkey.removed':
+      return {
+        title: 'Passkey deleted',
+        detail: e.mfa_off === true ? '(two-factor authentication is now off)' : undefined,
+        tone: 'key',
+      };
+    case 'passkey.counter_regressed':
+      return { title: 'Passkey refused: its signature counter went back', detail: '(a copy?)', tone: 'bad' };
+    case 'device.remembered':
+      return { title: 'Device remembered', detail: 'skips the code at sign-in', tone: 'key' };
+    case 'device.forgotten':
+      return { title: 'Remembered device forgotten', tone: 'plain' };
     default: {
       const words = e.type.replace(/[._]/g, ' ');
       return { title: words.charAt(0).toUpperCase() + words.slice(1), tone: 'plain' };

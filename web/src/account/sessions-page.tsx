@@ -1,4 +1,5 @@
-// Account → Sessions: where the account is signed in. End one, or all but this one.
+// Account → Sessions: where the account is signed in. End one, or all but this one. Below, the
+// browsers remembered for the second factor.
 import { useState } from 'react';
 import { api, get } from '../api';
 import { errorMessage } from '../lib/errors';
@@ -10,6 +11,7 @@ import { Button } from '../ui/button';
 import { Dialog } from '../ui/dialog';
 import { Notice } from '../ui/notice';
 import { PageHead } from '../ui/page';
+import { RememberedDevices } from './remembered-devices';
 
 async function loadSessions(signal: AbortSignal): Promise<Session[]> {
   const list = await get<Session[]>('/v1/me/sessions', signal);
@@ -138,6 +140,7 @@ export function SessionsPage() {
           </ul>
         )}
       </section>
+      <RememberedDevices />
       <Dialog open={confirmAll} onClose={() => setConfirmAll(false)} title="End all other sessions?">
         <div className="stack">
           <p className="muted">

@@ -1,20 +1,20 @@
 // Account → Two-factor Authentication: the state, Turn On (the wizard), and when on:
-// Re-configure, New recovery code and Turn Off.
+// Re-configure, New recovery code and Turn Off; below it the account's passkeys.
 import { useState } from 'react';
 import { api, get, post } from '../api';
-import { phoneEnding } from '../lib/countdown';
-import { formatDate } from '../lib/format';
 import { useResource } from '../lib/use-resource';
-import { takeFlash } from '../router';
+import { takeFlash, type Flash } from '../router';
 import { useSession, useUser } from '../session';
-import type { MfaStatus } from '../types';
+import type { MfaStatus, Passkey } from '../types';
 import { Button } from '../ui/button';
 import { Notice } from '../ui/notice';
 import { PageHead } from '../ui/page';
+import { PasskeysSection } from './passkeys-section';
 import { PasswordDialog } from './password-dialog';
 import { RecoveryCodeScreen, type RecoveryContext } from './recovery-code-screen';
 import { TurnOnWizard } from './turn-on-wizard';
-import { EmailFirst } from './email-banner';
+import { hasCodeFactor, OffPanel, OnPanel } from './two-factor-panels';
+import { SupportResetBanner } from './support-reset-banner';
 
 type View =
   | { kind: 'status' }
@@ -22,8 +22,12 @@ type View =
   | { kind: 'recovery'; code: string; context: RecoveryContext };
 type PageNotice = { tone: 'success' | 'info' | 'warning' | 'danger'; text: string } | null;
 
-function initialNotice(): PageNotice {
-  const flash = takeFlash();
+function initialNotice(flash: Flash | null): PageNotice {
+  if (flash === 'mfa-required')
+    return {
+      tone: 'warning',
+      text: 'This service requires two-factor authentication. Turn it on to use your account.',
+    };
   if (flash === 'welcome')
     return {
       tone: 'success',
@@ -38,13 +42,22 @@ function initialNotice(): PageNotice {
 }
 
 const loadStatus = (signal: AbortSignal) => get<MfaStatus>('/v1/me/mfa', signal);
+const loadPasskeys = (signal: AbortSignal) => get<Passkey[]>('/v1/me/passkeys', signal);
 
 export function TwoFactorPage() {
   const user = useUser();
   const { refresh } = useSession();
   const { data: status, error: loadError, reload: load } = useResource(loadStatus);
-  const [view, setView] = useState<View>({ kind: 'status' });
-  const [notice, setNotice] = useState<PageNotice>(initialNotice);
+  const passkeys = useResource(loadPasskeys);
+  const [alsoPasskeys, setAlsoPasskeys] = useState(false);
+  const passkeyCount = passkeys.data?.length ?? 0;
+  const [flash] = useState(takeFlash);
+  const unverifiedAtStart = user.email_verified === false;
+  // Sent here because the service requires 2FA: the wizard is open at once (when it can start).
+  const [view, setView] = useState<View>(
+    flash === 'mfa-required' && !unverifiedAtStart ? { kind: 'wizard', reconfigure: false } : { kind: 'status' },
+  );
+  const [notice, setNotice] = useState<PageNotice>(() => initialNotice(flash));
   const [dialog, setDialog] = useState<'off' | 'renew' | null>(null);
   const [needsEmail, setNeedsEmail] = useState(false);
   const unverified = user.email_verified === false;
@@ -54,8 +67,6 @@ export function TwoFactorPage() {
     setNeedsEmail(false);
     setView({ kind: 'wizard', reconfigure });
   };
-
-  const method = status?.method === 'sms' ? 'SMS Number' : 'Authenticator App';
 
   let body;
   if (view.kind === 'wizard') {
@@ -82,7 +93,9 @@ export function TwoFactorPage() {
               ? 'Your new recovery code is saved. The old one no longer works.'
               : view.context === 'reconfigured'
                 ? 'Two-factor authentication is re-configured.'
-                : 'Two-factor authentication is on.';
+                : view.context === 'passkey'
+                  ? 'Your passkey is added and two-factor authentication is on.'
+                  : 'Two-factor authentication is on.';
           setView({ kind: 'status' }); // the code leaves memory with the view
           setNotice({ tone: 'success', text });
         }}
@@ -104,92 +117,16 @@ export function TwoFactorPage() {
       </p>
     );
   } else if (!status.enabled) {
-    body = (
-      <section className="panel" aria-labelledby="tfa-state">
-        <div className="panel-body">
-          <div className="status-line">
-            <h2 id="tfa-state">Two-factor authentication is off</h2>
-            <span className="badge badge-off">Off</span>
-          </div>
-          <p className="muted state-text">
-            Add a second step to signing in: after your password, a code from your phone. Someone who learns your
-            password still can’t get in.
-          </p>
-          {unverified && needsEmail && <EmailFirst what="turn on two-factor authentication" id="tfa-email-first" />}
-          <div className="actions">
-            <Button
-              onClick={() => openWizard(false)}
-              aria-describedby={unverified && needsEmail ? 'tfa-email-first' : undefined}
-            >
-              Turn On
-            </Button>
-          </div>
-        </div>
-      </section>
-    );
+    body = <OffPanel emailFirst={unverified && needsEmail} onTurnOn={() => openWizard(false)} />;
   } else {
     body = (
-      <section className="panel" aria-labelledby="tfa-state">
-        <div className="panel-body">
-          <div className="status-line">
-            <h2 id="tfa-state">Two-factor authentication is on</h2>
-            <span className="badge badge-on">On</span>
-          </div>
-          <dl className="facts">
-            <dt>Method</dt>
-            <dd>
-              {method}
-              {status.method === 'sms' && status.phone_hint ? (
-                <span className="muted"> · phone ending in {phoneEnding(status.phone_hint)}</span>
-              ) : null}
-            </dd>
-            {status.enabled_at && (
-              <>
-                <dt>Turned on</dt>
-                <dd>{formatDate(status.enabled_at)}</dd>
-              </>
-            )}
-          </dl>
-        </div>
-        <ul className="rows rows-top">
-          <li>
-            <div className="row-main">
-              <div className="row-text">
-                <h3 className="row-title">Re-configure</h3>
-                <p className="row-meta">
-                  Move to a new phone or app, or add a device. The ones you use now stop working.
-                </p>
-              </div>
-              <Button variant="secondary" onClick={() => openWizard(true)}>
-                Re-configure
-              </Button>
-            </div>
-            {unverified && needsEmail && <EmailFirst what="re-configure two-factor authentication" />}
-          </li>
-          <li>
-            <div className="row-main">
-              <div className="row-text">
-                <h3 className="row-title">Recovery code</h3>
-                <p className="row-meta">Lost your recovery code? Make a new one. The old one stops working.</p>
-              </div>
-              <Button variant="secondary" onClick={() => setDialog('renew')}>
-                New recovery code
-              </Button>
-            </div>
-          </li>
-          <li>
-            <div className="row-main">
-              <div className="row-text">
-                <h3 className="row-title">Turn Off</h3>
-                <p className="row-meta">Sign in with your password only. Not recommended.</p>
-              </div>
-              <Button variant="danger-quiet" onClick={() => setDialog('off')}>
-                Turn Off
-              </Button>
-            </div>
-          </li>
-        </ul>
-      </section>
+      <OnPanel
+        status={status}
+        emailFirst={unverified && needsEmail}
+        onWizard={openWizard}
+        onRenew={() => setDialog('renew')}
+        onTurnOff={() => setDialog('off')}
+      />
     );
   }
 
@@ -199,12 +136,27 @@ export function TwoFactorPage() {
         title="Two-factor Authentication"
         lead="A second step at sign-in that keeps your account safe even if someone learns your password."
       />
+      <SupportResetBanner />
       {notice && view.kind === 'status' && (
         <Notice tone={notice.tone} role="status" className="page-notice">
           <p>{notice.text}</p>
         </Notice>
       )}
       {body}
+      {view.kind === 'status' && status && (
+        <PasskeysSection
+          passkeys={passkeys}
+          codeFactor={hasCodeFactor(status)}
+          onAdded={async (created) => {
+            setNotice(null);
+            if (created.recovery_code) setView({ kind: 'recovery', code: created.recovery_code, context: 'passkey' });
+            await Promise.all([load(), refresh()]);
+          }}
+          onDeleted={async () => {
+            await Promise.all([load(), refresh()]);
+          }}
+        />
+      )}
       <PasswordDialog
         open={dialog === 'renew'}
         title="New recovery code"
@@ -224,18 +176,38 @@ export function TwoFactorPage() {
         title="Turn off two-factor authentication?"
         confirmLabel="Turn Off"
         variant="danger"
-        onClose={() => setDialog(null)}
-        onConfirm={async (password) => {
-          await api('DELETE', '/v1/me/mfa', { password });
+        onClose={() => {
           setDialog(null);
-          setNotice({
-            tone: 'warning',
-            text: 'Two-factor authentication is off. Your account is protected by your password alone.',
-          });
-          await Promise.all([load(), refresh()]);
+          setAlsoPasskeys(false);
+        }}
+        onConfirm={async (password) => {
+          // Passkeys go only when the user asks (issue 15): they are a second factor of their own.
+          const dropping = passkeyCount > 0 && alsoPasskeys;
+          await api('DELETE', '/v1/me/mfa', dropping ? { password, remove_passkeys: true } : { password });
+          setDialog(null);
+          setAlsoPasskeys(false);
+          setNotice(
+            passkeyCount > 0 && !dropping
+              ? { tone: 'info', text: 'Codes are turned off. Your passkeys remain your second factor.' }
+              : {
+                  tone: 'warning',
+                  text: 'Two-factor authentication is off. Your account is protected by your password alone.',
+                },
+          );
+          await Promise.all([load(), refresh(), passkeys.reload()]);
         }}
       >
-        <p>Your account will be protected by your password alone, and your recovery code stops working.</p>
+        {passkeyCount > 0 ? (
+          <>
+            <p>Codes from your app or phone stop being asked, and your recovery code stops working.</p>
+            <label className="check">
+              <input type="checkbox" checked={alsoPasskeys} onChange={(e) => setAlsoPasskeys(e.target.checked)} />
+              Also delete my passkeys ({passkeyCount})
+            </label>
+          </>
+        ) : (
+          <p>Your account will be protected by your password alone, and your recovery code stops working.</p>
+        )}
       </PasswordDialog>
     </>
   );

@@ -1,21 +1,27 @@
 // Sign in: email and password, then (when the account has a second factor) the code prompt, or
-// the recovery form behind "Can't access two-factor device". A Google sign-in that needs the
-// second factor arrives as /login?challenge=…&method=… and goes straight to the code prompt.
+// the recovery form behind "Can't access two-factor device"; or a passkey, from its button or the
+// email field's autofill. A Google sign-in that needs the second factor arrives as
+// /login?challenge=…&method=…(&methods=…) and goes straight to the code prompt.
 import { useRef, useState, type FormEvent } from 'react';
 import { post } from '../api';
 import { errorMessage, isCode } from '../lib/errors';
+import { passkeyBlock } from '../lib/webauthn';
 import { Link, navigate } from '../router';
 import { useSession } from '../session';
-import type { Challenge, LoginResult } from '../types';
+import type { Challenge, ChallengeMethod, LoginResult } from '../types';
 import { Button } from '../ui/button';
 import { Field } from '../ui/field';
+import { PasskeyHint } from '../ui/passkey-hint';
 import { AuthShell, GoogleButton } from './auth-shell';
 import { CodePrompt } from './code-prompt';
 import { googleErrorText, useFlashNotice } from './flash';
 import { RecoverForm } from './recover-form';
 import { afterSignIn } from '../lib/return-to';
+import { usePasskeySignIn } from './use-passkey-sign-in';
 
 type Step = { kind: 'password' } | { kind: 'code'; challenge: Challenge } | { kind: 'recover'; challenge: Challenge };
+
+const isMethod = (m: string | null): m is ChallengeMethod => m === 'totp' || m === 'sms' || m === 'passkey';
 
 function fromUrl(): { step: Step; error: string | null } {
   const params = new URLSearchParams(location.search);
@@ -23,12 +29,19 @@ function fromUrl(): { step: Step; error: string | null } {
   const method = params.get('method');
   const error = params.get('error');
   if (challenge || error) history.replaceState(null, '', '/login'); // keep the challenge out of the address bar and history
-  if (challenge && (method === 'totp' || method === 'sms')) {
+  if (challenge && isMethod(method)) {
     const phoneHint = params.get('phone_hint');
+    const methods = (params.get('methods') ?? '').split(',').filter(isMethod);
     return {
       step: {
         kind: 'code',
-        challenge: { status: 'mfa_required', challenge, method, ...(phoneHint ? { phone_hint: phoneHint } : {}) },
+        challenge: {
+          status: 'mfa_required',
+          challenge,
+          method,
+          ...(methods.length ? { methods } : {}),
+          ...(phoneHint ? { phone_hint: phoneHint } : {}),
+        },
       },
       error: null,
     };
@@ -77,6 +90,8 @@ function PasswordStep({
   const emailRef = useRef<HTMLInputElement>(null);
   const passwordRef = useRef<HTMLInputElement>(null);
   const notice = useFlashNotice(googleError ? { tone: 'danger', text: googleError } : null);
+  const [block] = useState(passkeyBlock);
+  const passkey = usePasskeySignIn(block === null);
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -131,7 +146,8 @@ function PasswordStep({
           label="Email"
           type="email"
           name="email"
-          autoComplete="username"
+          // "webauthn" lets the browser offer the account's passkeys among the suggestions.
+          autoComplete={block === null ? 'username webauthn' : 'username'}
           autoFocus
           value={email}
           onChange={(e) => setEmail(e.target.value)}
@@ -154,12 +170,26 @@ function PasswordStep({
       <p className="auth-link">
         <Link to="/forgot-password">Forgot password?</Link>
       </p>
-      {providers.google && (
+      <div className="divider">or</div>
+      {block === null ? (
         <>
-          <div className="divider">or</div>
-          <GoogleButton />
+          <Button
+            variant="secondary"
+            block
+            loading={passkey.busy}
+            onClick={() => void passkey.signIn()}
+            aria-describedby="passkey-error"
+          >
+            Sign in with a passkey
+          </Button>
+          <p className="field-error" id="passkey-error" aria-live="polite">
+            {passkey.error}
+          </p>
         </>
+      ) : (
+        <PasskeyHint block={block} />
       )}
+      {providers.google && <GoogleButton />}
     </AuthShell>
   );
 }
