@@ -60,7 +60,7 @@ export function registerAccessKeyCommands(program: Command): void {
               k.enabled ? 'enabled' : 'disabled',
               shortTime(k.created_at),
               shortTime(k.last_used_at, 'never'),
-              k.id === credentials.keyId ? '(this key)' : '',
+              k.id === credentials?.keyId ? '(this key)' : '',
             ]),
           ),
         );
@@ -101,7 +101,9 @@ export function registerAccessKeyCommands(program: Command): void {
         async (ctx, raw: string) => {
           const id = keyIdArg(raw);
           const { client, credentials } = await connected(ctx);
-          if (id === credentials.keyId)
+          // Signed in with `twofold login` (no key: credentials null), no key is the one in use.
+          const inUse = credentials !== null && id === credentials.keyId;
+          if (inUse)
             await confirmOrRefuse(
               ctx,
               `${id} is the key this command signs with (${credentials.source}); once disabled it cannot sign anything, enabling it again needs the portal. Disable it?`,
@@ -109,7 +111,7 @@ export function registerAccessKeyCommands(program: Command): void {
           const k = await client.setAccessKeyEnabled(id, false);
           if (ctx.opts.json) return writeJson(k);
           writeLine(`Access key ${k.id} is disabled.`);
-          if (id === credentials.keyId)
+          if (inUse)
             process.stderr.write(
               'twofold: note: that is the key this command used; it cannot sign further requests until enabled in the portal.\n',
             );
@@ -127,7 +129,7 @@ export function registerAccessKeyCommands(program: Command): void {
         async (ctx, raw: string) => {
           const id = keyIdArg(raw);
           const { client, credentials } = await connected(ctx);
-          const self = id === credentials.keyId ? ' It is the key this command signs with.' : '';
+          const self = id === credentials?.keyId ? ' It is the key this command signs with.' : '';
           await confirmOrRefuse(ctx, `Delete access key ${id} for good? Whatever uses it stops working.${self}`);
           await client.deleteAccessKey(id);
           if (ctx.opts.json) return writeJson({ id, deleted: true });

@@ -29,9 +29,16 @@ export function registerClientCommands(program: Command): void {
     .description("print the account's email")
     .action(
       clientAction('whoami', async (ctx) => {
-        const me = await (await connected(ctx)).client.me();
+        const c = await connected(ctx);
+        const me = await c.client.me();
         if (ctx.opts.json) writeJson(me);
         else writeLine(me.email);
+        // Which of the two ways the profile uses (on stderr: stdout stays the email for scripts).
+        process.stderr.write(
+          c.credentials
+            ? `twofold: signed requests with access key ${c.credentials.keyId} from ${c.credentials.source}\n`
+            : `twofold: a sign-in token from \`twofold login\` (${c.tokenSource ?? 'the profile'})\n`,
+        );
       }),
     );
 

@@ -1,5 +1,5 @@
 // What every client command shares: the endpoint (--endpoint, TWOFOLD_URL, the profile's, the
-// default), the access key (credentials-file.ts), a TwofoldClient, and turning any failure into ONE line on
+// default), the access key or the token of `twofold login` (credentials-file.ts), a TwofoldClient, and turning any failure into ONE line on
 // stderr that says what failed and what to do, with exit code 1 (2 for a usage mistake).
 import type { Command } from 'commander';
 import type { TwofoldClient } from '../client/twofold-client.js';
@@ -7,6 +7,7 @@ import { isTwofoldApiError, type TwofoldApiError } from '../client/twofold-api-e
 import {
   CredentialsError,
   resolveCredentials,
+  resolveProfileToken,
   type AccessKeyPair,
   type ResolvedCredentials,
 } from './credentials-file.js';
@@ -80,28 +81,45 @@ export function resolveEndpoint(flag: string | undefined, env: NodeJS.ProcessEnv
 export interface Connected {
   client: TwofoldClient;
   endpoint: string;
-  credentials: ResolvedCredentials;
+  /** The access key requests are signed with; null when the profile's token (`twofold login`) is used. */
+  credentials: ResolvedCredentials | null;
+  /** Where the bearer token came from, when one is used. */
+  tokenSource?: string;
 }
 
 export function warn(line: string): void {
   process.stderr.write(`twofold: warning: ${line}\n`);
 }
 
-export async function newClient(endpoint: string, key: AccessKeyPair): Promise<TwofoldClient> {
-  const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
+export const USER_AGENT = `twofold-cli/${PACKAGE.version}`;
+
+/** A client that signs with the access key, or sends `{ bearer }` (the token of `twofold login`). */
+export async function newClient(endpoint: string, auth: AccessKeyPair | { bearer: string }): Promise<TwofoldClient> {
   // Loaded here, not at start: `twofold serve` registers these commands too and never signs a request.
   const { TwofoldClient } = await import('../client/twofold-client.js');
+  if ('bearer' in auth) return new TwofoldClient({ endpoint, bearer: auth.bearer, userAgent: USER_AGENT });
+  const scheme = process.env.TWOFOLD_SIGNATURE_SCHEME === 'cavage' ? 'cavage' : 'rfc9421';
   return new TwofoldClient({
     endpoint,
-    credentials: { keyId: key.keyId, secret: key.secret },
+    credentials: { keyId: auth.keyId, secret: auth.secret },
     scheme,
-    userAgent: `twofold-cli/${PACKAGE.version}`,
+    userAgent: USER_AGENT,
   });
 }
 
-/** The credentials (resolveCredentials) and the endpoint (resolveEndpoint), nothing sent yet. */
+/**
+ * The credentials and the endpoint (resolveEndpoint), nothing sent yet: a profile holding a token
+ * from `twofold login` uses `Authorization: Bearer` (unless the environment names an access key),
+ * else the access key of resolveCredentials signs.
+ */
 export async function connect(opts: ClientOptions): Promise<Connected> {
   if (opts.endpoint !== undefined) checkEndpoint(opts.endpoint, '--endpoint'); // a usage mistake first
+  const bearer = await resolveProfileToken({ env: process.env, profile: opts.profile, onWarning: warn });
+  if (bearer) {
+    const endpoint = resolveEndpoint(opts.endpoint, process.env, bearer.endpoint);
+    const client = await newClient(endpoint, { bearer: bearer.token });
+    return { client, endpoint, credentials: null, tokenSource: bearer.source };
+  }
   const credentials = await resolveCredentials({ env: process.env, profile: opts.profile, onWarning: warn });
   const endpoint = resolveEndpoint(opts.endpoint, process.env, credentials.endpoint);
   return { client: await newClient(endpoint, credentials), endpoint, credentials };
@@ -130,8 +148,10 @@ function describeApiError(e: TwofoldApiError, ctx: FailureContext): string {
   }
   if (e.status === 401 && e.code === 'replayed_signature')
     return `the server had already seen this signed request ${tag}; run the command again`;
+  if (e.status === 401 && c && !c.credentials)
+    return `the server refused the sign-in token of ${c.tokenSource ?? 'the profile'} ${tag}: it was ended or has expired; run \`twofold login\` again`;
   if (e.status === 401) {
-    const key = c ? `access key ${c.credentials.keyId} from ${c.credentials.source}` : 'the access key';
+    const key = c?.credentials ? `access key ${c.credentials.keyId} from ${c.credentials.source}` : 'the access key';
     return (
       `the server refused ${key} ${tag}: the access key may be wrong or disabled, or this computer's clock is off${clockNote(e)}; ` +
       "check the key in the Twofold portal and run `twofold configure`, correct the clock, or check that --endpoint is the server's public URL"

@@ -27,6 +27,7 @@ export {
   ENDPOINT_NAME,
   ID_NAME,
   SECRET_NAME,
+  TOKEN_NAME,
   isProfileName,
   parseCredentials,
   readProfile,
@@ -153,6 +154,33 @@ export interface ResolveOptions {
 
 export function profileName(flag: string | undefined, env: NodeJS.ProcessEnv): string {
   return flag?.trim() || env.TWOFOLD_PROFILE?.trim() || DEFAULT_PROFILE;
+}
+
+export interface ProfileToken {
+  token: string;
+  /** `profile "x" of /path`, for messages. */
+  source: string;
+  /** The profile's saved endpoint, when it has one. */
+  endpoint?: string;
+}
+
+/**
+ * The profile's sign-in token (TWOFOLD_TOKEN, from `twofold login`), or null when it has none or
+ * when the environment names an access key: that key wins, as it wins over the file's key.
+ */
+export async function resolveProfileToken(opts: ResolveOptions): Promise<ProfileToken | null> {
+  if ([ID_NAME, SECRET_NAME, R3_ID_NAME, R3_SECRET_NAME].some((n) => opts.env[n]?.trim())) return null;
+  const profile = profileName(opts.profile, opts.env);
+  const path = opts.path ?? credentialsPath();
+  const values = await loadProfile(path, profile);
+  if (!values?.token) return null;
+  const warning = await permissionWarning(path);
+  if (warning) opts.onWarning?.(warning);
+  return {
+    token: values.token,
+    source: `profile "${profile}" of ${path}`,
+    ...(values.endpoint ? { endpoint: values.endpoint } : {}),
+  };
 }
 
 /**

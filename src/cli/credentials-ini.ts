@@ -2,9 +2,9 @@
 // --profile), `NAME=value` lines. Pure text in, text out; the file itself is credentials-file.ts.
 //
 // A profile's members and the names they are written under (shared/API.md "Account"; remote.it's
-// R3_ names are read too). A member the code does not know is kept as written, so a newer CLI
-// (e.g. one that stores a session token) and an older one can share a file. Profile and member
-// names match case-insensitively. A line that is neither a section, a `NAME=value`, a comment nor
+// R3_ names are read too; the sign-in token of `twofold login` is TWOFOLD_TOKEN). A member the
+// code does not know is kept as written, so a newer CLI and an older one can share a file.
+// Profile and member names match case-insensitively. A line that is neither a section, a `NAME=value`, a comment nor
 // blank makes the file malformed: it is reported with its line number, never guessed around.
 
 export const DEFAULT_PROFILE = 'DEFAULT';
@@ -13,12 +13,15 @@ export const SECRET_NAME = 'TWOFOLD_SECRET_ACCESS_KEY';
 export const ENDPOINT_NAME = 'TWOFOLD_URL';
 export const R3_ID_NAME = 'R3_ACCESS_KEY_ID';
 export const R3_SECRET_NAME = 'R3_SECRET_ACCESS_KEY';
+export const TOKEN_NAME = 'TWOFOLD_TOKEN';
 
 export interface ProfileValues {
   keyId?: string;
   secret?: string;
   /** The server's public URL the profile's key belongs to. */
   endpoint?: string;
+  /** The sign-in token `twofold login` got (RFC 8628 device grant), sent as `Authorization: Bearer`. */
+  token?: string;
 }
 
 /** Each member's names, the one written first; writing a member drops its other names in that profile. */
@@ -26,6 +29,7 @@ const MEMBER_NAMES: { [K in keyof Required<ProfileValues>]: readonly string[] } 
   keyId: [ID_NAME, R3_ID_NAME],
   secret: [SECRET_NAME, R3_SECRET_NAME],
   endpoint: [ENDPOINT_NAME],
+  token: [TOKEN_NAME],
 };
 const MEMBERS = Object.keys(MEMBER_NAMES) as (keyof ProfileValues)[];
 

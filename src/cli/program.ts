@@ -8,12 +8,13 @@ import { registerAccessKeyCommands } from './access-key-commands.js';
 import { registerConfigureCommand } from './configure-command.js';
 import { registerBackupCommands } from './backup-command.js';
 import { registerCompletionCommand } from './completion.js';
+import { registerLoginCommands } from './login-command.js';
 import { registerAdminCommands } from './admin-command.js';
 import { addGlobalOptions } from './client-context.js';
 import { PACKAGE } from '../runtime/version.js';
 
-/** The commands that talk to a server with an access key, and so read --endpoint, --profile, --json. */
-const CLIENT_COMMANDS = new Set(['configure', 'whoami', 'mfa', 'sessions', 'events', 'access-keys']);
+/** The commands that talk to a server (access key or `twofold login`), and so read --endpoint, --profile, --json. */
+const CLIENT_COMMANDS = new Set(['configure', 'login', 'logout', 'whoami', 'mfa', 'sessions', 'events', 'access-keys']);
 
 export function buildProgram(): Command {
   const program = new Command();
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerKeysCommand(program);
   registerBackupCommands(program);
   registerConfigureCommand(program);
+  registerLoginCommands(program);
   registerClientCommands(program);
   registerAccessKeyCommands(program);
   registerCompletionCommand(program);

@@ -2,7 +2,8 @@
 // lists are typed; servers may add more, which pass through untouched.
 
 export type MfaMethod = 'totp' | 'sms';
-export type SessionClient = 'web' | 'app';
+/** `cli`: a session made by the device grant (`twofold login`). */
+export type SessionClient = 'web' | 'app' | 'cli';
 
 export interface User {
   id: string;

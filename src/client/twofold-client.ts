@@ -33,6 +33,15 @@ export type {
   User,
 } from './api-types.js';
 export { TwofoldApiError, isTwofoldApiError } from './twofold-api-error.js';
+export {
+  DEVICE_CLIENT_ID,
+  pollDeviceLogin,
+  startDeviceLogin,
+  type DeviceAuthorization,
+  type DeviceLoginOptions,
+  type DeviceToken,
+  type PollOptions,
+} from './device-login.js';
 
 export interface AccessKeyCredentials {
   keyId: string;

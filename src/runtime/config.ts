@@ -80,6 +80,13 @@ const schema = z.object({
   TWOFOLD_SESSION_IDLE_APP: duration.default(30 * 86_400_000),
   TWOFOLD_SESSION_ABSOLUTE_WEB: duration.default(30 * 86_400_000),
   TWOFOLD_SESSION_ABSOLUTE_APP: duration.default(90 * 86_400_000),
+  TWOFOLD_SESSION_IDLE_CLI: duration.default(30 * 86_400_000),
+  TWOFOLD_SESSION_ABSOLUTE_CLI: duration.default(90 * 86_400_000),
+  // Public clients of the device grant (RFC 8628): client_id values, comma-separated.
+  TWOFOLD_DEVICE_CLIENTS: z
+    .string()
+    .regex(/^[A-Za-z0-9._~-]+(,[A-Za-z0-9._~-]+)*$/, 'must be client ids (letters, digits, ._~-) separated by commas')
+    .default('twofold-cli'),
   TWOFOLD_PASSWORD_RESET_TTL: duration.default(30 * 60_000),
   TWOFOLD_ACCESS_KEY_LIMIT: int(1, 100).default(2),
   TWOFOLD_SMS_PROVIDER: z.enum(['console', 'twilio', 'webhook']).default('console'),
@@ -144,7 +151,17 @@ export interface Config {
   secretKeys: string | undefined;
   issuer: string;
   mail: { url: string | undefined; from: string };
-  sessions: { idleWebMs: number; idleAppMs: number; absoluteWebMs: number; absoluteAppMs: number };
+  sessions: {
+    idleWebMs: number;
+    idleAppMs: number;
+    absoluteWebMs: number;
+    absoluteAppMs: number;
+    /** Sessions issued by the device grant (client "cli"). */
+    idleCliMs: number;
+    absoluteCliMs: number;
+  };
+  /** client_id values the device grant accepts (TWOFOLD_DEVICE_CLIENTS). */
+  deviceClients: string[];
   passwordResetTtlMs: number;
   accessKeyLimit: number;
   sms: SmsConfig;
@@ -254,7 +271,10 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       idleAppMs: r.TWOFOLD_SESSION_IDLE_APP,
       absoluteWebMs: r.TWOFOLD_SESSION_ABSOLUTE_WEB,
       absoluteAppMs: r.TWOFOLD_SESSION_ABSOLUTE_APP,
+      idleCliMs: r.TWOFOLD_SESSION_IDLE_CLI,
+      absoluteCliMs: r.TWOFOLD_SESSION_ABSOLUTE_CLI,
     },
+    deviceClients: r.TWOFOLD_DEVICE_CLIENTS.split(','),
     passwordResetTtlMs: r.TWOFOLD_PASSWORD_RESET_TTL,
     accessKeyLimit: r.TWOFOLD_ACCESS_KEY_LIMIT,
     sms: {

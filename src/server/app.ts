@@ -26,6 +26,8 @@ import { meRoutes } from './routes/me-routes.js';
 import { mfaRoutes } from './routes/mfa-routes.js';
 import { opsRoutes } from './routes/ops-routes.js';
 import { portalRoutes } from './routes/portal-routes.js';
+import { oauthRoutes } from './routes/oauth-routes.js';
+import { deviceApprovalRoutes } from './routes/device-approval-routes.js';
 import { devOutboxRoutes } from './routes/dev-outbox-routes.js';
 import { passkeyRoutes } from './routes/passkey-routes.js';
 import { passkeyAuthRoutes } from './routes/passkey-auth-routes.js';
@@ -128,6 +130,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(accountDeletionRoutes, { services: runtime.services, config });
   await app.register(mfaRoutes, { services: runtime.services });
   await app.register(accessKeyRoutes, { services: runtime.services });
+  await app.register(oauthRoutes, { services: runtime.services, publicUrl: config.publicUrl });
+  await app.register(deviceApprovalRoutes, { services: runtime.services });
   await app.register(passkeyRoutes, { services: runtime.services });
   await app.register(passkeyAuthRoutes, {
     services: runtime.services,

@@ -34,6 +34,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
   });
   const sweep = setInterval(() => {
     runtime.services.sessions.sweep().catch((err: unknown) => logger.warn({ err }, 'session sweep failed'));
+    runtime.services.deviceGrants.sweep().catch((err: unknown) => logger.warn({ err }, 'device grant sweep failed'));
     runtime.services.webauthnChallenges
       .sweep()
       .catch((err: unknown) => logger.warn({ err }, 'WebAuthn challenge sweep failed'));

@@ -23,6 +23,10 @@ export interface ServiceSettings {
   sessionIdleAppMs: number;
   sessionAbsoluteWebMs: number;
   sessionAbsoluteAppMs: number;
+  /** Device-grant sessions (client "cli"); the ids of the grant's public clients. */
+  sessionIdleCliMs: number;
+  sessionAbsoluteCliMs: number;
+  deviceClients: readonly string[];
   passwordResetTtlMs: number;
   accessKeyLimit: number;
   smsDailyLimit: number;

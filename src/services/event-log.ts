@@ -37,6 +37,8 @@ export type EventType =
   | 'access_key.deleted'
   | 'google.linked'
   | 'google.unlinked'
+  | 'device.approved'
+  | 'device.denied'
   | 'passkey.added'
   | 'passkey.renamed'
   | 'passkey.removed'

@@ -18,6 +18,7 @@ export type NoticeKind =
   | 'email_changed'
   | 'account_deleted'
   | 'account_claimed'
+  | 'device_approved'
   | 'passkey_added'
   | 'passkey_removed';
 
@@ -37,6 +38,7 @@ const SUBJECTS: Record<NoticeKind, string> = {
   email_changed: 'Your email address was changed',
   account_deleted: 'Your account was deleted',
   account_claimed: 'Your account was taken over by its Google account',
+  device_approved: 'A device was signed in to your account',
   passkey_added: 'A passkey was added',
   passkey_removed: 'A passkey was removed',
 };
@@ -67,6 +69,8 @@ const BODIES: Record<NoticeKind, string> = {
   account_claimed:
     'Someone signed in with "Sign in with Google" using this email address, which Google says it has verified. The account made with this address had never confirmed it, so it was handed to the Google account: ' +
     'its password was removed, every device was signed out and unfinished sign-ins were cancelled. If this is your account, use "Forgot password" on the sign-in page to set a password again.',
+  device_approved:
+    'A sign-in request from a device (the command line or a device without a browser) was approved on the portal. The device is now signed in; it is listed with your sessions, where you can end it.',
   passkey_added:
     'A passkey was added to your account. It can sign in without a password, and answers the second step after one.',
   passkey_removed:

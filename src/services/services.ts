@@ -19,6 +19,8 @@ import { RecoveryCodes } from './recovery-codes.js';
 import { SessionService } from './sessions.js';
 import { SignInService } from './sign-in.js';
 import { UserViewService } from './user-view.js';
+import { DeviceApprovalService } from './device-approval.js';
+import { DeviceGrantService } from './device-grant.js';
 import { PasskeyManagement } from './passkey-management.js';
 import { PasskeyRegistration } from './passkey-registration.js';
 import { PasskeySecondFactor } from './passkey-second-factor.js';
@@ -45,6 +47,8 @@ export interface Services {
   emailVerification: EmailVerificationService;
   emailChange: EmailChangeService;
   accountDeletion: AccountDeletionService;
+  deviceGrants: DeviceGrantService;
+  deviceApprovals: DeviceApprovalService;
   passkeyRegistration: PasskeyRegistration;
   passkeys: PasskeyManagement;
   passkeySignIn: PasskeySignIn;
@@ -77,6 +81,8 @@ export function createServices(deps: ServiceDeps): Services {
   const google = new GoogleSignInService(deps, signIn, accounts, events, notices);
   const accessKeys = new AccessKeyService(deps, accounts, events, notices);
   const signedRequests = new SignedRequestService(deps, accessKeys, deps.replays);
+  const deviceGrants = new DeviceGrantService(deps, sessions);
+  const deviceApprovals = new DeviceApprovalService(deps, guard, events, notices);
   return {
     deps,
     events,
@@ -94,6 +100,8 @@ export function createServices(deps: ServiceDeps): Services {
     emailVerification,
     emailChange,
     accountDeletion,
+    deviceGrants,
+    deviceApprovals,
     passkeyRegistration: new PasskeyRegistration(deps, accounts, webauthn, recovery, events, notices),
     passkeys: new PasskeyManagement(deps, accounts, events, notices),
     passkeySignIn: new PasskeySignIn(deps, guard, webauthn, sessions, events, policy),

@@ -1,9 +1,9 @@
 // Sessions: an opaque 256-bit token handed to the client once; only its SHA-256 is stored.
-// Idle expiry (web 7 d, app 30 d) and absolute expiry (30 d / 90 d) are checked on every use;
+// Idle expiry (web 7 d, app and cli 30 d) and absolute expiry (30 d / 90 d / 90 d) are checked on every use;
 // last_seen_at moves at most once a minute per session, so a session check is not a write.
 import { hashToken, looksLikeToken, newId, newToken } from '../core/tokens.js';
 import type { AccountSummary } from '../core/ports/principal-store.js';
-import type { ClientKind, SessionRecord, Stores } from '../core/ports/stores.js';
+import type { SessionClient, SessionRecord, Stores } from '../core/ports/stores.js';
 import type { DepsOf, RequestContext } from './deps.js';
 
 const TOUCH_EVERY_MS = 60_000;
@@ -21,20 +21,20 @@ export interface AuthenticatedSession extends AccountSummary {
 export class SessionService {
   constructor(private readonly deps: DepsOf<'clock' | 'random' | 'settings', 'sessions' | 'principals' | 'devices'>) {}
 
-  private idleMs(client: ClientKind): number {
+  private idleMs(client: SessionClient): number {
     const s = this.deps.settings;
-    return client === 'app' ? s.sessionIdleAppMs : s.sessionIdleWebMs;
+    return { web: s.sessionIdleWebMs, app: s.sessionIdleAppMs, cli: s.sessionIdleCliMs }[client];
   }
 
-  private absoluteMs(client: ClientKind): number {
+  private absoluteMs(client: SessionClient): number {
     const s = this.deps.settings;
-    return client === 'app' ? s.sessionAbsoluteAppMs : s.sessionAbsoluteWebMs;
+    return { web: s.sessionAbsoluteWebMs, app: s.sessionAbsoluteAppMs, cli: s.sessionAbsoluteCliMs }[client];
   }
 
   /** Creates a session. Callers are the sign-in paths only, after every factor has been checked. */
   async start(
     userId: string,
-    client: ClientKind,
+    client: SessionClient,
     ctx: RequestContext,
     stores: Pick<Stores, 'sessions'> = this.deps.storage,
   ): Promise<StartedSession> {
@@ -100,6 +100,11 @@ export class SessionService {
   /** Housekeeping: removes expired rows (run periodically by the server). */
   sweep(): Promise<number> {
     const s = this.deps.settings;
-    return this.deps.storage.sessions.deleteExpired(this.deps.clock.now(), s.sessionIdleWebMs, s.sessionIdleAppMs);
+    return this.deps.storage.sessions.deleteExpired(
+      this.deps.clock.now(),
+      s.sessionIdleWebMs,
+      s.sessionIdleAppMs,
+      s.sessionIdleCliMs,
+    );
   }
 }

@@ -5,7 +5,7 @@
 import type { EmailTokenPurpose } from '../core/ports/email-token-store.js';
 import type { ChallengeMethod, MfaMethod } from '../core/ports/mfa-stores.js';
 import type { WebAuthnPurpose } from '../core/ports/passkey-stores.js';
-import type { ClientKind } from '../core/ports/stores.js';
+import type { ClientKind, SessionClient } from '../core/ports/stores.js';
 
 /** A reader for a column whose values are the keys of `members` (a Record, so no member is missed). */
 export function oneOf<T extends string>(members: Record<T, true>): (value: string, table: string, column: string) => T {
@@ -21,6 +21,7 @@ export function oneOf<T extends string>(members: Record<T, true>): (value: strin
 
 export const mfaMethodColumn = oneOf<MfaMethod>({ totp: true, sms: true });
 export const clientColumn = oneOf<ClientKind>({ web: true, app: true });
+export const sessionClientColumn = oneOf<SessionClient>({ web: true, app: true, cli: true });
 export const emailTokenPurposeColumn = oneOf<EmailTokenPurpose>({ verify: true, change: true });
 export const challengeMethodColumn = oneOf<ChallengeMethod>({ totp: true, sms: true, passkey: true });
 export const webAuthnPurposeColumn = oneOf<WebAuthnPurpose>({ register: true, signin: true, second_factor: true });

@@ -11,6 +11,7 @@ import * as m005 from './migrations/005-identities.js';
 import * as m006 from './migrations/006-rate-counters.js';
 import * as m007 from './migrations/007-challenge-link.js';
 import * as m008 from './migrations/008-email-verification.js';
+import * as m010 from './migrations/010-device-grant.js';
 import * as m009 from './migrations/009-passkeys.js';
 import * as m011 from './migrations/011-admin.js';
 
@@ -25,6 +26,7 @@ const STEPS: Record<string, Step> = {
   '006-rate-counters': m006,
   '007-challenge-link': m007,
   '008-email-verification': m008,
+  '010-device-grant': m010,
   '009-passkeys': m009,
   '011-admin': m011,
 };

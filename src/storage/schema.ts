@@ -172,6 +172,26 @@ export interface Database {
   email_tokens: EmailTokensTable;
 }
 
+export interface DeviceGrantsTable {
+  device_code_hash: string;
+  user_code_hash: string;
+  client_id: string;
+  created_at: number;
+  expires_at: number;
+  interval_sec: number;
+  last_polled_at: number | null;
+  ip: string | null;
+  user_agent: string | null;
+  status: string;
+  user_id: string | null;
+  decided_at: number | null;
+  session_id: string | null;
+}
+
+export interface Database {
+  device_grants: DeviceGrantsTable;
+}
+
 export interface PasskeysTable {
   id: string;
   user_id: string;

@@ -17,6 +17,7 @@ import { MfaAttemptRepository } from './repositories/mfa-attempt-repository.js';
 import { MfaFactorRepository } from './repositories/mfa-factor-repository.js';
 import { MfaSetupRepository } from './repositories/mfa-setup-repository.js';
 import { RecoveryCodeRepository } from './repositories/recovery-code-repository.js';
+import { DeviceGrantRepository } from './repositories/device-grant-repository.js';
 import { PasskeyRepository } from './repositories/passkey-repository.js';
 import { WebAuthnChallengeRepository } from './repositories/webauthn-challenge-repository.js';
 import { RememberedDeviceRepository } from './repositories/remembered-device-repository.js';
@@ -48,6 +49,7 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     challenges: lazy('challenges', () => new ChallengeRepository(db)),
     recoveryCodes: lazy('recoveryCodes', () => new RecoveryCodeRepository(db)),
     attempts: lazy('attempts', () => new MfaAttemptRepository(db)),
+    deviceGrants: lazy('deviceGrants', () => new DeviceGrantRepository(db)),
     passkeys: lazy('passkeys', () => new PasskeyRepository(db)),
     webauthnChallenges: lazy('webauthnChallenges', () => new WebAuthnChallengeRepository(db)),
     devices: lazy('devices', () => new RememberedDeviceRepository(db)),

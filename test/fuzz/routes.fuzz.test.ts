@@ -118,7 +118,12 @@ describe('fuzzing every route', () => {
       (headers.accept ?? '').includes('text/html') &&
       res.statusCode === 404 &&
       /^text\/html/.test(String(res.headers['content-type']));
-    if (res.statusCode >= 400 && !portalPage) {
+    // The OAuth endpoints (RFC 8628) answer OAuth error JSON (RFC 6749 §5.2), not problem+json
+    // (what the router or CSRF refuses before them is still a problem).
+    const oauthAnswer = url.startsWith('/oauth/') && /^application\/json/.test(String(res.headers['content-type']));
+    if (res.statusCode >= 400 && oauthAnswer) {
+      assert.equal(typeof (JSON.parse(res.body) as { error?: unknown }).error, 'string');
+    } else if (res.statusCode >= 400 && !portalPage) {
       assert.match(
         String(res.headers['content-type']),
         /^application\/problem\+json/,

@@ -32,6 +32,8 @@ export const CONTRACT_V1 = [
   'DELETE /v1/me/sessions/{id}',
   'GET /v1/me/events',
   'POST /v1/me/password',
+  'GET /v1/me/device/{user_code}',
+  'POST /v1/me/device/{user_code}',
 ];
 
 /** The operations routes (health, readiness, metrics, the OpenAPI document). */

@@ -138,10 +138,17 @@ describe('malformed input on every route', () => {
     for (const c of cases) {
       const res = await h.inject({ remoteAddress: ATTACKER, ...c.opts });
       const ok = c.okStatus !== undefined && res.statusCode === c.okStatus;
-      const problem = /^application\/problem\+json/.test(String(res.headers['content-type']));
+      // The OAuth endpoints (RFC 8628) answer OAuth error JSON (RFC 6749 §5.2) instead of problem+json.
+      const oauth =
+        typeof c.opts.url === 'string' &&
+        c.opts.url.startsWith('/oauth/') &&
+        /^application\/json/.test(String(res.headers['content-type']));
+      const problem = new RegExp(oauth ? '^application/json' : '^application/problem\\+json').test(
+        String(res.headers['content-type']),
+      );
       let code: unknown;
       try {
-        code = res.json().code;
+        code = oauth ? res.json().error : res.json().code;
       } catch {
         code = undefined;
       }

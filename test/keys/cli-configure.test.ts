@@ -122,7 +122,11 @@ describe('configure', { concurrency: 1 }, () => {
     await chmod(file(), 0o644);
     const who = await cli.twofold(['whoami'], { env: NO_URL });
     assert.equal(who.stdout, `${EMAIL}\n`);
-    assert.match(oneLine(who), /can be read or changed by other users \(mode 0644\); run `chmod 600 /);
+    // The warning, then whoami's own note on which credentials it used (nothing else).
+    const [warning, note, ...rest] = who.stderr.trimEnd().split('\n');
+    assert.match(warning ?? '', /can be read or changed by other users \(mode 0644\); run `chmod 600 /);
+    assert.match(note ?? '', /^twofold: signed requests with access key /);
+    assert.deepEqual(rest, []);
     const r = await cli.twofold(['configure', '--access-key-id', cli.key.id], { input: cli.key.secret });
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stderr, /could be read or changed by other users \(mode 0644\); it is now 0600/);

@@ -48,7 +48,8 @@ describe('read-only commands and failures', { concurrency: 4 }, () => {
     ]);
     assert.equal(r.code, 0, r.stderr);
     assert.equal(r.stdout, `${EMAIL}\n`);
-    assert.equal(r.stderr, '');
+    // Which way the profile authenticates goes to stderr (stdout stays the email for scripts).
+    assert.match(r.stderr, new RegExp(`^twofold: signed requests with access key ${key.id} from profile "DEFAULT"`));
     assert.equal(j.code, 0, `--endpoint wins over TWOFOLD_URL: ${j.stderr}`);
     assert.equal(JSON.parse(j.stdout).email, EMAIL);
   });

@@ -8,7 +8,13 @@ import { chmod, mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MalformedCredentials, parseCredentials, readProfile, setProfile } from '../../src/cli/credentials-ini.js';
-import { CredentialsError, credentialsPath, resolveCredentials, saveProfile } from '../../src/cli/credentials-file.js';
+import {
+  CredentialsError,
+  credentialsPath,
+  resolveCredentials,
+  resolveProfileToken,
+  saveProfile,
+} from '../../src/cli/credentials-file.js';
 
 const ID = 'ABCDEFGHIJKLMNOPQRS2';
 const SECRET = randomBytes(30).toString('base64');
@@ -34,11 +40,18 @@ describe('the profile holds the endpoint and keeps what it does not know', () =>
     });
   });
 
-  test('a member this version does not know (a token) stays when the profile is updated', () => {
+  test('a member this version does not know stays when the profile is updated', () => {
+    const text = `[work]\nTWOFOLD_FUTURE=abc\nTWOFOLD_ACCESS_KEY_ID=${ID}\n`;
+    const next = setProfile(text, 'work', { keyId: ID, secret: SECRET });
+    assert.match(next, /^TWOFOLD_FUTURE=abc$/m);
+    assert.equal(parseCredentials(next).get('work')?.values.get('TWOFOLD_FUTURE'), 'abc');
+  });
+
+  test('the token of `twofold login` is a member: updating the key keeps it, null removes it', () => {
     const text = `[work]\nTWOFOLD_TOKEN=abc\nTWOFOLD_ACCESS_KEY_ID=${ID}\n`;
     const next = setProfile(text, 'work', { keyId: ID, secret: SECRET });
-    assert.match(next, /^TWOFOLD_TOKEN=abc$/m);
-    assert.equal(parseCredentials(next).get('work')?.values.get('TWOFOLD_TOKEN'), 'abc');
+    assert.equal(readProfile(next, 'work')?.token, 'abc');
+    assert.doesNotMatch(setProfile(next, 'work', { token: null }), /TWOFOLD_TOKEN/);
   });
 
   test('a BOM and CRLF line ends are read', () => {
@@ -101,6 +114,27 @@ test('resolution gives the profile endpoint, and warns about a file other users 
       onWarning,
     });
     assert.equal(fromEnv.endpoint, undefined, 'a key from the environment does not read the file');
+  } finally {
+    await rm(home, { recursive: true, force: true });
+  }
+});
+
+test('the token of `twofold login` is used unless the environment names an access key; logout removes only it', async () => {
+  const home = await mkdtemp(join(tmpdir(), 'twofold-ini-'));
+  try {
+    const path = credentialsPath(home);
+    await saveProfile(path, 'work', { keyId: ID, secret: SECRET });
+    assert.equal(await resolveProfileToken({ env: {}, profile: 'work', path }), null, 'no token yet');
+    await saveProfile(path, 'work', { token: 'tok', endpoint: URL1 });
+    assert.deepEqual(await resolveProfileToken({ env: {}, profile: 'WORK', path }), {
+      token: 'tok',
+      source: `profile "WORK" of ${path}`,
+      endpoint: URL1,
+    });
+    for (const name of ['TWOFOLD_ACCESS_KEY_ID', 'R3_SECRET_ACCESS_KEY'])
+      assert.equal(await resolveProfileToken({ env: { [name]: 'x' }, profile: 'work', path }), null, name);
+    await saveProfile(path, 'work', { token: null });
+    assert.deepEqual(readProfile(await readFile(path, 'utf8'), 'work'), { keyId: ID, secret: SECRET, endpoint: URL1 });
   } finally {
     await rm(home, { recursive: true, force: true });
   }

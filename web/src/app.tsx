@@ -8,6 +8,8 @@ import { SignupPage } from './auth/signup-page';
 import { VerifyEmailPage } from './auth/verify-email-page';
 import { CancelSupportResetPage } from './auth/cancel-support-reset-page';
 import { AuthShell } from './auth/auth-shell';
+import { DevicePage } from './device/device-page';
+import { afterSignIn } from './lib/return-to';
 import { OutboxPage } from './dev/outbox-page';
 import { navigate, usePath, useSearch, Link } from './router';
 import { SessionProvider, useSession } from './session';
@@ -52,7 +54,8 @@ function Routes() {
   if (state.status === 'offline') return <Offline message={state.message} />;
   const signedIn = state.status === 'user';
 
-  if (path === '/') return <Redirect to={signedIn ? '/account/two-factor' : '/login'} />;
+  // A sign-in that left the portal (Google) comes back to / : to the device page when it sent the visitor.
+  if (path === '/') return <Redirect to={signedIn ? afterSignIn() : '/login'} />;
   if (path === '/login') {
     // A sign-in through Google comes back here with a challenge (second factor) or an error.
     const params = new URLSearchParams(search);
@@ -64,6 +67,7 @@ function Routes() {
   if (path === '/reset-password') return <ResetPasswordPage />;
   if (path === '/support-reset/cancel') return <CancelSupportResetPage />; // no session needed
   if (path === '/verify-email') return <VerifyEmailPage />; // signed in or not: the link works in any browser
+  if (path === '/device') return <DevicePage />; // asks to sign in first when needed
   if (path === '/dev/outbox') return <OutboxPage />; // the server answers this page only while it keeps an outbox
   if (path === '/account' || path.startsWith('/account/')) {
     if (!signedIn) return <Redirect to="/login" />;

@@ -2,6 +2,7 @@
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
 import type { AccessKeyStore } from './access-key-store.js';
+import type { DeviceGrantStore } from './device-grant-store.js';
 import type { AdminStore } from './admin-store.js';
 import type { AdminUserStore } from './admin-user-store.js';
 import type { SupportResetStore } from './support-reset-store.js';
@@ -17,7 +18,10 @@ import type {
 import type { PasskeyStore, RememberedDeviceStore, WebAuthnChallengeStore } from './passkey-stores.js';
 import type { PrincipalStore } from './principal-store.js';
 
+/** Who a sign-in is for: the portal (cookie) or an app (bearer token). */
 export type ClientKind = 'web' | 'app';
+/** Who a session was made for: a sign-in's client, or a device grant (RFC 8628), whose client is "cli". */
+export type SessionClient = ClientKind | 'cli';
 
 export interface UserRecord {
   id: string;
@@ -61,7 +65,7 @@ export interface SessionRecord {
   userId: string;
   /** SHA-256 of the token; the token itself is never stored. */
   tokenHash: string;
-  client: ClientKind;
+  client: SessionClient;
   createdAt: number;
   lastSeenAt: number;
   absoluteExpiresAt: number;
@@ -79,7 +83,8 @@ export interface SessionStore {
   delete(userId: string, id: string): Promise<boolean>;
   /** Deletes every session of the user except `exceptId`; returns how many ended. */
   deleteAllForUser(userId: string, exceptId?: string): Promise<number>;
-  deleteExpired(now: number, idleWebMs: number, idleAppMs: number): Promise<number>;
+  /** `idleCliMs` (device-grant sessions) defaults to `idleAppMs`. */
+  deleteExpired(now: number, idleWebMs: number, idleAppMs: number, idleCliMs?: number): Promise<number>;
 }
 
 export interface EventRecord {
@@ -131,6 +136,7 @@ export interface Stores {
   passwordResets: PasswordResetStore;
   emailTokens: EmailTokenStore;
   principals: PrincipalStore;
+  deviceGrants: DeviceGrantStore;
   passkeys: PasskeyStore;
   webauthnChallenges: WebAuthnChallengeStore;
   devices: RememberedDeviceStore;

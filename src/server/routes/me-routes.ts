@@ -15,7 +15,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 const sessionSchema = z.object({
   id: z.string(),
   current: z.boolean(),
-  client: z.enum(['web', 'app']),
+  client: z.enum(['web', 'app', 'cli']),
   created_at: z.string(),
   last_seen_at: z.string(),
   ip: z.string().nullable(),

@@ -24,6 +24,7 @@ const APP_ROUTES = [
   '/forgot-password',
   '/reset-password',
   '/verify-email',
+  '/device',
   '/support-reset/cancel',
   '/account',
   '/account/*',

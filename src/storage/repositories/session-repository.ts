@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { SessionRecord, SessionStore } from '../../core/ports/stores.js';
-import { clientColumn } from '../column-values.js';
+import { sessionClientColumn } from '../column-values.js';
 import type { Database, SessionsTable } from '../schema.js';
 
 export function sessionRecord(row: SessionsTable): SessionRecord {
@@ -8,7 +8,7 @@ export function sessionRecord(row: SessionsTable): SessionRecord {
     id: row.id,
     userId: row.user_id,
     tokenHash: row.token_hash,
-    client: clientColumn(row.client, 'sessions', 'client'),
+    client: sessionClientColumn(row.client, 'sessions', 'client'),
     createdAt: row.created_at,
     lastSeenAt: row.last_seen_at,
     absoluteExpiresAt: row.absolute_expires_at,
@@ -78,7 +78,7 @@ export class SessionRepository implements SessionStore {
     return Number(r.numDeletedRows);
   }
 
-  async deleteExpired(now: number, idleWebMs: number, idleAppMs: number): Promise<number> {
+  async deleteExpired(now: number, idleWebMs: number, idleAppMs: number, idleCliMs = idleAppMs): Promise<number> {
     const r = await this.db
       .deleteFrom('sessions')
       .where((eb) =>
@@ -86,6 +86,7 @@ export class SessionRepository implements SessionStore {
           eb('absolute_expires_at', '<=', now),
           eb.and([eb('client', '=', 'web'), eb('last_seen_at', '<=', now - idleWebMs)]),
           eb.and([eb('client', '=', 'app'), eb('last_seen_at', '<=', now - idleAppMs)]),
+          eb.and([eb('client', '=', 'cli'), eb('last_seen_at', '<=', now - idleCliMs)]),
         ]),
       )
       .executeTakeFirst();

@@ -114,6 +114,7 @@ export class UserRepository implements UserStore {
       'user_identities',
       'email_tokens',
       'password_resets',
+      'device_grants',
       'events',
       'account_locks',
       'support_resets',

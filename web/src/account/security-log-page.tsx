@@ -139,6 +139,14 @@ export function describeEvent(e: LogEvent): { title: string; detail?: string | u
       return { title: 'Access key disabled', detail: key, mono: true, tone: 'key' };
     case 'access_key.deleted':
       return { title: 'Access key deleted', detail: key, mono: true, tone: 'key' };
+    case 'device.approved':
+      return {
+        title: 'Device signed in (approved here)',
+        detail: typeof e.device_ip === 'string' ? `from ${e.device_ip}` : undefined,
+        tone: 'key',
+      };
+    case 'device.denied':
+      return { title: 'Device sign-in denied', tone: 'plain' };
     case 'passkey.added':
       return { title: 'Passkey added', detail: passkeyName(e), tone: 'key' };
     case 'passkey.renamed':

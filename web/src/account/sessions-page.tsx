@@ -104,7 +104,9 @@ export function SessionsPage() {
                       {s.current && <span className="badge badge-accent">This device</span>}
                     </p>
                     <p className="row-meta">
-                      <span>{s.client === 'web' ? 'Web portal' : 'App'}</span>
+                      <span>
+                        {s.client === 'web' ? 'Web portal' : s.client === 'cli' ? 'Command line / device' : 'App'}
+                      </span>
                       <span>{s.ip ?? 'Unknown address'}</span>
                       <span>
                         {s.current ? (

@@ -15,6 +15,7 @@ import { CodeField } from '../ui/field';
 import { PasskeyHint } from '../ui/passkey-hint';
 import { ResendButton } from '../ui/resend-button';
 import { AuthShell } from './auth-shell';
+import { afterSignIn } from '../lib/return-to';
 import { DevOutboxLink } from '../dev/dev-outbox';
 import { EXPIRED, fatalRefusal, RememberDevice, rememberMember, usePasskeyAnswer } from './passkey-answer';
 
@@ -47,7 +48,7 @@ export function CodePrompt({
         ...rememberMember(days, remember),
       });
       setUser(answer.user);
-      navigate('/account/two-factor');
+      navigate(afterSignIn());
     },
     explain: (err) => {
       if (isCode(err, 'invalid_code'))

@@ -16,6 +16,7 @@ import { AuthShell, GoogleButton } from './auth-shell';
 import { CodePrompt } from './code-prompt';
 import { googleErrorText, useFlashNotice } from './flash';
 import { RecoverForm } from './recover-form';
+import { afterSignIn } from '../lib/return-to';
 import { usePasskeySignIn } from './use-passkey-sign-in';
 
 type Step = { kind: 'password' } | { kind: 'code'; challenge: Challenge } | { kind: 'recover'; challenge: Challenge };
@@ -111,7 +112,7 @@ function PasswordStep({
       const answer = await post<LoginResult>('/v1/auth/login', { email: email.trim(), password, client: 'web' });
       if (answer.status === 'authenticated') {
         setUser(answer.user);
-        navigate('/account/two-factor');
+        navigate(afterSignIn());
       } else {
         onChallenge(answer);
       }

@@ -6,6 +6,7 @@ import { post } from '../api';
 import { waitText, isCode } from '../lib/errors';
 import type { CodeForm, Refusal } from '../lib/use-code-form';
 import { getPasskey, isCancelled, passkeyErrorText, type RequestOptions } from '../lib/webauthn';
+import { afterSignIn } from '../lib/return-to';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { Authenticated, Challenge } from '../types';
@@ -46,7 +47,7 @@ export function usePasskeyAnswer(challenge: Challenge, remember: () => object, f
         ...remember(),
       });
       setUser(answer.user);
-      navigate('/account/two-factor');
+      navigate(afterSignIn());
     } catch (err) {
       setBusy(false);
       if (isCancelled(err)) return;

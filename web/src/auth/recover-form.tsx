@@ -10,6 +10,7 @@ import { Button } from '../ui/button';
 import { Field } from '../ui/field';
 import { Notice } from '../ui/notice';
 import { AuthShell } from './auth-shell';
+import { afterSignIn } from '../lib/return-to';
 
 export function RecoverForm({
   challenge,
@@ -32,7 +33,7 @@ export function RecoverForm({
         recovery_code: code,
       });
       setUser(answer.user);
-      navigate('/account/two-factor', { flash: 'recovered' });
+      navigate(afterSignIn(), { flash: 'recovered' });
     },
     explain: (err) => {
       if (isCode(err, 'invalid_recovery_code'))

@@ -13,6 +13,7 @@ import {
   passkeyErrorText,
   type RequestOptions,
 } from '../lib/webauthn';
+import { afterSignIn } from '../lib/return-to';
 import { navigate } from '../router';
 import { useSession } from '../session';
 import type { Authenticated } from '../types';
@@ -38,7 +39,7 @@ export function usePasskeySignIn(enabled: boolean) {
     async (response: unknown) => {
       const answer = await post<Authenticated>('/v1/auth/passkey', { response, client: 'web' });
       setUser(answer.user);
-      navigate('/account/two-factor');
+      navigate(afterSignIn());
     },
     [setUser],
   );
