@@ -21,6 +21,8 @@ export class ApiError extends Error {
 
 /** Fired when an account call answers 401: the session has ended (elsewhere, or timed out). */
 export const SIGNED_OUT_EVENT = 'twofold:signed-out';
+/** A call was refused because the operator requires 2FA, while the Two-factor page is open. */
+export const MFA_REQUIRED_EVENT = 'twofold:mfa-required';
 
 function parseRetryAfter(value: string | null): number | null {
   if (!value) return null;
@@ -72,8 +74,11 @@ export async function api<T>(method: string, path: string, body?: unknown, signa
     }
     // The operator requires 2FA (TWOFOLD_REQUIRE_2FA): this session may only set it up, so the
     // portal walks it straight into the Turn On wizard.
-    if (res.status === 403 && code === 'mfa_setup_required' && location.pathname !== '/account/two-factor') {
-      navigate('/account/two-factor', { replace: true, flash: 'mfa-required' });
+    // On that page already (where sign-in lands), the page opens the wizard itself.
+    if (res.status === 403 && code === 'mfa_setup_required') {
+      if (location.pathname !== '/account/two-factor')
+        navigate('/account/two-factor', { replace: true, flash: 'mfa-required' });
+      else window.dispatchEvent(new Event(MFA_REQUIRED_EVENT));
     }
     const extra =
       typeof data === 'object' && data !== null && !Array.isArray(data)

@@ -1,7 +1,7 @@
 // Account → Two-factor Authentication: the state, Turn On (the wizard), and when on:
 // Re-configure, New recovery code and Turn Off; below it the account's passkeys.
-import { useState } from 'react';
-import { api, get, post } from '../api';
+import { useEffect, useState } from 'react';
+import { api, get, MFA_REQUIRED_EVENT, post } from '../api';
 import { useResource } from '../lib/use-resource';
 import { takeFlash, type Flash } from '../router';
 import { useSession, useUser } from '../session';
@@ -58,6 +58,16 @@ export function TwoFactorPage() {
     flash === 'mfa-required' && !unverifiedAtStart ? { kind: 'wizard', reconfigure: false } : { kind: 'status' },
   );
   const [notice, setNotice] = useState<PageNotice>(() => initialNotice(flash));
+  // Signed in and landed here without a factor where the operator requires one: a refused call
+  // (the support-reset banner's) says so, and the wizard opens as if sent here.
+  useEffect(() => {
+    const required = () => {
+      if (user.email_verified === false) return;
+      setView((v) => (v.kind === 'status' ? { kind: 'wizard', reconfigure: false } : v));
+    };
+    window.addEventListener(MFA_REQUIRED_EVENT, required);
+    return () => window.removeEventListener(MFA_REQUIRED_EVENT, required);
+  }, [user.email_verified]);
   const [dialog, setDialog] = useState<'off' | 'renew' | null>(null);
   const [needsEmail, setNeedsEmail] = useState(false);
   const unverified = user.email_verified === false;
