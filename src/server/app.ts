@@ -146,6 +146,5 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
   await app.register(portalRoutes, { devOutbox: runtime.outbox !== null });
   await app.register(adminRoutes, { services: runtime.services, config });
   await app.register(supportResetRoutes, { services: runtime.services });
-  await app.register(portalRoutes);
   return { app, startDraining: () => void (draining = true) };
 }
