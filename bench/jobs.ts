@@ -55,7 +55,14 @@ export interface SignInJob extends JobBase {
   accounts: number[];
 }
 
-export type Job = SessionJob | SignedJob | VerifyJob | SignInJob;
+/** POST /v1/auth/passkey with assertions made before the run (bench/passkeys.ts), each used once. */
+export interface PasskeyJob extends JobBase {
+  kind: 'passkey';
+  /** The request bodies, {response, client:"app"}, in the order they are sent. */
+  bodies: string[];
+}
+
+export type Job = SessionJob | SignedJob | VerifyJob | SignInJob | PasskeyJob;
 
 export interface LoadResult {
   label: string;

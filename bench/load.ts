@@ -144,6 +144,14 @@ function plan(job: Job): Plan {
         ],
       };
     }
+    case 'passkey': {
+      // Each body once: run.ts caps the run at their number (maxRequests).
+      let i = 0;
+      const headers = { ...base, 'content-type': 'application/json' };
+      const send: Request<Ctx>['setupRequest'] = (req) =>
+        Object.assign(req, { body: job.bodies[i++ % job.bodies.length]!, headers: xff(req.headers) });
+      return { notes, requests: [{ method: 'POST', path: '/v1/auth/passkey', headers, setupRequest: send }] };
+    }
     case 'signin': {
       const book = new StepBook();
       const samples: Sample[] = [];

@@ -22,8 +22,8 @@
 // bulk straight into the database (bench/seed.ts), each phase with a fresh server. Loopback only;
 // every run is bounded in time and in requests.
 //
-// --only=LIST measures instead each figure named (cookie, bearer, signed, signin, verify) on a
-// fresh 1,000-account server (verify: 200,000), with its bare-route ratio, CPU per answer and peak
+// --only=LIST measures instead each figure named (cookie, bearer, signed, signin, verify, passkey)
+// on a fresh 1,000-account server (verify: 200,000), with its bare-route ratio, CPU per answer and peak
 // RSS. --profile=LIST does the same under --cpu-prof and summarises each profile
 // (bench/results/profiles/<figure>.cpuprofile, .txt and .folded; open the .cpuprofile in Chrome
 // DevTools or speedscope for the flame graph). The server's environment takes UV_THREADPOOL_SIZE,
@@ -65,6 +65,7 @@ import {
 import { signRequest } from '../src/client/signer.js';
 import type { Job, LoadResult } from './jobs.js';
 import { summariseProfile } from './profile.js';
+import { preparePasskeySignIns } from './passkeys.js';
 import { insertChallenges, seed, type Pools, type SeedReport } from './seed.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -81,7 +82,7 @@ const listArg = (name: string) =>
     .filter(Boolean) ?? null;
 const PROFILE = listArg('--profile');
 const ONLY = PROFILE ?? listArg('--only');
-const FIGURES = ['cookie', 'bearer', 'signed', 'signin', 'verify'];
+const FIGURES = ['cookie', 'bearer', 'signed', 'signin', 'verify', 'passkey'];
 for (const a of args) {
   const known =
     ['--postgres', '--quick', '--no-build'].includes(a) || a.startsWith('--profile=') || a.startsWith('--only=');
@@ -101,6 +102,8 @@ const CONNECTIONS = 50;
 const SIGNIN_USERS = 16;
 /** The verify-only figure's request cap per measured second (above the 5,000/s target). */
 const VERIFY_CAP_PER_S = 9_000;
+/** The passkey figure's prepared assertions per second of its run (the run stops when they are spent). */
+const PASSKEY_CAP_PER_S = 1_000;
 /** The whole bench stops (and cleans up) past this, whatever happens. */
 const DEADLINE_MS = 9 * 60_000;
 const BASE_PG = process.env.BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -388,6 +391,8 @@ function pick(env: NodeJS.ProcessEnv, names: string[]): Record<string, string> {
 async function startTwofold(databaseUrl: string, cpuProfile?: { dir: string; name: string }): Promise<ServerHandle> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
+  // The sockets go to 127.0.0.1, the public URL names localhost: passkeys refuse an IP address.
+  const publicUrl = `http://localhost:${port}`;
   const env: NodeJS.ProcessEnv = {
     PATH: process.env.PATH,
     HOME: tmp,
@@ -395,7 +400,7 @@ async function startTwofold(databaseUrl: string, cpuProfile?: { dir: string; nam
     LOG_LEVEL: 'warn',
     PORT: String(port),
     HOST: '127.0.0.1',
-    TWOFOLD_PUBLIC_URL: origin,
+    TWOFOLD_PUBLIC_URL: publicUrl,
     TWOFOLD_DATA_DIR: tmp,
     TWOFOLD_DATABASE_URL: databaseUrl,
     TWOFOLD_SECRET_KEYS: keyringSpec,
@@ -432,7 +437,7 @@ async function startTwofold(databaseUrl: string, cpuProfile?: { dir: string; nam
     await stop(child);
     throw new Error(`${(e as Error).message}\n--- server output ---\n${output}`);
   }
-  return { child, spawnedAt, origin, publicUrl: origin, output: () => output };
+  return { child, spawnedAt, origin, publicUrl, output: () => output };
 }
 
 const runSecond = Math.floor(Date.now() / 1000);
@@ -654,6 +659,8 @@ interface PhaseResult {
   bearer: Paired;
   signed: Paired;
   signin: Paired;
+  /** Passkey sign-in (small phase only), beside the TOTP one. */
+  passkey?: LoadResult;
   verify?: LoadResult;
 }
 
@@ -668,6 +675,23 @@ function rssMiB(pid: number | undefined, field: 'VmRSS' | 'VmHWM'): number {
 }
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+/** POST /v1/auth/passkey alone, on assertions made before the run (bench/passkeys.ts). */
+async function passkeyFigure(server: ServerHandle, phase: Phase, label: string): Promise<LoadResult> {
+  const count = PASSKEY_CAP_PER_S * (WARMUP + DURATION);
+  log(`passkey: registering 200 passkeys, then ${count} sign-in options answered, before the run`);
+  const t = { origin: server.origin, publicUrl: server.publicUrl, salt };
+  const bodies = await preparePasskeySignIns(t, phase.sessions.slice(0, 200), count);
+  const job: JobInput = {
+    origin: server.origin,
+    connections: CONNECTIONS,
+    kind: 'passkey',
+    label,
+    bodies,
+    maxRequests: count,
+  };
+  return load(job, server.child.pid);
+}
 
 async function runPhase(phase: Phase, passwordHash: string, bare: ServerHandle): Promise<PhaseResult> {
   const databaseUrl = await databaseFor(phase.label);
@@ -772,6 +796,11 @@ async function runPhase(phase: Phase, passwordHash: string, bare: ServerHandle):
       ceiling: (c0.rate + c1.rate) / 2,
       ratio: signinFigure.rate / ((c0.rate + c1.rate) / 2),
     };
+    let passkey: LoadResult | undefined;
+    if (phase.label === 'small') {
+      passkey = await passkeyFigure(server, phase, `passkey sign-in (${n} accounts, 200 passkeys)`);
+      hwm[passkey.label] = rssMiB(server.child.pid, 'VmHWM');
+    }
     let verify: LoadResult | undefined;
     if (phase.verify.length) {
       const challenges = await prepareChallenges(databaseUrl, phase.verify);
@@ -800,6 +829,7 @@ async function runPhase(phase: Phase, passwordHash: string, bare: ServerHandle):
       bearer,
       signed,
       signin,
+      ...(passkey ? { passkey } : {}),
       ...(verify ? { verify } : {}),
     };
   } catch (e) {
@@ -923,6 +953,18 @@ function buildRows(small: PhaseResult, large: PhaseResult): { rows: Row[]; met: 
     target: '≥ 0.75× argon2, p99 < 150 ms',
     met: yes(met.signin),
   });
+  if (small.passkey) {
+    const p = small.passkey;
+    rows.push({
+      figure: 'Passkey sign-in (POST /v1/auth/passkey; assertions made before the run), 200 passkeys',
+      value: fmtRate(p.rate, 'sign-ins/s'),
+      latency: lat(p),
+      ratio: `${(p.rate / s.figure.rate).toFixed(1)}× the TOTP sign-in`,
+      cpu: `${us(p.cpuUsPerResponse ?? Number.NaN)} per sign-in`,
+      target: '–',
+      met: '–',
+    });
+  }
   const peak = Math.max(small.peakRssMiB, large.peakRssMiB);
   met.memory = peak < 150;
   rows.push({
@@ -1083,6 +1125,7 @@ async function singleRuns(list: string[], passwordHash: string, cpuProf: boolean
           },
           server.child.pid,
         );
+      else if (figure === 'passkey') result = await passkeyFigure(server, p, 'profile: passkey');
       else {
         const challenges = await prepareChallenges(databaseUrl, p.verify);
         result = await load(
@@ -1136,13 +1179,14 @@ async function main(): Promise<void> {
     p.bearer.figure,
     p.signed.figure,
     p.signin.figure,
+    ...(p.passkey ? [p.passkey] : []),
     ...(p.verify ? [p.verify] : []),
   ];
   const notes = [
     ...(buildNote ? [buildNote] : []),
     'Load: autocannon in its own process on the same machine. Each request carries its own X-Forwarded-For address (100.64.0.0/10) and the server trusts 127.0.0.1 as its proxy (TWOFOLD_TRUST_PROXY): this emulates many clients behind a load balancer (from one address the per-address password throttles would refuse the sign-ins).',
     `Ratios: every figure is measured between two short runs of its ceiling (bare route ${BARE_S} s, argon2id ${CEILING_S} s; A-B-A), and divided by their mean, so that the drift of a shared machine cancels. Figures: ${WARMUP} s warm-up + ${DURATION} s measured; only what completes in the measured window counts.`,
-    'Session checks rotate over 1,000 sessions spread over the whole database, request by request; signed requests over 200 access keys, 10 RFC 9421 signatures per key made just before the run and used in turn (signing in the load generator would make it, not the server, the bottleneck; the server verifies every one in full); the sign-in uses 1,000 TOTP accounts, each spending at most one 30 s step per sign-in (RFC 6238 §5.2); the TOTP verify step uses challenges written to the database beforehand exactly as POST /v1/auth/login writes them, on the large database (it needs tens of thousands of fresh account-steps).',
+    'Session checks rotate over 1,000 sessions spread over the whole database, request by request; signed requests over 200 access keys, 10 RFC 9421 signatures per key made just before the run and used in turn (signing in the load generator would make it, not the server, the bottleneck; the server verifies every one in full); the sign-in uses 1,000 TOTP accounts, each spending at most one 30 s step per sign-in (RFC 6238 §5.2); the passkey sign-in posts assertions made before the run (200 passkeys registered through the routes, one sign-in option per assertion, answered by a software ES256 authenticator; signing belongs to the user’s device); the TOTP verify step uses challenges written to the database beforehand exactly as POST /v1/auth/login writes them, on the large database (it needs tens of thousands of fresh account-steps).',
     `Latencies per response, measured by the load generator (a sign-in: from its login request to its verify answer), at ${CONNECTIONS} connections (sign-in: ${SIGNIN_USERS}).`,
     `Other processes share this ${os.cpus().length}-core machine (load average ${loadAtStart.toFixed(1)} at the start, ${os.loadavg()[0]!.toFixed(1)} at the end): absolute figures move between runs, the ratios much less.`,
     ...[small, large].flatMap((p) => runs(p).flatMap((r) => r.notes)),
