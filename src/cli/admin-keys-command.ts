@@ -6,7 +6,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from '../runtime/config.js';
 import { table, shortTime, writeJson, writeLine } from './output.js';
 
-function configOrExit(): Readonly<Config> {
+export function configOrExit(): Readonly<Config> {
   try {
     return loadConfig(process.env);
   } catch (e) {

@@ -143,9 +143,8 @@ export async function buildApp(runtime: Runtime, options: AppOptions = {}): Prom
     metricsToken: config.metricsToken,
   });
   if (runtime.outbox) await app.register(devOutboxRoutes, { outbox: runtime.outbox });
-  await app.register(portalRoutes, { devOutbox: runtime.outbox !== null });
   await app.register(adminRoutes, { services: runtime.services, config });
   await app.register(supportResetRoutes, { services: runtime.services });
-  await app.register(portalRoutes);
+  await app.register(portalRoutes, { devOutbox: runtime.outbox !== null });
   return { app, startDraining: () => void (draining = true) };
 }

@@ -13,6 +13,7 @@ import * as m007 from './migrations/007-challenge-link.js';
 import * as m008 from './migrations/008-email-verification.js';
 import * as m009 from './migrations/009-passkeys.js';
 import * as m011 from './migrations/011-admin.js';
+import * as m012 from './migrations/012-webhook-outbox.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -27,6 +28,7 @@ const STEPS: Record<string, Step> = {
   '008-email-verification': m008,
   '009-passkeys': m009,
   '011-admin': m011,
+  '012-webhook-outbox': m012,
 };
 
 /** Every migration this build knows, in order (the schema it expects). */
