@@ -1,7 +1,6 @@
 // `twofold admin webhooks list|replay`: the security webhooks' outbox (docs/admin.md "Security
 // webhooks"), read and replayed on the server host against the database, like `admin keys`.
-import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, type Command } from 'commander';
 import type { WebhookDelivery, WebhookOutboxStore, WebhookState } from '../core/ports/webhook-outbox-store.js';
 import { configOrExit } from './admin-keys-command.js';
 import { table, shortTime, truncate, writeJson, writeLine } from './output.js';
@@ -60,12 +59,14 @@ export function registerAdminWebhooksCommand(admin: Command): void {
     .option('--state <state>', 'pending, failed or delivered', parseState)
     .option('--limit <n>', 'at most this many (1 to 1000)', parseLimit, 50)
     .option('--json', 'print JSON')
-    .action(async (opts: { state?: WebhookState; limit: number; json?: boolean }) => {
+    .action(async (opts: { state?: WebhookState; limit: number; json?: boolean }, cmd: Command) => {
+      // --json before the subcommand is the program's global option: it counts too.
+      const json = opts.json === true || cmd.optsWithGlobals<{ json?: boolean }>().json === true;
       const rows = await withOutbox((o) =>
         o.list(opts.state ? { state: opts.state, limit: opts.limit } : { limit: opts.limit }),
       );
       const list = rows.map(webhookView);
-      if (opts.json) return writeJson(list);
+      if (json) return writeJson(list);
       writeLine(
         table(
           ['ID', 'TYPE', 'STATE', 'ATTEMPTS', 'QUEUED', 'NEXT', 'LAST ERROR'],
