@@ -2,7 +2,7 @@
 // webhooks"), read and replayed on the server host against the database, like `admin keys`.
 import { InvalidArgumentError, type Command } from 'commander';
 import type { WebhookDelivery, WebhookOutboxStore, WebhookState } from '../core/ports/webhook-outbox-store.js';
-import { configOrExit } from './admin-keys-command.js';
+import { configOrExit, wantsJson } from './admin-keys-command.js';
 import { table, shortTime, truncate, writeJson, writeLine } from './output.js';
 
 async function withOutbox<T>(fn: (outbox: WebhookOutboxStore) => Promise<T>): Promise<T> {
@@ -60,13 +60,11 @@ export function registerAdminWebhooksCommand(admin: Command): void {
     .option('--limit <n>', 'at most this many (1 to 1000)', parseLimit, 50)
     .option('--json', 'print JSON')
     .action(async (opts: { state?: WebhookState; limit: number; json?: boolean }, cmd: Command) => {
-      // --json before the subcommand is the program's global option: it counts too.
-      const json = opts.json === true || cmd.optsWithGlobals<{ json?: boolean }>().json === true;
       const rows = await withOutbox((o) =>
         o.list(opts.state ? { state: opts.state, limit: opts.limit } : { limit: opts.limit }),
       );
       const list = rows.map(webhookView);
-      if (json) return writeJson(list);
+      if (wantsJson(opts, cmd)) return writeJson(list);
       writeLine(
         table(
           ['ID', 'TYPE', 'STATE', 'ATTEMPTS', 'QUEUED', 'NEXT', 'LAST ERROR'],
