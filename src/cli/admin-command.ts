@@ -4,10 +4,12 @@ import type { Command } from 'commander';
 import { registerAdminKeysCommand } from './admin-keys-command.js';
 import { registerAdminUsersCommand } from './admin-users-command.js';
 import { registerAdminEventsCommand } from './admin-events-command.js';
+import { registerAdminWebhooksCommand } from './admin-webhooks-command.js';
 
 export function registerAdminCommands(program: Command): void {
-  const admin = program.command('admin').description('operators: admin keys, accounts, security events');
+  const admin = program.command('admin').description('operators: admin keys, accounts, security events, webhooks');
   registerAdminKeysCommand(admin);
   registerAdminUsersCommand(admin);
   registerAdminEventsCommand(admin);
+  registerAdminWebhooksCommand(admin);
 }

@@ -6,7 +6,7 @@ import 'dotenv/config';
 import { ConfigError, loadConfig, type Config } from '../runtime/config.js';
 import { table, shortTime, writeJson, writeLine } from './output.js';
 
-function configOrExit(): Readonly<Config> {
+export function configOrExit(): Readonly<Config> {
   try {
     return loadConfig(process.env);
   } catch (e) {
@@ -61,6 +61,11 @@ async function withKeys<T>(fn: (keys: import('../services/admin-keys.js').AdminK
   }
 }
 
+/** --json after the subcommand, or before it (commander then gives it to the program's global option). */
+export function wantsJson(opts: { json?: boolean }, cmd: Command): boolean {
+  return opts.json === true || cmd.optsWithGlobals<{ json?: boolean }>().json === true;
+}
+
 export function registerAdminKeysCommand(admin: Command): void {
   const keys = admin
     .command('keys')
@@ -71,9 +76,9 @@ export function registerAdminKeysCommand(admin: Command): void {
     .description('make an admin access key and print its secret (shown this once)')
     .requiredOption('--name <name>', 'who or what holds it, e.g. "alice (support)"')
     .option('--json', 'print JSON')
-    .action(async (opts: { name: string; json?: boolean }) => {
+    .action(async (opts: { name: string; json?: boolean }, cmd: Command) => {
       const created = await withKeys((k) => k.create(opts.name));
-      if (opts.json) return writeJson(created);
+      if (wantsJson(opts, cmd)) return writeJson(created);
       writeLine(`TWOFOLD_ADMIN_KEY_ID=${created.id}`);
       writeLine(`TWOFOLD_ADMIN_SECRET=${created.secret}`);
       process.stderr.write(
@@ -85,10 +90,10 @@ export function registerAdminKeysCommand(admin: Command): void {
     .command('list')
     .description('list admin access keys (never a secret)')
     .option('--json', 'print JSON')
-    .action(async (opts: { json?: boolean }) => {
+    .action(async (opts: { json?: boolean }, cmd: Command) => {
       const { adminKeyView } = await import('../services/admin-keys.js');
       const list = (await withKeys((k) => k.list())).map(adminKeyView);
-      if (opts.json) return writeJson(list);
+      if (wantsJson(opts, cmd)) return writeJson(list);
       writeLine(
         table(
           ['ID', 'NAME', 'CREATED', 'LAST USED', 'REVOKED'],

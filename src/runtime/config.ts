@@ -4,6 +4,7 @@ import { isIP } from 'node:net';
 import { z } from 'zod';
 import { checkIssuerUrl } from '../core/oidc-issuer.js';
 import { relyingParty, rpIdProblem, type RelyingParty } from '../core/relying-party.js';
+import { parseWebhookConfig, type WebhookConfig } from './webhook-config.js';
 
 export class ConfigError extends Error {
   constructor(message: string) {
@@ -102,6 +103,8 @@ const schema = z.object({
   TWOFOLD_TWILIO_BASE_URL: httpUrl.default('https://api.twilio.com'),
   TWOFOLD_SMS_WEBHOOK_URL: httpUrl.optional(),
   TWOFOLD_SMS_WEBHOOK_SECRET: optionalString,
+  TWOFOLD_WEBHOOK_URL: httpUrl.optional(),
+  TWOFOLD_WEBHOOK_SECRET: optionalString,
   TWOFOLD_GOOGLE_CLIENT_ID: optionalString,
   TWOFOLD_GOOGLE_CLIENT_SECRET: optionalString,
   TWOFOLD_GOOGLE_ISSUER: httpUrl.default('https://accounts.google.com'),
@@ -176,6 +179,8 @@ export interface Config {
   rememberDeviceMs: number;
   /** Operators (docs/admin.md): enforced 2FA (from `require2faAfterMs` when set) and the support reset's wait. */
   operators: { require2fa: boolean; require2faAfterMs: number | null; supportResetDelayMs: number };
+  /** Security webhooks (TWOFOLD_WEBHOOK_URL/SECRET), or null when off. */
+  webhook: WebhookConfig | null;
 }
 
 /** How texts go out (TWOFOLD_SMS_PROVIDER): each provider carries exactly the settings it needs. */
@@ -220,6 +225,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
   const r = parsed.data;
   const publicUrl = (r.TWOFOLD_PUBLIC_URL ?? `http://127.0.0.1:${r.PORT}`).replace(/\/+$/, '');
   const smsDelivery = parseSmsDelivery(r);
+  const webhook = parseWebhookConfig(r.TWOFOLD_WEBHOOK_URL, r.TWOFOLD_WEBHOOK_SECRET);
+  if ('problem' in webhook) throw new ConfigError(webhook.problem);
   if (r.TWOFOLD_SMS_WEBHOOK_SECRET) {
     const raw = r.TWOFOLD_SMS_WEBHOOK_SECRET;
     if (!/^[A-Za-z0-9+/]+={0,2}$/.test(raw) || Buffer.from(raw, 'base64').length < 16) {
@@ -303,6 +310,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Readonly<Confi
       require2faAfterMs: r.TWOFOLD_REQUIRE_2FA_AFTER ?? null,
       supportResetDelayMs: r.TWOFOLD_SUPPORT_RESET_DELAY,
     },
+    webhook: webhook.config,
   };
   return Object.freeze(config);
 }

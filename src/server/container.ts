@@ -1,4 +1,7 @@
 // The composition root: turns the parsed config into live adapters and services.
+import { FetchWebhookTransport } from '../adapters/webhook/fetch-webhook-transport.js';
+import type { WebhookTransport } from '../core/ports/webhook-transport.js';
+import { WebhookDeliverer } from '../services/webhook-deliverer.js';
 import { sql } from 'kysely';
 import type pino from 'pino';
 import { Argon2Hasher } from '../adapters/argon2-hasher.js';
@@ -40,6 +43,8 @@ export interface Runtime {
   schemaProblem(): Promise<string | null>;
   /** The development outbox behind /dev/outbox, or null (production, or real mail or SMS). */
   outbox: DevOutbox | null;
+  /** The security webhooks' deliverer (serve runs it on an interval), or null when not configured. */
+  webhooks: WebhookDeliverer | null;
   close(): Promise<void>;
 }
 
@@ -49,6 +54,7 @@ export interface RuntimeOverrides {
   hasher?: PasswordHasher & { verifyDummy(password: string): Promise<boolean> };
   limits?: RateLimitStore;
   sms?: SmsSender;
+  webhookTransport?: WebhookTransport;
 }
 
 let commonPasswords: ReadonlySet<string> | undefined;
@@ -167,8 +173,20 @@ export async function createRuntime(
       rememberDeviceMs: config.rememberDeviceMs,
       requireMfa: config.operators.require2fa ? { afterMs: config.operators.require2faAfterMs } : null,
       supportResetDelayMs: config.operators.supportResetDelayMs,
+      webhooks: config.webhook !== null,
     },
   });
+  const webhooks = config.webhook
+    ? new WebhookDeliverer({
+        clock,
+        random: cryptoRandom,
+        logger,
+        outbox: storage.webhooks,
+        transport: overrides.webhookTransport ?? new FetchWebhookTransport(),
+        url: config.webhook.url,
+        secretBase64: config.webhook.secretBase64,
+      })
+    : null;
   return {
     config,
     logger,
@@ -184,6 +202,7 @@ export async function createRuntime(
       return verdict.state === 'ahead' ? null : describeSchema(verdict);
     },
     outbox,
+    webhooks,
     close: async () => {
       await limits.close();
       await storage.close();

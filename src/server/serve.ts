@@ -47,6 +47,14 @@ export async function serve(config: Readonly<Config>): Promise<void> {
       .catch((err: unknown) => logger.warn({ err }, 'support reset sweep failed'));
   }, 60_000);
   resets.unref();
+  // Security webhooks (docs/admin.md): every instance delivers; a leased claim keeps rows apart.
+  const deliverer = runtime.webhooks;
+  const webhooks = deliverer
+    ? setInterval(() => {
+        deliverer.deliverDue().catch((err: unknown) => logger.warn({ err }, 'security webhook round failed'));
+      }, 5_000)
+    : null;
+  webhooks?.unref();
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -56,6 +64,7 @@ export async function serve(config: Readonly<Config>): Promise<void> {
     startDraining();
     clearInterval(sweep);
     clearInterval(resets);
+    if (webhooks) clearInterval(webhooks);
     const timer = setTimeout(() => {
       logger.error('drain took longer than 10 s; exiting');
       process.exit(1);

@@ -4,6 +4,7 @@
 import type { AdminAuditRecord } from '../core/ports/admin-store.js';
 import type { DepsOf, RequestContext } from './deps.js';
 import type { AdminPrincipal } from './admin-keys.js';
+import { enqueueWebhook } from './webhook-outbox.js';
 
 export interface AdminCall {
   admin: AdminPrincipal;
@@ -15,7 +16,7 @@ export interface AdminCall {
 }
 
 export class AdminAudit {
-  constructor(private readonly deps: DepsOf<'clock' | 'logger', 'admin'>) {}
+  constructor(private readonly deps: DepsOf<'clock' | 'logger' | 'settings', 'admin' | 'transaction'>) {}
 
   async record(call: AdminCall, ctx: RequestContext): Promise<void> {
     const entry: Omit<AdminAuditRecord, 'id'> = {
@@ -30,7 +31,30 @@ export class AdminAudit {
       ip: ctx.ip,
       userAgent: ctx.userAgent,
     };
-    await this.deps.storage.admin.appendAudit(entry);
+    if (this.deps.settings.webhooks === true) {
+      // The audit row and its webhook outbox row together, or neither (docs/admin.md "Security webhooks").
+      await this.deps.storage.transaction(async (tx) => {
+        const id = await tx.admin.appendAudit(entry);
+        await enqueueWebhook(tx, {
+          id: `audit-${id}`,
+          type: 'admin.call',
+          at: entry.at,
+          userId: call.targetUserId,
+          ip: ctx.ip,
+          userAgent: ctx.userAgent,
+          data: {
+            action: call.action,
+            admin_key_id: call.admin.keyId,
+            admin_key_name: call.admin.name,
+            reason: call.reason,
+            ticket: call.ticket,
+            status: call.status,
+          },
+        });
+      });
+    } else {
+      await this.deps.storage.admin.appendAudit(entry);
+    }
     this.deps.logger.info(
       { adminKeyId: call.admin.keyId, action: call.action, target: call.targetUserId, status: call.status },
       'admin call',

@@ -40,6 +40,8 @@ export interface ServiceSettings {
   requireMfa?: { afterMs: number | null } | null;
   /** TWOFOLD_SUPPORT_RESET_DELAY: how long a support reset waits (default 72 h). */
   supportResetDelayMs?: number;
+  /** TWOFOLD_WEBHOOK_URL is set: security events are also written to the webhook outbox. */
+  webhooks?: boolean;
 }
 
 export interface ServiceDeps {

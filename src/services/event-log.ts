@@ -1,6 +1,7 @@
 // The security event log: append-only, per account, newest first when read.
 import type { EventRecord, Stores } from '../core/ports/stores.js';
 import type { DepsOf, RequestContext } from './deps.js';
+import { enqueueWebhook } from './webhook-outbox.js';
 
 /**
  * Every kind of event the log records (GET /v1/me/events shows it as `type`). Read back as plain
@@ -53,24 +54,28 @@ export type EventType =
   | 'mfa.support_reset_done';
 
 export class EventLog {
-  constructor(private readonly deps: DepsOf<'clock' | 'logger', 'events'>) {}
+  constructor(private readonly deps: DepsOf<'clock' | 'logger' | 'settings', 'events' | 'webhooks' | 'transaction'>) {}
 
-  /** Appends an event; `stores` puts it inside the caller's transaction. */
+  /**
+   * Appends an event; `stores` puts it inside the caller's transaction, and with it the security
+   * webhook's outbox row (when TWOFOLD_WEBHOOK_URL is set), so both are written or neither.
+   */
   async record(
     userId: string,
     type: EventType,
     ctx: RequestContext,
     data?: Record<string, unknown>,
-    stores: Pick<Stores, 'events'> = this.deps.storage,
+    stores?: Pick<Stores, 'events' | 'webhooks'>,
   ): Promise<void> {
-    await stores.events.append({
-      userId,
-      type,
-      at: this.deps.clock.now(),
-      ip: ctx.ip,
-      userAgent: ctx.userAgent,
-      data: data ?? null,
-    });
+    const at = this.deps.clock.now();
+    const event = { userId, type, at, ip: ctx.ip, userAgent: ctx.userAgent, data: data ?? null };
+    const write = async (s: Pick<Stores, 'events' | 'webhooks'>): Promise<void> => {
+      const id = await s.events.append(event);
+      if (this.deps.settings.webhooks === true) await enqueueWebhook(s, { ...event, id: `event-${id}` });
+    };
+    if (stores) await write(stores);
+    else if (this.deps.settings.webhooks === true) await this.deps.storage.transaction(write);
+    else await write(this.deps.storage);
     this.deps.logger.info({ event: type, userId, ip: ctx.ip }, 'security event');
   }
 

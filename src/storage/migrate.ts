@@ -14,6 +14,7 @@ import * as m008 from './migrations/008-email-verification.js';
 import * as m010 from './migrations/010-device-grant.js';
 import * as m009 from './migrations/009-passkeys.js';
 import * as m011 from './migrations/011-admin.js';
+import * as m012 from './migrations/012-webhook-outbox.js';
 
 type Step = { up(db: Kysely<unknown>, dialect: Dialect): Promise<void> };
 
@@ -29,6 +30,7 @@ const STEPS: Record<string, Step> = {
   '010-device-grant': m010,
   '009-passkeys': m009,
   '011-admin': m011,
+  '012-webhook-outbox': m012,
 };
 
 /** Every migration this build knows, in order (the schema it expects). */

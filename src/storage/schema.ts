@@ -291,3 +291,21 @@ export interface SupportResetsTable {
 export interface Database {
   support_resets: SupportResetsTable;
 }
+
+export interface WebhookOutboxTable {
+  id: string;
+  type: string;
+  payload: string;
+  state: string;
+  attempts: number;
+  created_at: number;
+  next_at: number;
+  lease_owner: string | null;
+  lease_until: number | null;
+  last_error: string | null;
+  delivered_at: number | null;
+}
+
+export interface Database {
+  webhook_outbox: WebhookOutboxTable;
+}

@@ -24,6 +24,7 @@ import { RememberedDeviceRepository } from './repositories/remembered-device-rep
 import { AdminRepository } from './repositories/admin-repository.js';
 import { AdminUserRepository } from './repositories/admin-user-repository.js';
 import { SupportResetRepository } from './repositories/support-reset-repository.js';
+import { WebhookOutboxRepository } from './repositories/webhook-outbox-repository.js';
 
 /**
  * The repositories bound to `db`, each made on first use: a transaction gets its own set, and the
@@ -56,6 +57,7 @@ function storesFor(db: Kysely<Database>, reader?: DirectReader): Stores {
     admin: lazy('admin', () => new AdminRepository(db)),
     adminUsers: lazy('adminUsers', () => new AdminUserRepository(db)),
     supportResets: lazy('supportResets', () => new SupportResetRepository(db)),
+    webhooks: lazy('webhooks', () => new WebhookOutboxRepository(db)),
   });
 }
 

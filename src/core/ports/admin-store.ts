@@ -43,7 +43,8 @@ export interface AdminStore {
   revokeKey(id: string, at: number): Promise<boolean>;
   /** Moves last_used_at forward when it is older than `olderThan`. */
   touchKey(id: string, at: number, olderThan: number): Promise<void>;
-  appendAudit(entry: Omit<AdminAuditRecord, 'id'>): Promise<void>;
+  /** Returns the new entry's id. */
+  appendAudit(entry: Omit<AdminAuditRecord, 'id'>): Promise<number>;
   /** Oldest first, from `sinceMs` (inclusive), after the entry `afterId` when paging. */
   listAudit(options: { sinceMs: number; afterId?: number; limit: number }): Promise<AdminAuditRecord[]>;
   /** Every account's security events, oldest first, from `sinceMs`, after the event `afterId` (export). */

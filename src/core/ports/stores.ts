@@ -1,6 +1,7 @@
 // Storage ports: one small interface per aggregate. src/storage implements them over Kysely for
 // SQLite and PostgreSQL; a shared contract test suite holds both engines to the same behaviour.
 // Times are milliseconds since the epoch (UTC).
+import type { WebhookOutboxStore } from './webhook-outbox-store.js';
 import type { AccessKeyStore } from './access-key-store.js';
 import type { DeviceGrantStore } from './device-grant-store.js';
 import type { AdminStore } from './admin-store.js';
@@ -98,7 +99,8 @@ export interface EventRecord {
 }
 
 export interface EventStore {
-  append(event: Omit<EventRecord, 'id'>): Promise<void>;
+  /** Returns the new event's id. */
+  append(event: Omit<EventRecord, 'id'>): Promise<number>;
   /** Newest first; `before` is an event id for paging. */
   list(userId: string, options: { limit: number; before?: number }): Promise<EventRecord[]>;
 }
@@ -143,6 +145,7 @@ export interface Stores {
   admin: AdminStore;
   adminUsers: AdminUserStore;
   supportResets: SupportResetStore;
+  webhooks: WebhookOutboxStore;
 }
 
 export interface Storage extends Stores {

@@ -74,8 +74,8 @@ export class AdminRepository implements AdminStore {
       .execute();
   }
 
-  async appendAudit(e: Omit<AdminAuditRecord, 'id'>): Promise<void> {
-    await this.db
+  async appendAudit(e: Omit<AdminAuditRecord, 'id'>): Promise<number> {
+    const row = await this.db
       .insertInto('admin_audit')
       .values({
         at: e.at,
@@ -89,7 +89,9 @@ export class AdminRepository implements AdminStore {
         ip: e.ip,
         user_agent: e.userAgent,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 
   async listAudit(o: { sinceMs: number; afterId?: number; limit: number }): Promise<AdminAuditRecord[]> {

@@ -6,8 +6,8 @@ import type { Database } from '../schema.js';
 export class EventRepository implements EventStore {
   constructor(private readonly db: Kysely<Database>) {}
 
-  async append(e: Omit<EventRecord, 'id'>): Promise<void> {
-    await this.db
+  async append(e: Omit<EventRecord, 'id'>): Promise<number> {
+    const row = await this.db
       .insertInto('events')
       .values({
         user_id: e.userId,
@@ -17,7 +17,9 @@ export class EventRepository implements EventStore {
         user_agent: e.userAgent,
         data: e.data ? JSON.stringify(e.data) : null,
       })
-      .execute();
+      .returning('id')
+      .executeTakeFirstOrThrow();
+    return Number(row.id);
   }
 
   async list(userId: string, options: { limit: number; before?: number }): Promise<EventRecord[]> {
