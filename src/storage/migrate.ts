@@ -68,7 +68,8 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
   });
   let result: MigrationResultSet = await migrator.migrateToLatest();
   // Kysely's existence checks introspect every schema of the database, and that query fails when
-  // another schema is dropped meanwhile (3F000/42P01). The run is transactional: trying again is safe.
+  // another schema is dropped or altered meanwhile (3F000/42P01, and 42703 when a column of a table
+  // being read goes with it). The run is transactional: trying again is safe.
   for (let attempt = 1; attempt < 5 && handle.dialect === 'postgres' && isConcurrentDrop(result.error); attempt++) {
     result = await migrator.migrateToLatest();
   }
@@ -82,5 +83,5 @@ export async function migrateToLatest(handle: DatabaseHandle): Promise<Migration
 
 function isConcurrentDrop(error: unknown): boolean {
   const code = (error as { code?: unknown } | undefined)?.code;
-  return code === '3F000' || code === '42P01';
+  return code === '3F000' || code === '42P01' || code === '42703';
 }
