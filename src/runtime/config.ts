@@ -5,13 +5,11 @@ import { z } from 'zod';
 import { checkIssuerUrl } from '../core/oidc-issuer.js';
 import { relyingParty, rpIdProblem, type RelyingParty } from '../core/relying-party.js';
 import { parseWebhookConfig, type WebhookConfig } from './webhook-config.js';
+import { ConfigError } from './config-error.js';
+import { parseSmsDelivery, type SmsConfig } from './sms-config.js';
 
-export class ConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ConfigError';
-  }
-}
+export { ConfigError } from './config-error.js';
+export type { SmsConfig, SmsDelivery } from './sms-config.js';
 
 const bool = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -128,7 +126,7 @@ const schema = z.object({
   TWOFOLD_SUPPORT_RESET_DELAY: duration.default(72 * 3_600_000),
 });
 
-type Raw = z.infer<typeof schema>;
+export type Raw = z.infer<typeof schema>;
 
 /** Every environment variable the configuration reads (docs/ must describe each one). */
 export const CONFIG_VARIABLES: readonly string[] = Object.freeze(Object.keys(schema.shape));
@@ -181,37 +179,6 @@ export interface Config {
   operators: { require2fa: boolean; require2faAfterMs: number | null; supportResetDelayMs: number };
   /** Security webhooks (TWOFOLD_WEBHOOK_URL/SECRET), or null when off. */
   webhook: WebhookConfig | null;
-}
-
-/** How texts go out (TWOFOLD_SMS_PROVIDER): each provider carries exactly the settings it needs. */
-export type SmsDelivery =
-  | { provider: 'console' }
-  | { provider: 'twilio'; accountSid: string; authToken: string; from: string; baseUrl: string }
-  | { provider: 'webhook'; url: string; secret: string };
-
-export type SmsConfig = SmsDelivery & { defaultRegion: string; countries: string[]; dailyLimit: number };
-
-/** The provider's settings, each required one present (or ConfigError naming the first missing). */
-function parseSmsDelivery(r: Raw): SmsDelivery {
-  const required = (name: keyof Raw & `TWOFOLD_${string}`, value: string | undefined): string => {
-    if (!value) throw new ConfigError(`${name}: required when TWOFOLD_SMS_PROVIDER=${r.TWOFOLD_SMS_PROVIDER}`);
-    return value;
-  };
-  switch (r.TWOFOLD_SMS_PROVIDER) {
-    case 'twilio': {
-      const accountSid = required('TWOFOLD_TWILIO_ACCOUNT_SID', r.TWOFOLD_TWILIO_ACCOUNT_SID);
-      const authToken = required('TWOFOLD_TWILIO_AUTH_TOKEN', r.TWOFOLD_TWILIO_AUTH_TOKEN);
-      const from = required('TWOFOLD_TWILIO_FROM', r.TWOFOLD_TWILIO_FROM);
-      return { provider: 'twilio', accountSid, authToken, from, baseUrl: r.TWOFOLD_TWILIO_BASE_URL };
-    }
-    case 'webhook': {
-      const url = required('TWOFOLD_SMS_WEBHOOK_URL', r.TWOFOLD_SMS_WEBHOOK_URL);
-      const secret = required('TWOFOLD_SMS_WEBHOOK_SECRET', r.TWOFOLD_SMS_WEBHOOK_SECRET);
-      return { provider: 'webhook', url, secret };
-    }
-    default:
-      return { provider: 'console' };
-  }
 }
 
 /** Parses the environment; throws ConfigError naming the first bad variable. */

@@ -1,6 +1,9 @@
 // Table types for Kysely. Times are integers of milliseconds since the epoch (UTC): the same on
 // SQLite (INTEGER) and PostgreSQL (bigint, parsed to number by the pg type parser in database.ts).
 import type { Generated } from 'kysely';
+import type { PasskeysTable, RememberedDevicesTable, WebAuthnChallengesTable } from './schema-passkeys.js';
+
+export type { PasskeysTable, RememberedDevicesTable, WebAuthnChallengesTable };
 
 export interface UsersTable {
   id: string;
@@ -190,44 +193,6 @@ export interface DeviceGrantsTable {
 
 export interface Database {
   device_grants: DeviceGrantsTable;
-}
-
-export interface PasskeysTable {
-  id: string;
-  user_id: string;
-  credential_id: string;
-  public_key: string;
-  counter: number;
-  /** JSON array of transport hints ("internal", "usb", "hybrid", …). */
-  transports: string;
-  backup_eligible: number;
-  backed_up: number;
-  aaguid: string;
-  name: string;
-  created_at: number;
-  last_used_at: number | null;
-}
-
-export interface WebAuthnChallengesTable {
-  challenge_hash: string;
-  purpose: string;
-  user_id: string | null;
-  session_id: string | null;
-  sign_in_challenge_hash: string | null;
-  created_at: number;
-  expires_at: number;
-  used_at: number | null;
-}
-
-export interface RememberedDevicesTable {
-  id: string;
-  user_id: string;
-  token_hash: string;
-  created_at: number;
-  expires_at: number;
-  last_used_at: number | null;
-  ip: string | null;
-  user_agent: string | null;
 }
 
 export interface AdminKeysTable {
