@@ -4,6 +4,9 @@
 // TwofoldApiError: the OAuth `error` as `code` (access_denied, expired_token, …), or status 0
 // `network_error`. A device's own admin panel built on this client does what `twofold login` does.
 import { TwofoldApiError, networkReason } from './twofold-api-error.js';
+import type { DeviceAuthorization, DeviceToken } from '../core/device/responses.js';
+
+export type { DeviceAuthorization, DeviceToken };
 
 export const DEVICE_CLIENT_ID = 'twofold-cli';
 const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -17,23 +20,6 @@ export interface DeviceLoginOptions {
   userAgent?: string;
   /** Abort one request after this long; default 30 s. */
   timeoutMs?: number;
-}
-
-/** RFC 8628 §3.2. */
-export interface DeviceAuthorization {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  expires_in: number;
-  interval: number;
-}
-
-/** RFC 6749 §5.1. */
-export interface DeviceToken {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
 }
 
 export interface PollOptions extends DeviceLoginOptions {

@@ -10,23 +10,9 @@ import { hashToken, looksLikeToken, newToken } from '../core/tokens.js';
 import type { DepsOf, RequestContext } from './deps.js';
 import { rollbackUnless } from './rollback-unless.js';
 import type { SessionService } from './sessions.js';
+import type { DeviceAuthorization, DeviceToken } from '../core/device/responses.js';
 
-/** RFC 8628 §3.2's device authorization response. */
-export interface DeviceAuthorization {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  expires_in: number;
-  interval: number;
-}
-
-/** RFC 6749 §5.1's access token response. */
-export interface DeviceToken {
-  access_token: string;
-  token_type: 'Bearer';
-  expires_in: number;
-}
+export type { DeviceAuthorization, DeviceToken };
 
 export class DeviceGrantService {
   constructor(
