@@ -12,7 +12,7 @@
 //
 // SQLite: one transaction of `INSERT … SELECT` over a recursive CTE, no journal while seeding.
 // PostgreSQL: the same statements over generate_series, one transaction, synchronous_commit off.
-import SQLite from 'better-sqlite3';
+import { loadSqlite } from '../src/storage/sqlite-driver.js';
 import pg from 'pg';
 import { cryptoRandom } from '../src/adapters/crypto-random.js';
 import { primaryKid, seal, type Keyring } from '../src/core/envelope.js';
@@ -122,7 +122,7 @@ function seedSqlite(input: SeedInput): Counts {
   const { salt, plan, keyring, passwordHash, now } = input;
   const kid = primaryKid(keyring);
   const pools = poolRows(input);
-  const db = new SQLite(sqlitePath(input.databaseUrl));
+  const db = new (loadSqlite())(sqlitePath(input.databaseUrl));
   try {
     db.pragma('journal_mode = OFF'); // a fresh file: nothing to roll back to
     db.pragma('synchronous = OFF');
@@ -308,7 +308,7 @@ export async function insertChallenges(
   const expires = now + CHALLENGE_TTL_MS;
   const rows = list.map((c) => ({ idHash: hashToken(c.token), email: email(salt, c.n) }));
   if (parseDatabaseUrl(databaseUrl).dialect === 'sqlite') {
-    const db = new SQLite(sqlitePath(databaseUrl));
+    const db = new (loadSqlite())(sqlitePath(databaseUrl));
     try {
       db.pragma('busy_timeout = 5000');
       const ins = db.prepare(

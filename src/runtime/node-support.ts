@@ -1,4 +1,4 @@
-// The Node.js versions package.json promises (`engines.node`, e.g. `^20.19.0 || ^22.13.0`),
+// The Node.js versions package.json promises (`engines.node`, e.g. `^20.19.0 || ^22.13.0 || ^24.0.0`),
 // checked by bin/twofold.js before anything loads: on another version a dependency may fail in
 // ways that do not name the cause, so the program says it in one line instead.
 type Triple = [number, number, number];
@@ -32,7 +32,5 @@ export function satisfiesNodeRange(version: string, range: string): boolean {
 /** The line to print when this Node.js is not one the package supports, or null when it is. */
 export function unsupportedNodeLine(version: string, range: string): string | null {
   if (satisfiesNodeRange(version, range)) return null;
-  // Node 24 is newer, not too old: better-sqlite3 12 (kept for Node 20) aborts in it (nodejs/node#65446).
-  const why = (parse(version)?.[0] ?? 0) >= 24 ? ' (better-sqlite3 12 aborts on Node 24)' : '';
-  return `twofold: Node.js ${version} is not supported${why}; use a version in ${range}, see README "Requirements"`;
+  return `twofold: Node.js ${version} is not supported; use a version in ${range}, see README "Requirements"`;
 }

@@ -8,6 +8,7 @@ import { createLogger } from '../runtime/logger.js';
 import { acquireInstanceLock, type InstanceLock } from '../runtime/instance-lock.js';
 import { checkPortFree, checkSqliteFolder, productionWarnings, sqliteFile } from '../runtime/preflight.js';
 import { ensurePrivateDir } from '../storage/private-files.js';
+import { loadSqlite } from '../storage/sqlite-driver.js';
 import { dirname } from 'node:path';
 
 const DRAIN_MS = 10_000;
@@ -25,6 +26,9 @@ function lockDatabase(config: Readonly<Config>, logger: ReturnType<typeof create
 export async function serve(config: Readonly<Config>): Promise<void> {
   const logger = createLogger(config);
   checkSqliteFolder(config);
+  // A driver built for another Node (installed under another version) stops start-up here,
+  // before the data folder or its lock is created.
+  if (sqliteFile(config.databaseUrl) !== null) loadSqlite();
   await checkPortFree(config);
   const lock = lockDatabase(config, logger);
   for (const warning of productionWarnings(config)) logger.warn(warning);

@@ -5,9 +5,10 @@ import { spawn } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, renameSync, rmSync, statSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { dirname, join, resolve } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 import pg from 'pg';
 import { parseDatabaseUrl } from './database.js';
+import { loadSqlite } from './sqlite-driver.js';
 
 /** A refusal to explain to the operator (the CLI prints the message and exits 1). */
 export class BackupError extends Error {
@@ -38,7 +39,7 @@ const partialName = (path: string) => join(dirname(path), `.${randomBytes(6).toS
 function checkTwofoldFile(path: string): number {
   let db: SQLite.Database;
   try {
-    db = new SQLite(path, { readonly: true, fileMustExist: true });
+    db = new (loadSqlite())(path, { readonly: true, fileMustExist: true });
   } catch (e) {
     throw new BackupError(`${path} cannot be opened as a SQLite database: ${(e as Error).message}`);
   }
@@ -60,6 +61,7 @@ export async function backupSqlite(dbPath: string, dest: string, force = false):
   if (!existsSync(dbPath)) throw new BackupError(`there is no database at ${dbPath}`);
   if (existsSync(dest) && !force) throw new BackupError(`${dest} exists; pass --force to overwrite it`);
   const partial = partialName(resolve(dest));
+  const SQLite = loadSqlite();
   const source = new SQLite(dbPath, { fileMustExist: true });
   try {
     source.pragma('busy_timeout = 5000');

@@ -1,13 +1,14 @@
 // Opens the database named by TWOFOLD_DATABASE_URL: `sqlite:PATH` (better-sqlite3, WAL) or
 // `postgres://…` (pg pool). Both sit behind the same Kysely<Database>.
 import { dirname } from 'node:path';
-import SQLite from 'better-sqlite3';
+import type SQLite from 'better-sqlite3';
 import { createRequire } from 'node:module';
 import type pgTypes from 'pg';
 import { Kysely, PostgresDialect, SqliteDialect, type SqliteDatabase } from 'kysely';
 import type { Database } from './schema.js';
 import type { Logger } from '../core/ports/logger.js';
 import { prepareSqliteFile, settleSqliteFiles } from './private-files.js';
+import { loadSqlite } from './sqlite-driver.js';
 
 export type Dialect = 'sqlite' | 'postgres';
 
@@ -84,6 +85,7 @@ export function openDatabase(url: string, options: { poolSize?: number; logger?:
   const { dialect, target } = parseDatabaseUrl(url);
   if (dialect === 'sqlite') {
     const logger = options.logger;
+    const SQLite = loadSqlite();
     if (target !== ':memory:') prepareSqliteFile(target, dirname(target), logger);
     const sqlite = new SQLite(target);
     sqlite.pragma('journal_mode = WAL');

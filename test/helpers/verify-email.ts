@@ -46,7 +46,8 @@ export async function verifyEmail(h: Harness, email: string): Promise<void> {
 export async function markVerifiedInDatabase(databaseUrl: string, email: string): Promise<void> {
   const address = email.trim().toLowerCase();
   if (databaseUrl.startsWith('sqlite:')) {
-    const { default: Sqlite } = await import('better-sqlite3');
+    const { loadSqlite } = await import('../../src/storage/sqlite-driver.js');
+    const Sqlite = loadSqlite();
     const db = new Sqlite(databaseUrl.slice('sqlite:'.length));
     try {
       db.pragma('busy_timeout = 5000');

@@ -9,7 +9,7 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import Database from 'better-sqlite3';
+import { loadSqlite } from '../../src/storage/sqlite-driver.js';
 import pg from 'pg';
 import { privatePostgresSchema } from '../helpers/postgres.js';
 import { needsPostgres, postgresUrl } from '../helpers/services.js';
@@ -163,7 +163,7 @@ describe('the twofold program', () => {
     const first = await runToEnd(['migrate'], env, dir);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /applied: 001-accounts, 002-second-factor/);
-    const db = new Database(join(dir, 'sub', 'm.db'), { readonly: true });
+    const db = new (loadSqlite())(join(dir, 'sub', 'm.db'), { readonly: true });
     try {
       const tables = (
         db.prepare("select name from sqlite_master where type = 'table'").all() as { name: string }[]

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSy
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { loadSqlite } from '../../src/storage/sqlite-driver.js';
 import {
   LISTENING,
   ROOT,
@@ -76,7 +76,7 @@ describe('twofold serve start-up checks', () => {
     assert.deepEqual(readdirSync(dir), [], 'no database and no key file were created');
 
     assert.equal((await run(['migrate'], env, dir)).code, 0);
-    const db = new Database(join(dir, 'twofold.db'));
+    const db = new (loadSqlite())(join(dir, 'twofold.db'));
     const last = MIGRATION_NAMES.at(-1)!;
     db.prepare('delete from twofold_migrations where name = ?').run(last);
     assert.match(
