@@ -86,7 +86,7 @@ export function registerKeysCommand(program: Command): void {
         if (config.autoMigrate) await migrateToLatest(db);
         const report = await rotateKeys({ storage: createStorage(db), keyring, random: cryptoRandom });
         process.stdout.write(
-          `re-encrypted ${report.factors} factor secrets, ${report.setups} pending set-ups and ${report.accessKeys} access keys under key ${kid}\n`,
+          `re-encrypted ${report.factors} factor secrets, ${report.setups} pending set-ups, ${report.accessKeys} access keys and ${report.adminKeys} admin keys under key ${kid}\n`,
         );
 
         // Recovery codes are keyed hashes, not envelopes: they cannot be re-made without the code.

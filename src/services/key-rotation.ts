@@ -1,7 +1,7 @@
 // Key rotation for encryption at rest: re-seals every envelope not under the keyring's first key,
 // one row per short transaction, restartable; recovery codes (keyed hashes) cannot be re-made.
 // What it covers and why, and running it while serving: docs/design.md, "Key rotation".
-import { accessKeyAad, phoneAad, setupAad, totpAad } from '../core/aad.js';
+import { accessKeyAad, adminKeyAad, phoneAad, setupAad, totpAad } from '../core/aad.js';
 import { envelopeKeyId, needsReseal, open, primaryKid, seal, type Keyring } from '../core/envelope.js';
 import { systemClock, type Clock } from '../core/ports/clock.js';
 import type { Random } from '../core/ports/random.js';
@@ -24,6 +24,8 @@ export interface KeyRotationReport {
   setups: number;
   /** access_keys secrets re-sealed under the first key. */
   accessKeys: number;
+  /** admin_keys secrets re-sealed under the first key (revoked ones too: none stays under an old key). */
+  adminKeys: number;
 }
 
 export class KeyRotationError extends Error {
@@ -136,5 +138,13 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
     after = page[page.length - 1]!.id;
   }
 
-  return { factors, setups, accessKeys };
+  // Admin keys are few (operators make them by hand): one list, no paging.
+  let adminKeys = 0;
+  for (const k of await storage.admin.listKeys()) {
+    if (!stale(keyring, k.secretEnc)) continue;
+    const resealed = reseal(keyring, random, k.secretEnc, adminKeyAad(k.id), `admin_keys row ${k.id} (secret_enc)`);
+    if (await storage.admin.updateKeyCiphertext(k.id, resealed, k.secretEnc)) adminKeys++;
+  }
+
+  return { factors, setups, accessKeys, adminKeys };
 }

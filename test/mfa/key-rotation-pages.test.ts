@@ -62,7 +62,7 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
     });
 
     const report = await rotateKeys({ storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock });
-    assert.deepEqual(report, { factors: FACTORS, setups: SETUPS, accessKeys: 0 });
+    assert.deepEqual(report, { factors: FACTORS, setups: SETUPS, accessKeys: 0, adminKeys: 0 });
 
     const onlyK2 = parseKeyring(k2);
     const factors = await h.runtime.db.db.selectFrom('mfa_factors').selectAll().execute();
@@ -89,6 +89,7 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
       factors: 0,
       setups: 0,
       accessKeys: 0,
+      adminKeys: 0,
     });
   } finally {
     await h.close();

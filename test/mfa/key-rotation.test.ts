@@ -83,7 +83,7 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
     const b = await harnessOn(db, `${K2},${K1}`, at);
     try {
       await signIn(b, 'ann@example.com', ann.secret);
-      assert.deepEqual(await rotate(b), { factors: 2, setups: 1, accessKeys: 1 });
+      assert.deepEqual(await rotate(b), { factors: 2, setups: 1, accessKeys: 1, adminKeys: 0 });
       const r = await rows(b);
       assert.equal(r.factors.length, 2);
       assert.ok(
@@ -97,7 +97,11 @@ test('k1 → k2: rotation re-seals factors and pending set-ups; after k1 is remo
         r.setups.every((s) => s.secret_enc === null || s.secret_enc.startsWith('v1.k2.')),
         'the expired set-up was erased, not left under k1',
       );
-      assert.deepEqual(await rotate(b), { factors: 0, setups: 0, accessKeys: 0 }, 'a second run has nothing to do');
+      assert.deepEqual(
+        await rotate(b),
+        { factors: 0, setups: 0, accessKeys: 0, adminKeys: 0 },
+        'a second run has nothing to do',
+      );
       // While k1 is still in the keyring, a recovery code made under it works.
       const rec = await recover(b, await challengeFor(b, 'bea@example.com'), bea.recoveryCode);
       assert.equal(rec.statusCode, 200, rec.body);

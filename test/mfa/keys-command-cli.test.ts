@@ -100,7 +100,10 @@ test('keys rotate re-seals under the first key, warns about old recovery codes, 
 
     const r = await twofold(['keys', 'rotate'], { TWOFOLD_DATABASE_URL: db.url, TWOFOLD_SECRET_KEYS: `${K2},${K1}` });
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stdout, 're-encrypted 1 factor secrets, 1 pending set-ups and 0 access keys under key k2\n');
+    assert.equal(
+      r.stdout,
+      're-encrypted 1 factor secrets, 1 pending set-ups, 0 access keys and 0 admin keys under key k2\n',
+    );
     assert.match(r.stderr, /1 recovery code\(s\) were made under older keys \(k1: 1\)/);
     assert.equal(r.stderr.includes(K1.slice(3)) || r.stderr.includes(K2.slice(3)), false, 'no key material printed');
 
@@ -109,7 +112,10 @@ test('keys rotate re-seals under the first key, warns about old recovery codes, 
       TWOFOLD_SECRET_KEYS: `${K2},${K1}`,
     });
     assert.equal(again.code, 0, again.stderr);
-    assert.equal(again.stdout, 're-encrypted 0 factor secrets, 0 pending set-ups and 0 access keys under key k2\n');
+    assert.equal(
+      again.stdout,
+      're-encrypted 0 factor secrets, 0 pending set-ups, 0 access keys and 0 admin keys under key k2\n',
+    );
 
     // With k2 alone the authenticator app still signs in.
     const c = await harnessOn(db, K2, at);

@@ -39,6 +39,8 @@ export interface AdminStore {
   createKey(key: AdminKeyRecord): Promise<void>;
   findKey(id: string): Promise<AdminKeyRecord | null>;
   listKeys(): Promise<AdminKeyRecord[]>;
+  /** Replaces a key's sealed secret if it is still `expected` (key rotation): true when replaced. */
+  updateKeyCiphertext(id: string, secretEnc: string, expected: string): Promise<boolean>;
   /** Revokes a key that is not revoked yet (one conditional UPDATE): true when it was revoked now. */
   revokeKey(id: string, at: number): Promise<boolean>;
   /** Moves last_used_at forward when it is older than `olderThan`. */

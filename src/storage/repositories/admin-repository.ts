@@ -55,6 +55,16 @@ export class AdminRepository implements AdminStore {
     return rows.map(keyRecord);
   }
 
+  async updateKeyCiphertext(id: string, secretEnc: string, expected: string): Promise<boolean> {
+    const r = await this.db
+      .updateTable('admin_keys')
+      .set({ secret_enc: secretEnc })
+      .where('id', '=', id)
+      .where('secret_enc', '=', expected)
+      .executeTakeFirst();
+    return Number(r.numUpdatedRows) > 0;
+  }
+
   async revokeKey(id: string, at: number): Promise<boolean> {
     const r = await this.db
       .updateTable('admin_keys')
