@@ -1,4 +1,4 @@
-// What bench/run.ts asks of a load-generator process (bench/load.ts) and what comes back.
+// What the bench (bench/loadgen.ts) asks of a load-generator process (bench/load.ts) and what comes back.
 
 export interface JobBase {
   label: string;
@@ -83,7 +83,7 @@ export interface LoadResult {
   max: number;
   /** Every answer of the whole run, warm-up included (to divide the server's CPU time by). */
   responses: number;
-  /** Server CPU time (user + system) per answer over the whole run, in µs; filled in by run.ts. */
+  /** Server CPU time (user + system) per answer over the whole run, in µs; filled in by bench/loadgen.ts. */
   cpuUsPerResponse?: number;
   /** Anything odd the load generator noticed (non-2xx bodies, exhausted pools). */
   notes: string[];

@@ -1,4 +1,4 @@
-// The load generator: one process per figure, started by bench/run.ts, which sends it one Job over
+// The load generator: one process per figure, started by bench/loadgen.ts, which sends it one Job over
 // IPC and gets one LoadResult back. autocannon does the HTTP; everything per request is computed
 // here, in this process, so that its cost is charged to the load generator and not the server.
 //
@@ -145,7 +145,7 @@ function plan(job: Job): Plan {
       };
     }
     case 'passkey': {
-      // Each body once: run.ts caps the run at their number (maxRequests).
+      // Each body once: bench/phase.ts caps the run at their number (maxRequests).
       let i = 0;
       const headers = { ...base, 'content-type': 'application/json' };
       const send: Request<Ctx>['setupRequest'] = (req) =>
