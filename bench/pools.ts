@@ -16,7 +16,8 @@ import {
   type SeedPlan,
 } from './fixtures.js';
 import { salt } from './options.js';
-import { insertChallenges, type Pools } from './seed.js';
+import type { Pools } from './seed.js';
+import { insertChallenges } from './seed-challenges.js';
 import type { ServerHandle } from './servers.js';
 
 export interface Phase {

@@ -20,42 +20,14 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { signRequest } from '../src/client/signer.js';
-import { base32Decode } from '../src/core/base32.js';
-import { timeStep, totpAt } from '../src/core/totp.js';
-import { markVerifiedInDatabase } from '../test/helpers/verify-email.js';
+import { MIX, PASSWORD, PUBLIC_URL, accounts, call, run, target, type Op, type World } from './soak-client.js';
 
 const arg = (name: string) => {
   const i = process.argv.indexOf(`--${name}`);
   return i > 0 ? process.argv[i + 1] : undefined;
 };
 const MINUTES = Math.min(60, Math.max(0.5, Number(arg('minutes') ?? 10)));
-const PASSWORD = 'soak-correct-horse-battery';
-const PUBLIC_URL = 'http://soak.twofold.test';
 const MAX_IN_FLIGHT = 512;
-const MIX = [
-  'session',
-  'session',
-  'session',
-  'session',
-  'session',
-  'get',
-  'get',
-  'get',
-  'patch',
-  'signin',
-  'session',
-  'session',
-  'session',
-  'session',
-  'session',
-  'get',
-  'get',
-  'patch',
-  'patch',
-  'signin',
-] as const;
-type Op = (typeof MIX)[number];
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
@@ -81,143 +53,6 @@ async function freePort(): Promise<number> {
   return port;
 }
 
-let base = '';
-/** The server's database: sign-ups' mailboxes are proven there (its mails are logged, links redacted). */
-let databaseUrl = '';
-async function call(
-  method: string,
-  path: string,
-  o: { token?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {},
-) {
-  const headers: Record<string, string> = { ...(o.headers ?? {}) };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body = o.body;
-  if (o.json !== undefined) {
-    body = JSON.stringify(o.json);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(base + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  return {
-    status: res.status,
-    json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : {}) as Record<string, unknown> & {
-      status?: string;
-    },
-  };
-}
-
-interface Account {
-  email: string;
-  token: string;
-  secret?: string;
-  lastStep: number;
-  key?: { id: string; secret: string };
-}
-
-async function account(n: number, withTotp: boolean): Promise<Account> {
-  const email = `soak${n}.${randomBytes(3).toString('hex')}@example.test`;
-  const up = await call('POST', '/v1/auth/signup', { json: { email, password: PASSWORD, client: 'app' } });
-  if (up.status !== 201) throw new Error(`sign-up answered ${up.status}`);
-  await markVerifiedInDatabase(databaseUrl, email); // 2FA set-up and keys need a proven mailbox
-  const a: Account = { email, token: up.json.token as string, lastStep: 0 };
-  if (withTotp) {
-    const s = await call('POST', '/v1/me/mfa/setup', { token: a.token, json: { method: 'totp', password: PASSWORD } });
-    a.secret = s.json.secret as string;
-    const now = Date.now();
-    const v = await call('POST', '/v1/me/mfa/setup/verify', {
-      token: a.token,
-      json: { setup_id: s.json.setup_id, code: totpAt(base32Decode(a.secret), now) },
-    });
-    if (v.status !== 200) throw new Error(`TOTP set-up answered ${v.status}`);
-    a.lastStep = timeStep(now); // the set-up spent this step
-  }
-  return a;
-}
-
-/** Makes n accounts, 4 at a time (each costs two argon2 hashes on the server). */
-async function accounts(n: number, withTotp: boolean, from = 0): Promise<Account[]> {
-  const out: Account[] = [];
-  for (let i = 0; i < n; i += 4)
-    out.push(
-      ...(await Promise.all(Array.from({ length: Math.min(4, n - i) }, (_, k) => account(from + i + k, withTotp)))),
-    );
-  return out;
-}
-
-function signed(method: string, path: string, key: { id: string; secret: string }, json?: unknown) {
-  const body = json === undefined ? undefined : JSON.stringify(json);
-  const h: Record<string, string> = body ? { 'content-type': 'application/json' } : {};
-  return {
-    headers: {
-      ...h,
-      ...signRequest({
-        method,
-        url: PUBLIC_URL + path,
-        headers: h,
-        body: body ?? null,
-        keyId: key.id,
-        secretBase64: key.secret,
-        scheme: 'rfc9421',
-      }),
-    },
-    ...(body ? { body } : {}),
-  };
-}
-
-interface World {
-  users: Account[];
-  keyed: Account[];
-  plain: Account[];
-  pool: Account[];
-}
-let writes = 0;
-
-/** One operation; answers the number of requests it made, or throws describing what went wrong. */
-async function run(op: Op, w: World, measuring: boolean): Promise<number> {
-  const pick = <T>(xs: T[]) => xs[Math.floor(Math.random() * xs.length)]!;
-  if (op === 'session') {
-    const r = await call('GET', '/v1/me', { token: pick(w.users).token });
-    if (r.status !== 200) throw new Error(`session check ${r.status}`);
-    return 1;
-  }
-  if (op === 'get' || op === 'patch') {
-    const k = pick(w.keyed).key!;
-    // Each write signs a distinct target: the same signature twice is (rightly) refused as a replay.
-    const path = op === 'get' ? '/v1/me/access-keys' : `/v1/me/access-keys/${k.id}?op=${++writes}`;
-    const r = await call(
-      op === 'get' ? 'GET' : 'PATCH',
-      path,
-      signed(op === 'get' ? 'GET' : 'PATCH', path, k, op === 'get' ? undefined : { enabled: true }),
-    );
-    if (r.status !== 200) throw new Error(`signed ${op} ${r.status}`);
-    return 1;
-  }
-  if (measuring) {
-    const r = await call('POST', '/v1/auth/login', {
-      json: { email: pick(w.plain).email, password: PASSWORD, client: 'app' },
-    });
-    if (r.status !== 200) throw new Error(`password sign-in ${r.status}`);
-    return 1;
-  }
-  // A code is accepted once per account and step; one step of drift ahead is accepted too, so an
-  // account that used the current step can use the next one's code now (and then waits a step).
-  const now = timeStep(Date.now());
-  const i = w.pool.findIndex((a) => a.lastStep <= now);
-  if (i < 0) throw new Error('no account with a fresh TOTP step (pool too small)');
-  const a = w.pool.splice(i, 1)[0]!;
-  const step = a.lastStep < now ? now : now + 1;
-  a.lastStep = step;
-  w.pool.push(a);
-  const first = await call('POST', '/v1/auth/login', { json: { email: a.email, password: PASSWORD, client: 'app' } });
-  if (first.status !== 200 || first.json.status !== 'mfa_required')
-    throw new Error(`sign-in password step ${first.status}`);
-  const second = await call('POST', '/v1/auth/login/verify', {
-    json: { challenge: first.json.challenge, code: totpAt(base32Decode(a.secret!), step * 30_000 + 1) },
-  });
-  if (second.status !== 200) throw new Error(`sign-in TOTP step ${second.status}`);
-  return 2;
-}
-
 const rssOf = (pid: number) =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024;
 const mib = (b: number) => `${(b / 2 ** 20).toFixed(1)} MiB`;
@@ -227,8 +62,8 @@ const pct = (xs: number[], p: number) =>
 async function main(): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'twofold-soak-'));
   const port = await freePort();
-  base = `http://127.0.0.1:${port}`;
-  databaseUrl = arg('database') ?? `sqlite:${join(dataDir, 'twofold.db')}`;
+  target.base = `http://127.0.0.1:${port}`;
+  target.databaseUrl = arg('database') ?? `sqlite:${join(dataDir, 'twofold.db')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: String(port),
@@ -237,6 +72,9 @@ async function main(): Promise<void> {
     NODE_ENV: 'production',
     TWOFOLD_DATA_DIR: dataDir,
     TWOFOLD_PUBLIC_URL: PUBLIC_URL,
+    // The soak stands behind a load balancer on loopback, so its sign-ups can come from many
+    // clients (X-Forwarded-For): one address may make only 20 an hour.
+    TWOFOLD_TRUST_PROXY: '127.0.0.1',
     TWOFOLD_SECRET_KEYS: `k1:${randomBytes(32).toString('base64')}`,
     ...(arg('database') ? { TWOFOLD_DATABASE_URL: arg('database') } : {}),
     ...(arg('redis') ? { TWOFOLD_REDIS_URL: arg('redis') } : {}),
@@ -260,7 +98,7 @@ async function main(): Promise<void> {
   try {
     for (
       let t = Date.now();
-      !(await fetch(`${base}/readyz`).then(
+      !(await fetch(`${target.base}/readyz`).then(
         (r) => r.ok,
         () => false,
       ));
@@ -269,7 +107,7 @@ async function main(): Promise<void> {
       if (Date.now() - t > 120_000 || server.exitCode !== null) throw new Error('the server did not start');
     }
     console.log(
-      `soak: server pid ${server.pid} on ${base} (${arg('database') ? 'the given database' : 'SQLite'}${arg('redis') ? ' + Redis' : ''}), ${MINUTES} min`,
+      `soak: server pid ${server.pid} on ${target.base} (${arg('database') ? 'the given database' : 'SQLite'}${arg('redis') ? ' + Redis' : ''}), ${MINUTES} min`,
     );
     const keyed = await accounts(8, false);
     for (const a of keyed) {
