@@ -1,4 +1,4 @@
-// The Node.js versions package.json promises (`engines.node`, e.g. `^20.19.0 || ^22.13.0 || ^24.0.0`),
+// The Node.js versions package.json promises (`engines.node`, e.g. `^20.19.0 || ^24.0.0`),
 // checked by bin/twofold.js before anything loads: on another version a dependency may fail in
 // ways that do not name the cause, so the program says it in one line instead.
 type Triple = [number, number, number];
