@@ -84,7 +84,21 @@ export function registerKeysCommand(program: Command): void {
       const db = openDatabase(config.databaseUrl);
       try {
         if (config.autoMigrate) await migrateToLatest(db);
-        const report = await rotateKeys({ storage: createStorage(db), keyring, random: cryptoRandom });
+        // A line every 2 s on a long run (a million accounts take minutes), none on a short one.
+        let lastLine = Date.now();
+        const report = await rotateKeys({
+          storage: createStorage(db),
+          keyring,
+          random: cryptoRandom,
+          onProgress: (p) => {
+            if (Date.now() - lastLine < 2000) return;
+            lastLine = Date.now();
+            const done = p.factors + p.setups + p.accessKeys;
+            process.stderr.write(
+              `keys rotate: ${p.read.toLocaleString('en')} rows read, ${done.toLocaleString('en')} re-sealed so far\n`,
+            );
+          },
+        });
         process.stdout.write(
           `re-encrypted ${report.factors} factor secrets, ${report.setups} pending set-ups, ${report.accessKeys} access keys and ${report.adminKeys} admin keys under key ${kid}\n`,
         );

@@ -15,6 +15,8 @@ export interface KeyRotationDeps {
   random: Random;
   /** Decides which pending set-ups have expired; the system clock by default. */
   clock?: Clock;
+  /** Called after each page with the counts so far and the rows read (feedback on a long run). */
+  onProgress?: (sofar: Readonly<KeyRotationReport> & { read: number }) => void;
 }
 
 export interface KeyRotationReport {
@@ -64,8 +66,12 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
   const { storage, keyring, random } = deps;
   const clock = deps.clock ?? systemClock;
   primaryKid(keyring); // an empty keyring is a programming error: fail before touching anything
-  let factors = 0;
-  let setups = 0;
+  const report: KeyRotationReport = { factors: 0, setups: 0, accessKeys: 0, adminKeys: 0 };
+  let read = 0;
+  const progress = (page: readonly unknown[]) => {
+    read += page.length;
+    deps.onProgress?.({ ...report, read });
+  };
 
   for (let after: string | null = null; ;) {
     const page = await storage.factors.listFactors(after, ROTATION_PAGE_SIZE);
@@ -89,8 +95,9 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
           phoneEnc: f.phoneEnc,
         });
       });
-      if (changed) factors++;
+      if (changed) report.factors++;
     }
+    progress(page);
     if (page.length < ROTATION_PAGE_SIZE) break;
     after = page[page.length - 1]!.userId;
   }
@@ -117,13 +124,13 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
         await tx.setups.updateSetupCiphertexts(s.id, secretEnc, phoneEnc);
         return true;
       });
-      if (changed) setups++;
+      if (changed) report.setups++;
     }
+    progress(page);
     if (page.length < ROTATION_PAGE_SIZE) break;
     after = page[page.length - 1]!.id;
   }
 
-  let accessKeys = 0;
   for (let after: string | null = null; ;) {
     const page = await storage.accessKeys.listAll(after, ROTATION_PAGE_SIZE);
     for (const k of page) {
@@ -132,19 +139,18 @@ export async function rotateKeys(deps: KeyRotationDeps): Promise<KeyRotationRepo
         k.id,
         reseal(keyring, random, k.secretEnc, accessKeyAad(k.id), `access_keys row ${k.id} (secret_enc)`),
       );
-      accessKeys++;
+      report.accessKeys++;
     }
+    progress(page);
     if (page.length < ROTATION_PAGE_SIZE) break;
     after = page[page.length - 1]!.id;
   }
 
   // Admin keys are few (operators make them by hand): one list, no paging.
-  let adminKeys = 0;
   for (const k of await storage.admin.listKeys()) {
     if (!stale(keyring, k.secretEnc)) continue;
     const resealed = reseal(keyring, random, k.secretEnc, adminKeyAad(k.id), `admin_keys row ${k.id} (secret_enc)`);
-    if (await storage.admin.updateKeyCiphertext(k.id, resealed, k.secretEnc)) adminKeys++;
+    if (await storage.admin.updateKeyCiphertext(k.id, resealed, k.secretEnc)) report.adminKeys++;
   }
-
-  return { factors, setups, accessKeys, adminKeys };
+  return report;
 }

@@ -1,6 +1,6 @@
 // Key rotation over more rows than one page (500): every factor (TOTP secrets and SMS phone
 // numbers, each under its own AAD) and every pending set-up is re-sealed exactly once, and each
-// still opens to the same plaintext under the new first key alone.
+// still opens to the same plaintext under the new first key alone; progress is reported per page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -61,8 +61,22 @@ test(`${FACTORS} factors and ${SETUPS} pending set-ups over several pages are ea
       }
     });
 
-    const report = await rotateKeys({ storage, keyring: h.runtime.keyring, random: cryptoRandom, clock: h.clock });
+    const progress: { read: number; factors: number; setups: number }[] = [];
+    const report = await rotateKeys({
+      storage,
+      keyring: h.runtime.keyring,
+      random: cryptoRandom,
+      clock: h.clock,
+      onProgress: ({ read, factors, setups }) => progress.push({ read, factors, setups }),
+    });
     assert.deepEqual(report, { factors: FACTORS, setups: SETUPS, accessKeys: 0, adminKeys: 0 });
+    // Feedback after every page: 3 of factors, 2 of set-ups, 1 (empty) of access keys.
+    assert.deepEqual(
+      progress.map((p) => p.read),
+      [500, 1000, 1001, 1501, 1502, 1502],
+    );
+    assert.deepEqual(progress[2], { read: FACTORS, factors: FACTORS, setups: 0 });
+    assert.deepEqual(progress.at(-1), { read: FACTORS + SETUPS, factors: FACTORS, setups: SETUPS });
 
     const onlyK2 = parseKeyring(k2);
     const factors = await h.runtime.db.db.selectFrom('mfa_factors').selectAll().execute();
