@@ -7,10 +7,11 @@ import assert from 'node:assert/strict';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
 import type { Rfc9421Options } from './independent-signer.js';
-import { SCHEMES, account, h, signed, useSigningHarness } from './signing-support.js';
+import { h, useFileHarness } from './file-harness.js';
+import { SCHEMES, account, signed } from './signing-support.js';
 import { PASSWORD, bearer, createKey, signup } from './support.js';
 
-useSigningHarness();
+useFileHarness();
 
 describe('accepted', () => {
   for (const scheme of SCHEMES) {

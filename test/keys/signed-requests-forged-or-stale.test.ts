@@ -5,10 +5,11 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { SCHEMES, account, h, send, signed, signedHeaders, useSigningHarness, type Call } from './signing-support.js';
+import { h, useFileHarness } from './file-harness.js';
+import { SCHEMES, account, send, signed, signedHeaders, type Call } from './signing-support.js';
 import { PUBLIC_HOST, assertProblem } from './support.js';
 
-useSigningHarness();
+useFileHarness();
 
 describe('refused: 401 invalid_signature', () => {
   for (const scheme of SCHEMES) {

@@ -3,10 +3,11 @@
 // and the session-only routes (403 session_required), for both schemes.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { SCHEMES, account, h, send, signed, signedHeaders, useSigningHarness, type Call } from './signing-support.js';
+import { h, useFileHarness } from './file-harness.js';
+import { SCHEMES, account, send, signed, signedHeaders, type Call } from './signing-support.js';
 import { PASSWORD, assertProblem } from './support.js';
 
-useSigningHarness();
+useFileHarness();
 
 describe('replay', () => {
   for (const scheme of SCHEMES) {

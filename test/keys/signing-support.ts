@@ -1,10 +1,9 @@
-// Signed requests driven by an independent signer (test/keys/independent-signer.ts) against one
-// harness per test file (opened before its tests, closed after): a call signed with either scheme
-// and sent as the server receives it, with room to change what is signed or sent, and an account
-// with an access key per test.
-import { after, before } from 'node:test';
+// Signed requests driven by an independent signer (test/keys/independent-signer.ts) against the
+// file's harness (file-harness.ts): a call signed with either scheme and sent as the server
+// receives it, with room to change what is signed or sent, and an account with an access key.
 import type { LightMyRequestResponse } from 'fastify';
-import { TEST_PUBLIC_URL, startHarness, type Harness } from '../helpers/harness.js';
+import { TEST_PUBLIC_URL } from '../helpers/harness.js';
+import { h } from './file-harness.js';
 import {
   signCavage,
   signRfc9421,
@@ -30,19 +29,6 @@ export interface Call {
   cavage?: CavageOptions;
   /** Headers to send instead of / on top of the signed ones. */
   extraHeaders?: Record<string, string>;
-}
-
-// A live binding: set by the hooks useSigningHarness registers, read inside the file's tests.
-export let h: Harness;
-
-/** Registers the file's before/after: one harness for all its tests. */
-export function useSigningHarness(): void {
-  before(async () => {
-    h = await startHarness();
-  });
-  after(async () => {
-    await h?.close();
-  });
 }
 
 export function signedHeaders(key: CreatedKey, scheme: Scheme, c: Call): Record<string, string> {
