@@ -7,25 +7,20 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import type { LightMyRequestResponse } from 'fastify';
 import { signRequest } from '../../src/client/signer.js';
 import { base32Decode } from '../../src/core/base32.js';
 import { totpAt } from '../../src/core/totp.js';
-import { TEST_PUBLIC_URL, startHarness, type Harness } from '../helpers/harness.js';
-import { verifyEmail } from '../helpers/verify-email.js';
-
-const PASSWORD = 'correct horse battery staple';
-const EMAIL = 'fuzz-owner@example.com';
-const RUNS = Number(process.env.TWOFOLD_FUZZ_RUNS ?? 300);
-const TIME_LIMIT_MS = 20_000;
-
-/** Header values a real HTTP client can send: visible ASCII and spaces, sometimes long. */
-const headerText = fc.string({
-  unit: fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c)),
-  maxLength: 300,
-});
-const anyText = fc.oneof(headerText, fc.string({ maxLength: 80 }), fc.string({ unit: 'grapheme', maxLength: 40 }));
-const b64 = fc.uint8Array({ maxLength: 64 }).map((b) => Buffer.from(b).toString('base64'));
+import { TEST_PUBLIC_URL, type Harness } from '../helpers/harness.js';
+import { hostileRequest } from './hostile-requests.js';
+import {
+  EMAIL,
+  PASSWORD,
+  RUNS,
+  TIME_LIMIT_MS,
+  assertWellBehaved,
+  seededHarness,
+  snapshot as accountSnapshot,
+} from './support.js';
 
 describe('fuzzing every route', () => {
   let h: Harness;
@@ -34,70 +29,10 @@ describe('fuzzing every route', () => {
   let key: { id: string; secret: string };
   let routes: Array<{ method: string; path: string }>;
   let baseline: Record<string, unknown>;
-
-  /** What must not change: the profile, the factor, the sessions and the keys. */
-  async function snapshot(): Promise<Record<string, unknown>> {
-    const get = async (url: string) =>
-      (await h.inject({ method: 'GET', url, headers: { authorization: `Bearer ${token}` } })).json<unknown>();
-    const sessions = (await get('/v1/me/sessions')) as Array<{ id: string }>;
-    return {
-      me: await get('/v1/me'),
-      mfa: await get('/v1/me/mfa'),
-      sessions: sessions.map((s) => s.id).sort(),
-      keys: await get('/v1/me/access-keys'),
-    };
-  }
+  const snapshot = () => accountSnapshot(h, token);
 
   before(async () => {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        h = await startHarness();
-        break;
-      } catch (e) {
-        // On PostgreSQL another test file's DROP SCHEMA can trip the migrator's introspection.
-        if (attempt >= 4 || !/schema "[^"]+" does not exist/.test((e as Error).message)) throw e;
-      }
-    }
-    const up = await h.inject({
-      method: 'POST',
-      url: '/v1/auth/signup',
-      payload: { email: EMAIL, password: PASSWORD, client: 'app' },
-    });
-    token = up.json().token;
-    await verifyEmail(h, EMAIL);
-    const auth = { authorization: `Bearer ${token}` };
-    const setup = (
-      await h.inject({
-        method: 'POST',
-        url: '/v1/me/mfa/setup',
-        headers: auth,
-        payload: { method: 'totp', password: PASSWORD },
-      })
-    ).json();
-    secret = setup.secret;
-    const on = await h.inject({
-      method: 'POST',
-      url: '/v1/me/mfa/setup/verify',
-      headers: auth,
-      payload: { setup_id: setup.setup_id, code: totpAt(base32Decode(secret), h.clock.now()) },
-    });
-    assert.equal(on.statusCode, 200, on.body);
-    const made = (
-      await h.inject({ method: 'POST', url: '/v1/me/access-keys', headers: auth, payload: { password: PASSWORD } })
-    ).json();
-    key = { id: made.id, secret: made.secret };
-    const doc = (await h.inject({ method: 'GET', url: '/v1/openapi.json' })).json<{
-      paths: Record<string, Record<string, unknown>>;
-    }>();
-    routes = Object.entries(doc.paths).flatMap(([path, ops]) =>
-      Object.keys(ops).map((m) => ({ method: m.toUpperCase(), path })),
-    );
-    routes.push(
-      { method: 'GET', path: '/v1/openapi.json' },
-      { method: 'GET', path: '/metrics' },
-      { method: 'GET', path: '/' },
-    );
-    assert.ok(routes.length > 25, `routes: ${routes.length}`);
+    ({ h, token, secret, key, routes } = await seededHarness());
     baseline = await snapshot();
   });
 
@@ -105,212 +40,9 @@ describe('fuzzing every route', () => {
     await h?.close();
   });
 
-  function assertWellBehaved(
-    res: LightMyRequestResponse,
-    method: string,
-    url: string,
-    headers: Record<string, string>,
-  ): void {
-    assert.ok(res.statusCode < 500, `${method} ${url} answered ${res.statusCode}: ${res.body.slice(0, 300)}`);
-    // The portal answers a browser's GET of an unknown page with its own page and a 404.
-    const portalPage =
-      (method === 'GET' || method === 'HEAD') &&
-      (headers.accept ?? '').includes('text/html') &&
-      res.statusCode === 404 &&
-      /^text\/html/.test(String(res.headers['content-type']));
-    // The OAuth endpoints (RFC 8628) answer OAuth error JSON (RFC 6749 §5.2), not problem+json
-    // (what the router or CSRF refuses before them is still a problem).
-    const oauthAnswer = url.startsWith('/oauth/') && /^application\/json/.test(String(res.headers['content-type']));
-    if (res.statusCode >= 400 && oauthAnswer) {
-      assert.equal(typeof (JSON.parse(res.body) as { error?: unknown }).error, 'string');
-    } else if (res.statusCode >= 400 && !portalPage) {
-      assert.match(
-        String(res.headers['content-type']),
-        /^application\/problem\+json/,
-        `${method} ${url} ${res.statusCode}`,
-      );
-      if (method !== 'HEAD') {
-        const p = JSON.parse(res.body) as { code?: unknown; status?: unknown };
-        assert.equal(typeof p.code, 'string');
-        assert.equal(p.status, res.statusCode);
-      }
-    }
-  }
-
   test('generated requests to every route: no 5xx, no crash, 4xx are problems, the account is unchanged', async (t) => {
     const tally = new Map<string, number>();
-    const segment = fc.oneof(
-      fc.constant(''),
-      fc.constant('..'),
-      fc.constant('%'),
-      fc.constant('%ZZ'),
-      fc.constant('%00'),
-      fc.string({ maxLength: 30 }).map(encodeURIComponent),
-      fc.stringMatching(/^[A-Z2-7]{20}$/),
-      fc.string({ maxLength: 250, unit: fc.constantFrom('a', '%41', '-', '.') }),
-    );
-    const target = fc.oneof(
-      {
-        weight: 8,
-        arbitrary: fc
-          .record({
-            route: fc.constantFrom(...routes),
-            id: segment,
-            query: fc.option(headerText.map(encodeURIComponent)),
-          })
-          .map(({ route, id, query }) => ({
-            method: route.method,
-            url: route.path.replace('{id}', id) + (query ? `?${query}` : ''),
-          })),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.record({
-          method: fc.constantFrom('GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS', 'HEAD'),
-          url: fc.array(segment, { maxLength: 5 }).map((s) => `/v1/${s.join('/')}`),
-        }),
-      },
-      {
-        weight: 1,
-        arbitrary: fc.record({
-          method: fc.constantFrom('GET', 'DELETE', 'PUT'),
-          url: fc.constantFrom(...routes).map((r) => r.path.replace('{id}', key.id)),
-        }),
-      },
-    );
-    const jsonValue = fc.oneof(
-      fc.jsonValue({ maxDepth: 3 }),
-      anyText,
-      fc.constant(EMAIL),
-      fc.constant(PASSWORD),
-      fc.constant(key.id),
-      fc.stringMatching(/^[0-9]{6}$/),
-    );
-    const fields = fc.dictionary(
-      fc.oneof(
-        fc.constantFrom(
-          'email',
-          'password',
-          'client',
-          'challenge',
-          'code',
-          'recovery_code',
-          'token',
-          'setup_id',
-          'method',
-          'phone',
-          'enabled',
-          'current_password',
-          'new_password',
-          '__proto__',
-          'constructor',
-        ),
-        fc.string({ maxLength: 12 }),
-      ),
-      jsonValue,
-      { maxKeys: 6 },
-    );
-    const body = fc.oneof(
-      { weight: 6, arbitrary: fields.map((o) => JSON.stringify(o)) },
-      { weight: 2, arbitrary: fc.jsonValue().map((v) => JSON.stringify(v)) },
-      { weight: 2, arbitrary: anyText },
-      {
-        weight: 1,
-        arbitrary: fc.constantFrom(
-          '',
-          '{',
-          '{"email":',
-          '[]',
-          'null',
-          '{"a":1}'.repeat(12_000),
-          '\u0000',
-          '{"email":"a\\u0000@example.com","password":"x"}',
-        ),
-      },
-    );
-    const sigInput = fc.oneof(
-      headerText,
-      fc
-        .record({
-          label: fc.constantFrom('sig', 'remoteit', 'x', '', '*'),
-          comps: fc.subarray([
-            '"@method"',
-            '"@authority"',
-            '"@target-uri"',
-            '"@path"',
-            '"@query"',
-            '"date"',
-            '"content-digest"',
-            '"@status"',
-            'date',
-            '"x"',
-          ]),
-          created: fc.oneof(fc.integer(), fc.constant(Math.floor(Date.now() / 1000))),
-          kid: fc.oneof(fc.constant(key.id), headerText),
-          alg: fc.constantFrom('hmac-sha256', 'rsa', '', 'HMAC-SHA256'),
-          extra: fc.constantFrom('', ';expires=1', ';nonce="n"', ';tag=1.5', ',other=()'),
-        })
-        .map(
-          (s) =>
-            `${s.label}=(${s.comps.join(' ')});created=${s.created};keyid="${s.kid.replace(/"/g, '')}";alg="${s.alg}"${s.extra}`,
-        ),
-    );
-    const headers = fc.record(
-      {
-        'content-type': fc.oneof(
-          { weight: 6, arbitrary: fc.constant('application/json') },
-          {
-            weight: 1,
-            arbitrary: fc.constantFrom(
-              'application/json; charset=utf-8',
-              'text/plain',
-              'application/x-www-form-urlencoded',
-              'multipart/form-data; boundary=x',
-              'application/problem+json',
-              'application/json; charset=latin1',
-            ),
-          },
-          { weight: 1, arbitrary: headerText },
-        ),
-        authorization: fc.oneof(
-          headerText,
-          b64.map((t) => `Bearer ${t}`),
-          fc.constant('Bearer '),
-          fc.constantFrom(
-            'Basic Zm9vOmJhcg==',
-            'Signature',
-            'Signature keyId="x"',
-            `Signature keyId="${key.id}",algorithm="hmac-sha256",headers="(request-target) host date",signature="AAAA"`,
-          ),
-          headerText.map((t) => `Signature ${t}`),
-        ),
-        'signature-input': sigInput,
-        signature: fc.oneof(
-          headerText,
-          b64.map((s) => `sig=:${s}:`),
-          b64.map((s) => `remoteit=:${s}:`),
-        ),
-        cookie: fc.oneof(
-          headerText,
-          b64.map((t) => `twofold_session=${t}`),
-          headerText.map((t) => `__Host-twofold_session=${t}; twofold_session=${t}`),
-        ),
-        'content-digest': fc.oneof(
-          headerText,
-          b64.map((d) => `sha-256=:${d}:`),
-        ),
-        digest: b64.map((d) => `SHA-256=${d}`),
-        date: fc.oneof(
-          headerText,
-          fc.date({ noInvalidDate: true }).map((d) => d.toUTCString()),
-        ),
-        origin: fc.constantFrom(TEST_PUBLIC_URL, 'https://evil.example', 'null', ''),
-        accept: fc.constantFrom('application/json', 'text/html', '*/*'),
-        'x-forwarded-for': headerText,
-      },
-      { requiredKeys: [] },
-    );
-    const request = fc.record({ target, body: fc.option(body, { nil: undefined }), headers });
+    const request = hostileRequest(routes, key);
 
     await fc.assert(
       fc.asyncProperty(request, async ({ target: { method, url }, body: payload, headers: hdrs }) => {

@@ -1,5 +1,6 @@
 // The HTTP tests' view of the test kit (test/helpers/accounts.ts, problems.ts): sign-up/sign-in
-// through the API with positional arguments, cookies, problem assertions and turning TOTP on.
+// through the API with positional arguments, cookies and their attributes, GET /v1/me, problem
+// assertions and turning TOTP on.
 import type { LightMyRequestResponse } from 'fastify';
 import * as kit from '../helpers/accounts.js';
 import type { Harness } from '../helpers/harness.js';
@@ -46,6 +47,16 @@ export async function webUser(
   const cookie = kit.sessionCookie(reply.res);
   return { auth: kit.web(cookie), cookie, id: userId };
 }
+
+/** The attributes of a Set-Cookie line (after its name=value), lower-cased. */
+export const attrs = (setCookie: string) =>
+  setCookie
+    .split(/;\s*/)
+    .slice(1)
+    .map((a) => a.toLowerCase());
+
+/** GET /v1/me with these headers (a cookie, a bearer token, or none). */
+export const me = (h: Harness, headers: Record<string, string>) => h.inject({ method: 'GET', url: '/v1/me', headers });
 
 /** Turns TOTP on through the API (the clock stays: the set-up spent this step's code). */
 export const enableTotp = (h: Harness, auth: kit.Auth, password = kit.PASSWORD) =>

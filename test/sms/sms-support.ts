@@ -1,5 +1,6 @@
 // Shared steps for the SMS tests: a harness whose app texts through the real Twilio adapter to a
-// local stand-in, turning SMS on as a user does, and the kit's (test/helpers/) accounts and sign-ins.
+// local stand-in, turning SMS on as a user does (and an account with it on), and the kit's
+// (test/helpers/) accounts and sign-ins.
 import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import * as kit from '../helpers/accounts.js';
@@ -89,6 +90,26 @@ export const resend = (h: Harness, challenge: string, remoteAddress?: string) =>
   post(h, '/v1/auth/login/resend', { challenge }, undefined, remoteAddress);
 export const recover = (h: Harness, challenge: string, recovery_code: string) =>
   post(h, '/v1/auth/login/recover', { challenge, recovery_code });
+
+/** The account withSmsAccount signs up. */
+export const EMAIL = 'sam@example.com';
+
+/** An account with SMS on (US_PHONE), its recovery code, and the clock past the set-up's gap. */
+export function withSmsAccount(
+  fn: (w: SmsWorld, a: { token: string; recoveryCode: string }) => Promise<void>,
+  env: Record<string, string> = {},
+) {
+  return withSmsWorld(async (w) => {
+    const token = await signup(w.h, EMAIL);
+    const recoveryCode = await enableSms(w, token);
+    w.h.clock.advance(31_000);
+    await fn(w, { token, recoveryCode });
+  }, env);
+}
+
+/** Asserts the account has no second factor on. */
+export const mfaOff = async (h: Harness, token: string) =>
+  assert.deepEqual((await get(h, '/v1/me/mfa', token)).json(), { enabled: false, method: null });
 
 /** Password step of an SMS account: asserts mfa_required and answers the challenge. */
 export const challengeFor = (h: Harness, email: string, remoteAddress?: string): Promise<string> =>
