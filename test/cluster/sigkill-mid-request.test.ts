@@ -76,7 +76,6 @@ describe('faults in a cluster on PostgreSQL and Redis', { skip: needsPostgresAnd
     await c?.close();
   });
 
-  /** Fresh victims for one kind of kill, started together (each is SIGKILLed once). */
   /** Three fresh victims; each serves the request twice warm, then is killed during a third. */
   async function killDuring(t: TestContext, prepare: (n: number) => Promise<Attempt>): Promise<void> {
     const victims = await Promise.all(KILL_AT.map((_, n) => Instance.start(`victim${n}`, c.env)));
