@@ -18,6 +18,9 @@ if (unsupported) {
 }
 // The server's V8 heap settings take effect only if set before its modules load (src/cli/heap-tuning.ts).
 if (process.argv[2] === 'serve') {
+  // Node 22+: the young generation's cap needs a flag at start, so serve may start again with it.
+  const { relaunchWithYoungGenerationCap } = await import('../dist/cli/heap-relaunch.js');
+  relaunchWithYoungGenerationCap();
   const { tuneServerHeap } = await import('../dist/cli/heap-tuning.js');
   tuneServerHeap();
 }

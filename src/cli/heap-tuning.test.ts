@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { OLD_GENERATION_GROWTH_PERCENT, SEMI_SPACE_CAP_MIB, tuneServerHeap } from './heap-tuning.js';
 
 const MiB = 1024 * 1024;
+const NODE_MAJOR = Number.parseInt(process.versions.node, 10);
 const moduleUrl = new URL('./heap-tuning.ts', import.meta.url).href;
 
 /**
@@ -35,8 +36,12 @@ function youngGenerationAfterChurn(body: string, args: string[] = []): number {
 }
 
 describe('tuneServerHeap', () => {
-  test('caps the young generation at two semi-spaces of SEMI_SPACE_CAP_MIB', () => {
-    const size = youngGenerationAfterChurn('tuneServerHeap([]);');
+  test('caps the young generation at two semi-spaces of SEMI_SPACE_CAP_MIB, as serve starts on this Node', () => {
+    // Node 20: in-process. Node 22+: the start-up flag that ./heap-relaunch.ts adds.
+    const size =
+      NODE_MAJOR < 22
+        ? youngGenerationAfterChurn('tuneServerHeap([]);')
+        : youngGenerationAfterChurn('tuneServerHeap();', [`--max-semi-space-size=${SEMI_SPACE_CAP_MIB}`]);
     assert.ok(size > 0 && size <= 2 * SEMI_SPACE_CAP_MIB, `young generation ${size} MiB`);
   });
 
@@ -51,10 +56,16 @@ describe('tuneServerHeap', () => {
   });
 
   test('reports what it applied, and leaves what Node was given alone', () => {
-    const all = tuneServerHeap([]);
+    const all = tuneServerHeap([], 20);
     all.stop();
     assert.equal(all.youngGenerationCapMiB, SEMI_SPACE_CAP_MIB);
     assert.equal(all.oldGenerationGrowthPercent, OLD_GENERATION_GROWTH_PERCENT);
+
+    // Node 22+: the young generation's cap is a start-up flag, not set in-process.
+    const later = tuneServerHeap([], 24);
+    later.stop();
+    assert.equal(later.youngGenerationCapMiB, null);
+    assert.equal(later.oldGenerationGrowthPercent, OLD_GENERATION_GROWTH_PERCENT);
 
     const none = tuneServerHeap(['--max_semi_space_size=8', '--heap-growing-percent=50']);
     none.stop();

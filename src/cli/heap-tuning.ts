@@ -32,17 +32,18 @@ export interface HeapTuning {
 /**
  * Applies the settings above. `nodeFlags` are the flags Node was started with (its command line
  * and NODE_OPTIONS): an operator's own --max-semi-space-size, --semi-space-growth-factor or
- * --heap-growing-percent wins over ours.
+ * --heap-growing-percent wins over ours. From Node 22 the growth factor no longer holds the young
+ * generation, so its cap is a start-up flag there (./heap-relaunch.ts) and is not set here.
  */
-export function tuneServerHeap(nodeFlags: readonly string[] = startupFlags()): HeapTuning {
-  const given = new Set(nodeFlags.map((f) => f.replace(/=.*$/, '').replace(/_/g, '-')));
-  const youngGiven = ['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'].some((f) =>
-    given.has(f),
-  );
-  const oldGiven = given.has('--heap-growing-percent');
+export function tuneServerHeap(
+  nodeFlags: readonly string[] = startupFlags(),
+  nodeMajor = Number.parseInt(process.versions.node, 10),
+): HeapTuning {
+  const youngHere = !youngGenerationFlagGiven(nodeFlags) && nodeMajor < 22;
+  const oldGiven = flagNames(nodeFlags).has('--heap-growing-percent');
 
   let observer: PerformanceObserver | undefined;
-  if (!youngGiven) {
+  if (youngHere) {
     // V8 grows the young generation by --semi-space-growth-factor after a scavenge that kept enough,
     // and shrinks it again when allocation slows down. Holding the factor at 1 stops the growth:
     // it is allowed (2) only while one more doubling stays within the cap, re-checked after every
@@ -62,7 +63,7 @@ export function tuneServerHeap(nodeFlags: readonly string[] = startupFlags()): H
   if (!oldGiven) v8.setFlagsFromString(`--heap-growing-percent=${OLD_GENERATION_GROWTH_PERCENT}`);
 
   return {
-    youngGenerationCapMiB: youngGiven ? null : SEMI_SPACE_CAP_MIB,
+    youngGenerationCapMiB: youngHere ? SEMI_SPACE_CAP_MIB : null,
     oldGenerationGrowthPercent: oldGiven ? null : OLD_GENERATION_GROWTH_PERCENT,
     stop() {
       if (observer) {
@@ -76,11 +77,20 @@ export function tuneServerHeap(nodeFlags: readonly string[] = startupFlags()): H
   };
 }
 
+const flagNames = (nodeFlags: readonly string[]) =>
+  new Set(nodeFlags.map((f) => f.replace(/=.*$/, '').replace(/_/g, '-')));
+
+/** Whether Node was started with a young-generation setting (the operator's, or ./heap-relaunch.ts's). */
+export function youngGenerationFlagGiven(nodeFlags: readonly string[]): boolean {
+  const given = flagNames(nodeFlags);
+  return ['--max-semi-space-size', '--min-semi-space-size', '--semi-space-growth-factor'].some((f) => given.has(f));
+}
+
 /** Both semi-spaces of the young generation, in bytes. */
 export function youngGenerationBytes(): number {
   return v8.getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.space_size ?? 0;
 }
 
-function startupFlags(): string[] {
+export function startupFlags(): string[] {
   return [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/).filter(Boolean)];
 }
