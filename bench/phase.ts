@@ -91,6 +91,21 @@ export async function passkeyFigure(server: ServerHandle, phase: Phase, label: s
   return load(job, server.child.pid);
 }
 
+/** One short run of the ceiling: the bare route, with the session check's connections and cookie. */
+export function loadBare(bare: ServerHandle, phase: Phase): Promise<LoadResult> {
+  const job: JobInput = {
+    kind: 'session',
+    label: 'bare route',
+    origin: bare.origin,
+    connections: CONNECTIONS,
+    auth: 'cookie',
+    salt,
+    accounts: phase.sessions,
+    warmup: 0.5,
+    duration: BARE_S,
+  };
+  return load(job, bare.child.pid);
+}
 export async function runPhase(phase: Phase, passwordHash: string, bare: ServerHandle): Promise<PhaseResult> {
   const databaseUrl = await databaseFor(phase.label);
   log(`seeding ${phase.plan.accounts.toLocaleString('en')} accounts into ${POSTGRES ? 'PostgreSQL' : 'SQLite'}`);
@@ -125,20 +140,7 @@ export async function runPhase(phase: Phase, passwordHash: string, bare: ServerH
     });
     const bareRuns: LoadResult[] = [];
     const bareRun = async () => {
-      const r = await load(
-        {
-          kind: 'session',
-          label: `bare route`,
-          origin: bare.origin,
-          connections: CONNECTIONS,
-          auth: 'cookie',
-          salt,
-          accounts: phase.sessions,
-          warmup: 0.5,
-          duration: BARE_S,
-        },
-        bare.child.pid,
-      );
+      const r = await loadBare(bare, phase);
       bareRuns.push(r);
       return r.rate;
     };

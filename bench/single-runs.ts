@@ -8,7 +8,6 @@ import { BENCH_PASSWORD } from './fixtures.js';
 import type { LoadResult } from './jobs.js';
 import { load } from './loadgen.js';
 import {
-  BARE_S,
   CONNECTIONS,
   DURATION,
   keyring,
@@ -20,7 +19,7 @@ import {
   VERIFY_CAP_PER_S,
   WARMUP,
 } from './options.js';
-import { passkeyFigure } from './phase.js';
+import { loadBare, passkeyFigure } from './phase.js';
 import { phaseFor, prepareChallenges } from './pools.js';
 import { stop } from './processes.js';
 import { summariseProfile } from './profile.js';
@@ -33,23 +32,7 @@ export async function singleRuns(list: string[], passwordHash: string, cpuProf: 
   mkdirSync(dir, { recursive: true });
   const phase = phaseFor('small', SMALL, 0);
   const bare = await startBare();
-  const bareRate = async () =>
-    (
-      await load(
-        {
-          kind: 'session',
-          label: 'bare route',
-          origin: bare.origin,
-          connections: CONNECTIONS,
-          auth: 'cookie',
-          salt,
-          accounts: phase.sessions,
-          warmup: 0.5,
-          duration: BARE_S,
-        },
-        bare.child.pid,
-      )
-    ).rate;
+  const bareRate = async () => (await loadBare(bare, phase)).rate;
   for (const figure of list) {
     const p = figure === 'verify' ? phaseFor('large', 200_000, VERIFY_CAP_PER_S * DURATION) : phase;
     const databaseUrl = await databaseFor(`${p.label}_${figure}`);
