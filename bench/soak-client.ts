@@ -4,6 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { signRequest } from '../src/client/signer.js';
 import { base32Decode } from '../src/core/base32.js';
 import { timeStep, totpAt } from '../src/core/totp.js';
+import { call as clusterCall, type CallOptions } from '../test/cluster/client.js';
 import { markVerifiedInDatabase } from '../test/helpers/verify-email.js';
 
 export const PASSWORD = 'soak-correct-horse-battery';
@@ -39,26 +40,10 @@ export const target = {
   databaseUrl: '',
 };
 
-export async function call(
-  method: string,
-  path: string,
-  o: { token?: string; json?: unknown; headers?: Record<string, string>; body?: string } = {},
-) {
-  const headers: Record<string, string> = { ...(o.headers ?? {}) };
-  if (o.token) headers.authorization = `Bearer ${o.token}`;
-  let body = o.body;
-  if (o.json !== undefined) {
-    body = JSON.stringify(o.json);
-    headers['content-type'] = 'application/json';
-  }
-  const res = await fetch(target.base + path, { method, headers, body, signal: AbortSignal.timeout(30_000) });
-  const text = await res.text();
-  return {
-    status: res.status,
-    json: (text.startsWith('{') || text.startsWith('[') ? JSON.parse(text) : {}) as Record<string, unknown> & {
-      status?: string;
-    },
-  };
+/** A JSON call to the soak's server (the cluster tests' client), its body as an object. */
+export async function call(method: string, path: string, o: CallOptions = {}) {
+  const r = await clusterCall(target.base, method, path, o);
+  return { status: r.status, json: (r.body ?? {}) as Record<string, unknown> & { status?: string } };
 }
 
 export interface Account {
