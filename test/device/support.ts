@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import type { LightMyRequestResponse } from 'fastify';
 import type { Harness } from '../helpers/harness.js';
 import type { Auth } from '../helpers/accounts.js';
+import type { DeviceAuthorization } from '../../src/core/device/responses.js';
 
 export const CLIENT_ID = 'twofold-cli';
 export const GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
@@ -12,14 +13,8 @@ export const DEVICE_IP = '198.51.100.7';
 
 const form = (fields: Record<string, string>) => new URLSearchParams(fields).toString();
 
-export interface Grant {
-  device_code: string;
-  user_code: string;
-  verification_uri: string;
-  verification_uri_complete: string;
-  expires_in: number;
-  interval: number;
-}
+/** The device authorization response, as the server defines it. */
+export type Grant = DeviceAuthorization;
 
 export function postForm(h: Harness, url: string, fields: Record<string, string>): Promise<LightMyRequestResponse> {
   return h.inject({
